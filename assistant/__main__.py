@@ -1,0 +1,155 @@
+"""Command line: ingest, docs, facts, tasks, search, ask.
+
+    python -m assistant ingest PATH…
+    python -m assistant docs
+    python -m assistant facts --json [--doc ID]
+    python -m assistant search [--k N] [--region R] [--year Y] QUERY
+    python -m assistant ask [--json] [--llm none|local|openai] QUESTION…|-
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from assistant.config import load_settings
+from index.pipeline import IngestResult
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description="gongkai 政务公开问答")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", help="入库文件或文件夹")
+    p.add_argument("paths", nargs="+", type=Path)
+    sub.add_parser("docs", help="列出已入库文档")
+    p = sub.add_parser("facts", help="输出解析出的表格数字")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--doc")
+    p = sub.add_parser("tasks", help="输出解析出的任务分解表")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--doc")
+    p = sub.add_parser("search", help="检索片段")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--region")
+    p.add_argument("--year", type=int)
+    p.add_argument("--kind")
+    p.add_argument("query", nargs="+")
+    p = sub.add_parser("ask", help="提问")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--llm", choices=["none", "local", "openai", "auto"])
+    p.add_argument("questions", nargs="+")
+    args = parser.parse_args(argv)
+    return COMMANDS[args.command](args)
+
+
+def open_store():
+    from index.stores.sqlite import SQLiteStore
+
+    return SQLiteStore(load_settings().db_path)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from index.pipeline import ingest_paths
+    from index.search_indexes import open_search_indexes
+
+    settings = load_settings()
+    store = open_store()
+    missing = [p for p in args.paths if not p.exists()]
+    for path in missing:
+        print(f"✗ {path}: 文件或文件夹不存在", file=sys.stderr)
+    results = ingest_paths(
+        [p for p in args.paths if p.exists()],
+        store,
+        open_search_indexes(settings),
+        max_bytes=settings.max_file_mb * 1024 * 1024,
+        on_result=print_result,
+    )
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    failed = counts.get("failed", 0) + len(missing)
+    print(
+        f"共 {len(results) + len(missing)} 个文件：新增 {counts.get('added', 0)}，"
+        f"更新 {counts.get('updated', 0)}，未变 {counts.get('unchanged', 0)}，失败 {failed}"
+    )
+    return 1 if failed else 0
+
+
+_KIND_NAMES = {"annual_report": "年度报告", "work_points": "工作要点", "other": "其他"}
+_STATUS_NAMES = {"added": "新增", "updated": "更新", "unchanged": "未变"}
+
+
+def print_result(result: IngestResult) -> None:
+    if result.status == "failed":
+        print(f"✗ {result.error}", file=sys.stderr)
+        return
+    doc = result.doc
+    tags = f"{_KIND_NAMES.get(doc.kind, doc.kind)} {doc.region or '地区未知'} {doc.year or '年份未知'}"
+    detail = f"{result.chunks} 块，{result.facts} 个数字，{result.tasks} 项任务" if result.chunks else ""
+    warn = f"；警告：{'；'.join(result.warnings)}" if result.warnings else ""
+    print(f"✓ {_STATUS_NAMES[result.status]} {doc.doc_id} {Path(result.source).name}：{tags} {detail}{warn}")
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    docs = open_store().documents()
+    if not docs:
+        print("尚未入库任何文档。先运行：python -m assistant ingest data/sample")
+        return 0
+    for doc in docs:
+        fields = [
+            doc.doc_id, _KIND_NAMES.get(doc.kind, doc.kind), doc.region or "（地区未知）",
+            str(doc.year or "（年份未知）"), doc.title,
+        ]  # fmt: skip
+        if doc.doc_number:
+            fields.append(doc.doc_number)
+        if doc.table_format:
+            fields.append(f"{doc.table_format}版表格")
+        print("  ".join(fields))
+        for warning in doc.warnings:
+            print(f"    ⚠ {warning}")
+    return 0
+
+
+def cmd_facts(args: argparse.Namespace) -> int:
+    for fact in open_store().facts(args.doc):
+        if args.json:
+            print(json.dumps(fact.to_dict(), ensure_ascii=False))
+        else:
+            print(f"{fact.region} {fact.year} {fact.table}/{fact.row}/{fact.col} = {fact.value:g}{fact.unit}")
+    return 0
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    for task in open_store().tasks(args.doc):
+        if args.json:
+            print(json.dumps(task.to_dict(), ensure_ascii=False))
+        else:
+            print(f"{task.number or '-'} {task.area} | {task.requirement[:40]} | {'、'.join(task.units)} | {task.deadline}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from assistant.retrieve import run_search_command
+
+    return run_search_command(args)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.api import run_ask_command
+
+    return run_ask_command(args)
+
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "docs": cmd_docs,
+    "facts": cmd_facts,
+    "tasks": cmd_tasks,
+    "search": cmd_search,
+    "ask": cmd_ask,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,257 @@
+"""Clean loaded text: OCR garbage, web-page chrome, page numbers, spam, PDF line wraps.
+
+The cleaned text is a concatenation of slices of the raw text (nothing is rewritten, only
+dropped), so every cleaned offset maps back to an exact raw offset.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{CJK}]")
+_IMAGE_MARKER = re.compile(r"\[image:[^\]]*\]")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[—\-－–~]+\s*\d{1,4}\s*[—\-－–~]+|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
+)
+_CHROME_TOKENS = [
+    "无障碍阅读", "关怀版", "返回首页", "扫码使用手机浏览本页内容", "打印整页", "打印内容",
+    "打印本页", "关闭窗口", "【打印】", "【关闭】", "【大】", "【中】", "【小】", "收藏本页",
+    "字号", "分享到", "分享", "大 中 小", "大中小", "微信", "微博", "打印", "关闭",
+    "：", ":", "|",
+]  # fmt: skip
+_CHROME_RE = re.compile("|".join(re.escape(t) for t in sorted(_CHROME_TOKENS, key=len, reverse=True)))
+_CHROME_LINE_PREFIX = re.compile(r"^\s*(?:当前位置|您当前的位置|您所在的位置)\s*[:：]")
+# A line of no Chinese that is a number row, date, id, URL or e-mail is content, not noise.
+_PLAIN_TOKEN = re.compile(
+    r"^[\s\d.,%+\-/:()（）=~—·×]*$|^[\w.\-/:%?=&#@]+$"
+)
+_SPAM_STRONG = (
+    r"bet\s?365|[a-z]*\d*bet\d+|威廉希尔|博彩|赌场|赌博网|网上赌|百家乐|老虎机|六合彩|时时彩|"
+    r"真人娱乐|娱乐城|体育投注|足球投注|投注网|威尼斯人|新?葡京|色情网|成人视频|裸聊|约炮|casino"
+)
+_SPAM_BRAND = r"(?:澳门|皇冠|金沙|太阳城|永利|银河|亚洲)(?:娱乐|赌场|官网|网址|平台|国际官网|集团官网)"
+_SPAM_TAIL = r"(?:亚洲|中国|国际|官方|官网|网址|网站|娱乐|平台|注册|登录|下载|app|APP)*"
+_SPAM_RE = re.compile(
+    rf"(?:[A-Za-z0-9]*(?:{_SPAM_STRONG})[A-Za-z0-9]*|{_SPAM_BRAND}){_SPAM_TAIL}[ \u3000]?",
+    re.IGNORECASE,
+)
+# Domains outside China's namespace have no place in a Chinese government document.
+_FOREIGN_DOMAIN_RE = re.compile(
+    r"(?<![@\w.\-])(?:https?://)?(?:[a-z0-9-]+\.)+(?:com|net|vip|cc|top|xyz|bet|casino|club|win|info|biz|io|me|tv)\b(?!\.cn)[/\w.\-?=&]*",
+    re.IGNORECASE,
+)
+# Instructions aimed at a language model have no place in a government document.
+_INJECTION_RE = re.compile(
+    r"忽略(?:掉)?(?:以上|上述|之前|前面|先前|所有|全部)[^。！？\n]{0,12}?(?:指令|指示|提示|要求|规则|设定)"
+    r"|(?:ignore|disregard)\s+(?:all\s+)?(?:the\s+)?(?:previous|above|prior)\s+(?:instructions|prompts)"
+    r"|(?:你现在是|从现在起你是|从现在开始你)|系统提示词|system\s+prompt",
+    re.IGNORECASE,
+)
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十\d]+[章条项])")
+_SENTENCE_END = "。！？；：!?;:"
+_MID_SENTENCE = "，、“”《》（）()0123456789"
+
+
+@dataclass
+class CleanedText:
+    """Cleaned text plus the segment map back to the raw text."""
+
+    text: str
+    segments: list[tuple[int, int, int]]  # (clean_start, raw_start, length)
+    warnings: list[str] = field(default_factory=list)
+    spam: list[tuple[int, int, str]] = field(default_factory=list)  # raw spans and matched text
+
+    def to_raw(self, offset: int) -> int:
+        """Map a cleaned offset to its raw offset (an end offset maps to the char after)."""
+        if not self.segments:
+            return 0
+        starts = [s[0] for s in self.segments]
+        i = max(0, bisect.bisect_right(starts, offset) - 1)
+        clean_start, raw_start, length = self.segments[i]
+        return raw_start + min(offset - clean_start, length)
+
+    def from_raw(self, raw_offset: int) -> int:
+        """Map a raw offset to the first cleaned offset at or after it."""
+        for clean_start, raw_start, length in self.segments:
+            if raw_offset < raw_start + length:
+                return clean_start + max(0, raw_offset - raw_start)
+        return len(self.text)
+
+
+def cjk_ratio(s: str) -> float:
+    chars = [c for c in s if not c.isspace()]
+    if not chars:
+        return 0.0
+    return len(_CJK_RE.findall(s)) / len(chars)
+
+
+def is_noise_line(line: str) -> bool:
+    """OCR soup: a line with no Chinese that is not a number row, date, id or URL."""
+    stripped = line.strip()
+    if not stripped or _CJK_RE.search(stripped):
+        return False
+    return not _PLAIN_TOKEN.match(stripped)
+
+
+def is_chrome_line(line: str) -> bool:
+    """A web-page toolbar line (无障碍阅读 关怀版 返回首页, 字号:, 打印整页 …)."""
+    if _CHROME_LINE_PREFIX.match(line):
+        return True
+    if not _CHROME_RE.search(line):
+        return False
+    rest = _CHROME_RE.sub("", line)
+    return not rest.strip(" \t\u3000·/|【】[]")
+
+
+def is_page_number(line: str) -> bool:
+    return bool(_PAGE_NUMBER.match(line))
+
+
+def _is_good_chinese(line: str) -> bool:
+    """A line that ends an OCR noise block: real Chinese prose or a heading."""
+    return len(_CJK_RE.findall(line)) >= 4 and cjk_ratio(line) >= 0.6
+
+
+def find_spam(line: str) -> list[tuple[int, int]]:
+    """Spans of injected spam (betting, porn, foreign site brands and domains) in a line."""
+    spans = [m.span() for m in _SPAM_RE.finditer(line)]
+    spans += [m.span() for m in _FOREIGN_DOMAIN_RE.finditer(line)]
+    return _merge(spans)
+
+
+def find_injection(line: str) -> list[tuple[int, int]]:
+    """Spans of whole sentences that carry instructions for a language model."""
+    spans = []
+    for match in _INJECTION_RE.finditer(line):
+        start = max(line.rfind(p, 0, match.start()) for p in "。！？!?") + 1
+        ends = [i for i in (line.find(p, match.end()) for p in "。！？!?") if i >= 0]
+        spans.append((start, min(ends) + 1 if ends else len(line)))
+    return spans
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _is_blank(line: str) -> bool:
+    # A tab-only line is an empty table cell, not a blank line.
+    return "\t" not in line and not line.strip(" \u3000\r\xa0")
+
+
+def clean_text(raw: str, join_wrapped_lines: bool = False) -> CleanedText:
+    """Drop noise from ``raw`` and return the cleaned text with its map to the raw text."""
+    kept: list[list[tuple[int, int]]] = []  # per kept line: raw slices (without newline)
+    newline_at: list[int | None] = []  # raw offset of the line's newline, if any
+    spam: list[tuple[int, int, str]] = []
+    injections: list[str] = []
+    in_noise = False
+    offset = 0
+    for line in raw.split("\n"):
+        line_start, line_end = offset, offset + len(line)
+        offset = line_end + 1
+        nl = line_end if line_end < len(raw) else None
+        marker = _IMAGE_MARKER.search(line)
+        if marker:
+            in_noise = True
+            before = line[: marker.start()]
+            if before.strip():
+                kept.append([(line_start, line_start + len(before.rstrip()))])
+                newline_at.append(nl)
+            continue
+        if in_noise:
+            if not _is_good_chinese(line):
+                continue
+            in_noise = False
+        if is_page_number(line) or is_chrome_line(line) or is_noise_line(line):
+            continue
+        slices, cursor = [], 0
+        injected = find_injection(line)
+        injections.extend(line[s:e] for s, e in injected)
+        for s, e in _merge(find_spam(line) + injected):
+            if (s, e) not in injected:
+                spam.append((line_start + s, line_start + e, line[s:e]))
+            if s > cursor:
+                slices.append((line_start + cursor, line_start + s))
+            cursor = e
+        if cursor < len(line):
+            slices.append((line_start + cursor, line_end))
+        if not slices and line:
+            continue  # the whole line was spam
+        kept.append(slices)
+        newline_at.append(nl)
+
+    line_texts = ["".join(raw[s:e] for s, e in slices) for slices in kept]
+    width = typical_line_width(line_texts) if join_wrapped_lines else 0
+    pieces: list[tuple[int, int]] = []
+    previous_blank = True  # drops leading blank lines too
+    for i, slices in enumerate(kept):
+        text = line_texts[i]
+        blank = _is_blank(text)
+        if blank and previous_blank:
+            continue
+        previous_blank = blank
+        pieces.extend(slices if not blank else [])
+        nl = newline_at[i]
+        if nl is None:
+            continue
+        if join_wrapped_lines and i + 1 < len(kept):
+            if is_wrapped(text, line_texts[i + 1], width):
+                continue
+        pieces.append((nl, nl + 1))
+
+    out, segments, clean_pos = [], [], 0
+    for s, e in pieces:
+        if e <= s:
+            continue
+        if segments and segments[-1][1] + segments[-1][2] == s:
+            cs, rs, ln = segments[-1]
+            segments[-1] = (cs, rs, ln + e - s)
+        else:
+            segments.append((clean_pos, s, e - s))
+        out.append(raw[s:e])
+        clean_pos += e - s
+    text = "".join(out)
+    warnings = []
+    if spam:
+        first = spam[0]
+        words = sorted({w.strip() for _, _, w in spam})
+        warnings.append(
+            f"spam_injected: {'、'.join(words)} ×{len(spam)} (原文位置 {first[0]}-{first[1]} 起)"
+        )
+    if injections:
+        warnings.append(f"prompt_injection: 已删除 {len(injections)} 句指令性文字（{injections[0][:30]}…）")
+    return CleanedText(text=text, segments=segments, warnings=warnings, spam=spam)
+
+
+def typical_line_width(lines: list[str]) -> int:
+    """The width of a full line of prose: the 80th percentile of Chinese line lengths."""
+    lengths = sorted(len(ln.strip()) for ln in lines if cjk_ratio(ln) > 0.5)
+    return lengths[int(len(lengths) * 0.8)] if lengths else 0
+
+
+def is_wrapped(line: str, following: str, width: int) -> bool:
+    """True when a PDF line break falls inside a sentence (join the two lines).
+
+    Only a line that fills the page width can have wrapped; shorter lines are titles,
+    table cells or paragraph ends.
+    """
+    body = line.rstrip()
+    nxt = following.lstrip()
+    if len(body.strip()) < max(15, width * 0.85) or not nxt or "\t" in line:
+        return False
+    if body[-1] in _SENTENCE_END or not (_CJK_RE.match(body[-1]) or body[-1] in _MID_SENTENCE):
+        return False
+    if _HEADING_START.match(nxt) or re.search(r"\d\s+\d", body[-12:]):
+        return False
+    if re.match(r"\d+(?:\.\d+)?\s+\d", nxt):  # a row of table numbers
+        return False
+    return bool(_CJK_RE.match(nxt[0]) or nxt[0] in _MID_SENTENCE or nxt[0].isdigit())
