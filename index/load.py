@@ -152,17 +152,21 @@ def _load_docx(path: Path, data: bytes) -> LoadedText:
 
 
 def _docx_table_lines(table) -> list[str]:
-    """Rows as tab-joined cells; a horizontally merged cell is kept once, vertical merges blank."""
+    """Rows as tab-joined cells: a horizontally merged cell once, vertical continuations blank.
+
+    Reads the row XML directly: python-docx's ``row.cells`` repeats the top cell of a
+    vertical merge, which would duplicate merged labels.
+    """
+    from docx.table import _Cell
+
     lines = []
     for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            vmerge = cell._tc.tcPr is not None and cell._tc.tcPr.vMerge is not None
-            continued = vmerge and cell._tc.tcPr.vMerge.val in (None, "continue")
-            cells.append("" if continued else cell.text.replace("\n", " ").strip())
+        cells = []
+        for tc in row._tr.tc_lst:
+            vmerge = tc.tcPr.vMerge if tc.tcPr is not None else None
+            continued = vmerge is not None and vmerge.val in (None, "continue")
+            text = _Cell(tc, table).text.replace("\n", " ").strip()
+            cells.append("" if continued else text)
         lines.append("\t".join(cells))
     return lines
 

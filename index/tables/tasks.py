@@ -1,0 +1,840 @@
+"""Parse the 任务分解表 of a 政务公开工作要点 into Task rows.
+
+The table arrives in one of two shapes inside the cleaned text, and one code path reads both:
+
+- one printed row per line, cells joined by tabs (txt exports, docx, HTML): merged cells are
+  blank, and in PDF-derived text cells may sit one column left or right of their header;
+- one cell per line (flattened web pages): rows are recovered from what each cell looks like.
+
+A table starts at a header line (序号/工作任务/具体要求/责任单位/完成时限, any subset and order, or
+the same keywords one per line); headers repeated on page breaks are skipped but re-read, since
+columns may change between pages. Within a row the 具体要求 cell is found first (the prose cell);
+cells before it are 工作任务 labels, cells after it are 责任单位 and 完成时限 told apart by their
+content, with the header's column order used when the row lines up with it.
+
+Fill-down rules (a blank cell means "same as above", as in a merged cell):
+- 工作任务 has up to two levels: the top level goes to ``area``, the second to ``subtask``. A row
+  printing two labels sets both; a single label is put at the level it was seen at before, else
+  at the level of the notice's own outline heading it matches (一、… is an area, （一）… a
+  subtask), else at the column it sits in, else it is a new subtask of the current area.
+- The notice body repeats each 具体要求 under its （一） heading. A row whose subtask was only
+  inherited takes another one when the body files its 具体要求 elsewhere: the next printed
+  subtask (PDF text puts a vertically centred merged cell on a middle row of its span, so the
+  rows above it inherit the previous label), or the heading's own label when the table's label
+  for it was lost. Printed labels are never changed.
+- 责任单位 and 完成时限 left blank are filled down from the row above.
+
+Units are split into names (``split_units``); 牵头/配合 markers are removed from the names and
+kept in ``TaskParse.unit_roles`` (one dict per task, unit name → "牵头" | "配合" | …), so that
+"区民政局" is a unit whether it leads or supports.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.models import Task
+
+# Column kinds and the header words that name them.
+_HEADER_WORDS = {
+    "number": "序号 编号",
+    "area": "工作任务 重点任务 主要任务 任务 工作事项 重点工作 工作项目 任务分类",
+    "requirement": "具体要求 工作要求 具体内容 工作内容 任务内容 具体措施 工作措施 主要内容 任务要求 具体任务",
+    "units": "责任单位 责任部门 牵头单位 配合单位 牵头部门 配合部门 责任主体 承办单位 负责单位",
+    "deadline": "完成时限 时限 完成时间 时间要求 时间安排 进度安排 完成期限 时限要求",
+}
+# Header keywords (whitespace removed) → column kind.
+HEADER_KEYWORDS: dict[str, str] = {
+    word: kind for kind, words in _HEADER_WORDS.items() for word in words.split()
+}
+ROLE_WORDS = ("牵头", "配合", "参与", "协助", "协同", "协办", "主办", "负责")
+
+_NUMBER = re.compile(r"^[（(]?(\d{1,3})[)）.、．]?$")
+_TERMINATOR = re.compile(
+    r"^\s*(?:抄送|抄报|主送|附件\s*\d|附表\s*\d|备注[:：]|注[:：])|^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:印发)?\s*$"
+)
+_SENTENCE_PUNCT = re.compile(r"[。！？!?]|[；;：:]$")
+_DEADLINE = re.compile(
+    r"^(?:全年|长期|常年|持续|常态化|每年|每季度|每月|适时|立即|随时)"
+    r"|\d{4}\s*年|\d{1,2}\s*月|年\s*底|年末|月\s*底|月末|季度|上半年|下半年|年内|日内|个月内|工作日"
+)
+_UNIT_SUFFIX = re.compile(
+    r"(?:局|室|委|院|部|部门|单位|中心|馆|处|队|站|街道|镇|乡|公司|集团|厅|署|社|联|协|组|银行|"
+    r"委员会|管委会|协会|联合会|商会|红十字会|居委会|村委会|人民政府|区政府|县政府|市政府|镇政府|"
+    r"各级政府|功能区|开发区|园区|片区|社区|电视台|所|(?<![通上次近网帮代马即好])办)$"
+)
+_NOT_UNIT_SUFFIX = re.compile(r"(?:网站|场所|公开专区)$")
+_TRAILING_PAREN = re.compile(r"[（(][^（）()]*[)）]$")
+_LEVEL1 = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*(.+)$")
+_LEVEL2 = re.compile(r"^\s*[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]\s*(.+)$")
+_NON_WORD = re.compile(r"[\W_]+")
+_UNIT_SEPARATORS = "、，,；;／/\n"
+
+
+@dataclass
+class TaskParse:
+    """The tasks of every 任务分解表 in a document, and the rows that could not be aligned."""
+
+    tasks: list[Task] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    title: str = ""  # the first table's title, e.g. 2022年莱芜区政务公开重点工作任务分解表
+    titles: list[str] = field(default_factory=list)  # one per table, "" where none was printed
+    unit_roles: list[dict[str, str]] = field(default_factory=list)  # parallel to ``tasks``
+
+
+@dataclass
+class Cell:
+    """A non-blank table cell: stripped text and its [start, end) span in the cleaned text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Row:
+    number: int | None = None
+    labels: list[Cell] = field(default_factory=list)
+    label_columns: list[str] = field(default_factory=list)  # header kind under each label
+    requirement: list[Cell] = field(default_factory=list)
+    units: list[Cell] = field(default_factory=list)
+    deadline: list[Cell] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)  # every cell printed, for the span
+
+
+@dataclass
+class _Emitted:
+    task: Task
+    roles: dict[str, str]
+    area_printed: bool
+    subtask_printed: bool
+
+
+# ---------------------------------------------------------------- small text helpers
+
+
+def label_key(text: str) -> str:
+    """Text reduced to letters, digits and CJK: the key labels and headings are matched on."""
+    return _NON_WORD.sub("", text)
+
+
+def squeeze_spaces(text: str) -> str:
+    """Drop whitespace inside Chinese text ("2022 年年底 前完成" → "2022年年底前完成").
+
+    A space is kept only between two ASCII letters or digits.
+    """
+    text = text.strip()
+
+    def keep(match: re.Match[str]) -> str:
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        ascii_word = before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
+        return " " if ascii_word else ""
+
+    return re.sub(r"\s+", keep, text)
+
+
+def parse_number(text: str) -> int | None:
+    """The 序号 in a cell such as "17", "17." or "（17）", else None."""
+    match = _NUMBER.match(text.strip())
+    return int(match.group(1)) if match else None
+
+
+def is_deadline_text(text: str) -> bool:
+    """A short time expression: 全年, 2022年9月底前, 本文件印发后30日内, 长期坚持 …"""
+    compact = squeeze_spaces(text)
+    if not compact or len(compact) > 40 or "。" in compact:
+        return False
+    return bool(_DEADLINE.search(compact)) and not is_units_text(compact)
+
+
+def is_unit_name(name: str) -> bool:
+    """A single organisation name: 区民政局, 各镇（街道）, 市公安局莱芜区分局, 区委编办 …"""
+    name = squeeze_spaces(name)
+    while _TRAILING_PAREN.search(name) and len(name) > 3:
+        name = _TRAILING_PAREN.sub("", name)
+    name = _strip_role(name)[0]
+    return bool(_UNIT_SUFFIX.search(name)) and not _NOT_UNIT_SUFFIX.search(name)
+
+
+def is_units_text(text: str) -> bool:
+    """A 责任单位 cell: a list of organisation names and nothing else."""
+    if not text.strip() or "。" in text or len(text) > 400:
+        return False
+    names = split_units(text)
+    return bool(names) and all(is_unit_name(n) for n in names)
+
+
+def is_prose(text: str) -> bool:
+    """A 具体要求 cell: a sentence (with 。！？ or ending in ；：) or a long non-unit text."""
+    if _SENTENCE_PUNCT.search(text.strip()):
+        return True
+    return len(label_key(text)) >= 40 and not is_units_text(text)
+
+
+# ---------------------------------------------------------------- units
+
+
+def _strip_role(name: str) -> tuple[str, str]:
+    """Split a trailing 牵头/配合 marker, plain or in brackets, off a unit name."""
+    for word in ROLE_WORDS:
+        for marker in (f"（{word}）", f"({word})", f"（{word}单位）", f"{word}单位", word):
+            if name.endswith(marker) and len(name) > len(marker):
+                return name[: -len(marker)].rstrip(), word
+    return name, ""
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split on 、，,；; outside brackets (so 各镇（街道、园区） stays whole)."""
+    pieces, depth, current = [], 0, []
+    for char in text:
+        if char in "（(《":
+            depth += 1
+        elif char in "）)》":
+            depth = max(0, depth - 1)
+        if char in _UNIT_SEPARATORS and depth == 0:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    pieces.append("".join(current))
+    return pieces
+
+
+def _split_on_spaces(piece: str) -> list[str]:
+    """Split "区财政局 区税务局" into two names; join "区人力资源 社会保障局" (a wrapped name)."""
+    parts = piece.split()
+    names: list[str] = []
+    for part in parts:
+        if names and not is_unit_name(names[-1]):
+            names[-1] += part
+        else:
+            names.append(part)
+    return names
+
+
+def _split_deng(name: str) -> list[str]:
+    """Split "A等B" into A and B when both are unit names; a final 等 is dropped."""
+    name = name.removesuffix("等")
+    head, sep, tail = name.partition("等")
+    if sep and tail and is_unit_name(head) and is_unit_name(tail):
+        return [head, *_split_deng(tail)]
+    return [name]
+
+
+def parse_units(text: str) -> list[tuple[str, str]]:
+    """Unit names with their role ("牵头", "配合", … or "") in printed order, duplicates dropped.
+
+    A marker applies to every name since the previous marker: in "A、B牵头，C配合" A and B lead.
+    "牵头单位：A；配合单位：B" is read the same way.
+    """
+    result: list[tuple[str, str]] = []
+    pending: list[int] = []  # indexes in result still waiting for a role marker
+    prefix_role = ""
+    for piece in _split_top_level(text):
+        piece = piece.strip()
+        head, colon, rest = piece.partition("：") if "：" in piece else piece.partition(":")
+        if colon:
+            role = next((w for w in ROLE_WORDS if head.startswith(w)), "")
+            if role or head in ("责任单位", "责任部门"):
+                prefix_role, piece, pending = role, rest.strip(), []
+        for name in _split_on_spaces(piece):
+            name, role = _strip_role(name)
+            for part in _split_deng(name):
+                part = squeeze_spaces(part)
+                if part and part not in {n for n, _ in result}:
+                    result.append((part, prefix_role))
+                    pending.append(len(result) - 1)
+            if role:
+                for i in pending:
+                    result[i] = (result[i][0], role)
+                pending = []
+    return result
+
+
+def split_units(text: str) -> list[str]:
+    """The unit names of a 责任单位 cell, split on 、，,； and spaces, markers removed."""
+    return [name for name, _ in parse_units(text)]
+
+
+def unit_roles(text: str) -> dict[str, str]:
+    """Unit name → 牵头/配合/… for the names of a 责任单位 cell that carry a marker."""
+    return {name: role for name, role in parse_units(text) if role}
+
+
+# ---------------------------------------------------------------- lines, cells, headers
+
+
+def _lines(text: str) -> list[tuple[str, int]]:
+    lines, offset = [], 0
+    for line in text.split("\n"):
+        lines.append((line, offset))
+        offset += len(line) + 1
+    return lines
+
+
+def line_cells(line: str, offset: int) -> list[Cell]:
+    """The tab-separated cells of a line (blank cells kept, with an empty span)."""
+    cells, position = [], 0
+    for part in line.split("\t"):
+        stripped = part.strip()
+        start = offset + position + (len(part) - len(part.lstrip()))
+        cells.append(Cell(stripped, start, start + len(stripped)))
+        position += len(part) + 1
+    return cells
+
+
+def header_kind(text: str) -> str | None:
+    """The column kind of a header cell ("序 号" → "number"), or None for any other text."""
+    return HEADER_KEYWORDS.get(re.sub(r"\s+", "", text))
+
+
+def header_kinds(cells: list[str]) -> list[str | None] | None:
+    """Column kinds of a header row, or None when the cells are not a task-table header.
+
+    A blank cell right after 工作任务 is its second level ("subtask"), as is a second 工作任务.
+    One short unknown cell (备注 …) is allowed and becomes "other"; other blanks are None.
+    """
+    kinds: list[str | None] = []
+    unknown = 0
+    for text in cells:
+        kind = header_kind(text) if text.strip() else None
+        if text.strip() and kind is None:
+            unknown += 1
+            kind = "other" if len(text.strip()) <= 6 else None
+            if kind is None:
+                return None
+        after_area = kind is None and kinds and kinds[-1] == "area"
+        if after_area or (kind == "area" and "area" in kinds):
+            kind = "subtask"
+        kinds.append(kind)
+    named = {k for k in kinds if k not in (None, "other", "subtask")}
+    if len(named) < 2 or unknown > 1 or not named & {"requirement", "units"}:
+        return None
+    if not named & {"requirement", "area"} or (unknown and len(named) < 3):
+        return None
+    while kinds and kinds[-1] is None:
+        kinds.pop()
+    return kinds
+
+
+def _match_header(lines: list[tuple[str, int]], i: int) -> tuple[list[str | None], int] | None:
+    """A header starting at line ``i``: its kinds and the index of the line after it."""
+    line = lines[i][0]
+    if "\t" in line:
+        kinds = header_kinds(line.split("\t"))
+        return (kinds, i + 1) if kinds else None
+    if header_kind(line) is None:
+        return None
+    texts, j = [], i
+    while j < len(lines) and "\t" not in lines[j][0]:
+        if lines[j][0].strip():
+            if header_kind(lines[j][0]) is None:
+                break
+            texts.append(lines[j][0])
+        j += 1
+    kinds = header_kinds(texts) if len(texts) >= 2 else None
+    return (kinds, j) if kinds else None
+
+
+def _table_title(lines: list[tuple[str, int]], header_at: int) -> str:
+    """The table's title: the nearest line above the header naming a 表 or 清单."""
+    seen = 0
+    for line, _ in reversed(lines[max(0, header_at - 12) : header_at]):
+        if not line.strip():
+            continue
+        seen += 1
+        compact = squeeze_spaces(line)
+        if len(compact) <= 60 and ("表" in compact or "清单" in compact):
+            return re.sub(r"^附件\d*[:：]?", "", compact)
+        if seen >= 4:
+            break
+    return ""
+
+
+# ---------------------------------------------------------------- the notice's own outline
+
+
+@dataclass
+class Outline:
+    """The 一、/（一） headings of the notice body, to tell area from subtask labels."""
+
+    body: str = ""  # label_key of the body; heading offsets index into it
+    # (offset in body, level 1 or 2, label_key of the title, title)
+    headings: list[tuple[int, int, str, str]] = field(default_factory=list)
+
+    def level_of(self, label: str) -> int | None:
+        key = label_key(label)
+        return next((lvl for _, lvl, k, _ in self.headings if k == key and key), None)
+
+    def place(self, requirement: str) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+        """The (key, title) of the level-1 and level-2 headings a requirement is written under.
+
+        Found by the requirement's first 16 characters occurring exactly once in the body.
+        """
+        probe = label_key(requirement)[:16]
+        at = self.body.find(probe) if len(probe) >= 8 else -1
+        if at < 0 or self.body.find(probe, at + 1) >= 0:
+            return None, None
+        level1 = level2 = None
+        for offset, level, key, title in self.headings:
+            if offset > at:
+                break
+            if level == 1:
+                level1, level2 = (key, title), None
+            else:
+                level2 = (key, title)
+        return level1, level2
+
+
+def read_outline(text: str) -> Outline:
+    """Headings of the form 一、标题 (level 1) and （一）标题。正文 (level 2) in ``text``."""
+    outline = Outline()
+    parts: list[str] = []
+    length = 0
+    for line in text.split("\n"):
+        for pattern, level in ((_LEVEL1, 1), (_LEVEL2, 2)):
+            match = pattern.match(line)
+            if match:
+                title = re.split(r"[。；;：:]", match.group(1), maxsplit=1)[0].strip()
+                if 2 <= len(title) <= 40:
+                    outline.headings.append((length, level, label_key(title), title))
+                break
+        key = label_key(line)
+        parts.append(key)
+        length += len(key)
+    outline.body = "".join(parts)
+    return outline
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _looks_like_requirement(cell: str) -> bool:
+    return is_prose(cell) and not is_units_text(cell) and not is_deadline_text(cell)
+
+
+def _positional_row(cells: list[Cell], kinds: list[str | None]) -> _Row | None:
+    """Read a tab row by its header's columns, or None when its cells do not line up."""
+    while len(cells) > len(kinds) and not cells[-1].text:
+        cells = cells[:-1]
+    if len(cells) != len(kinds):
+        return None
+    row = _Row(cells=[c for c in cells if c.text])
+    for cell, kind in zip(cells, kinds, strict=True):
+        if not cell.text or kind == "other":
+            continue
+        if kind is None:
+            return None
+        if kind == "number":
+            row.number = parse_number(cell.text)
+            if row.number is None:
+                return None
+        elif kind in ("area", "subtask"):
+            if is_prose(cell.text):
+                return None
+            row.labels.append(cell)
+            row.label_columns.append(kind)
+        elif kind == "requirement":
+            if not _looks_like_requirement(cell.text):
+                return None
+            row.requirement.append(cell)
+        elif kind == "units":
+            if is_deadline_text(cell.text) or is_prose(cell.text):
+                return None
+            row.units.append(cell)
+        elif kind == "deadline":
+            if not is_deadline_text(cell.text):
+                return None
+            row.deadline.append(cell)
+    return row if row.requirement else None
+
+
+def _requirement_index(cells: list[Cell]) -> int | None:
+    """Where the 具体要求 is among a row's non-blank cells: the first prose cell, else the
+    longest cell that is neither units nor a deadline."""
+    for i, cell in enumerate(cells):
+        if _looks_like_requirement(cell.text):
+            return i
+    others = [
+        (len(c.text), i)
+        for i, c in enumerate(cells)
+        if not is_units_text(c.text) and not is_deadline_text(c.text)
+    ]
+    if not others:
+        return None
+    length, index = max(others)
+    later_units = any(is_units_text(c.text) for c in cells[index + 1 :])
+    return index if length >= 6 or later_units else None
+
+
+def _content_row(cells: list[Cell], kinds: list[str | None]) -> _Row:
+    """Read a tab row by what its cells look like (for rows shifted against their header)."""
+    filled = [c for c in cells if c.text]
+    row = _Row(cells=filled)
+    if filled and parse_number(filled[0].text) is not None:
+        row.number = parse_number(filled[0].text)
+        filled = filled[1:]
+    r = _requirement_index(filled)
+    if r is None:
+        row.labels = filled
+        return row
+    row.labels = filled[:r]
+    row.requirement = [filled[r]]
+    has_deadline_column = "deadline" in kinds
+    for cell in filled[r + 1 :]:
+        if has_deadline_column and not row.deadline and is_deadline_text(cell.text):
+            row.deadline.append(cell)
+        elif not row.deadline or is_units_text(cell.text):
+            row.units.append(cell)
+        else:
+            row.deadline.append(cell)
+    return row
+
+
+def _read_tab_row(cells: list[Cell], kinds: list[str | None]) -> _Row:
+    """One printed row: by header position when the cells line up, else by content."""
+    return _positional_row(cells, kinds) or _content_row(cells, kinds)
+
+
+# ---------------------------------------------------------------- label groups
+
+
+def _heuristic_groups(pieces: list[str]) -> list[list[str]]:
+    """Join label fragments of a flattened cell: a run of short pieces (≤4 characters) is one
+    label; a lone short piece belongs to the piece before it (or after it, when first)."""
+    short = [len(label_key(p)) <= 4 for p in pieces]
+    groups: list[list[str]] = []
+    i = 0
+    while i < len(pieces):
+        j = i
+        while j < len(pieces) and short[j]:
+            j += 1
+        run = pieces[i:j] if j - i >= 2 else [pieces[i]]
+        if short[i] and len(run) == 1 and (groups or i + 1 < len(pieces)):
+            if groups:
+                groups[-1].append(pieces[i])
+                i += 1
+            else:
+                groups.append(pieces[i : i + 2])
+                i += 2
+            continue
+        groups.append(run)
+        i += len(run)
+    while len(groups) > 2:
+        groups[0:2] = [groups[0] + groups[1]]
+    return groups
+
+
+def group_labels(pieces: list[str], known: set[str], outline: Outline) -> list[str]:
+    """Split label pieces into at most two labels (area, subtask).
+
+    Every way of cutting the pieces into one or two runs is scored: a run matching a label
+    already seen or an outline heading scores 3, a short unmatched run loses 2; the heuristic
+    grouping wins ties.
+    """
+    if not pieces:
+        return []
+    guess = ["".join(g) for g in _heuristic_groups(pieces)]
+    candidates = [["".join(pieces)]]
+    candidates += [["".join(pieces[:k]), "".join(pieces[k:])] for k in range(1, len(pieces))]
+
+    def score(groups: list[str]) -> int:
+        total = 0
+        for g in groups:
+            if label_key(g) in known or outline.level_of(g):
+                total += 3
+            elif len(label_key(g)) <= 4:
+                total -= 2
+        return total + (1 if groups == guess else 0)
+
+    return [squeeze_spaces(g) for g in max(candidates, key=score)]
+
+
+# ---------------------------------------------------------------- table state
+
+
+class _Table:
+    """Fill-down state of one 任务分解表 while its rows are read."""
+
+    def __init__(self, kinds: list[str | None], outline: Outline, doc_id: str):
+        self.kinds = kinds
+        self.outline = outline
+        self.doc_id = doc_id
+        self.two_level = "subtask" in kinds
+        self.area = self.subtask = self.deadline = ""
+        self.units_text = ""
+        self.known_areas: set[str] = set()
+        self.known_subtasks: set[str] = set()
+        self.printed_subtasks: list[tuple[int, str]] = []  # (task index, label) in order
+        self.pending: list[Cell] = []
+        self.flat: _Row | None = None
+        self.saw_tab_rows = False
+        self.emitted: list[_Emitted] = []
+        self.problems: list[str] = []
+
+    # labels ---------------------------------------------------------------
+
+    def _set_labels(self, row: _Row) -> tuple[bool, bool]:
+        """Update area/subtask from the row's labels; say which of the two it printed."""
+        cells = self.pending + row.labels
+        columns = [""] * len(self.pending) + (row.label_columns or [""] * len(row.labels))
+        self.pending = []
+        if not cells:
+            return False, False
+        known = self.known_areas | self.known_subtasks
+        if len(cells) <= 2 and self.saw_tab_rows:  # a tab cell is a whole label
+            groups = [squeeze_spaces(c.text) for c in cells]
+        else:
+            groups = group_labels([c.text for c in cells], known, self.outline)
+        if len(groups) == 2:
+            self.two_level = True
+            self._new_area(groups[0])
+            self._new_subtask(groups[1])
+            return True, True
+        label = groups[0]
+        column = columns[0] if len(cells) == 1 else ""
+        if self._is_area(label, column):
+            if label_key(label) != label_key(self.area):
+                self._new_area(label)
+                self.subtask = ""
+            return True, False
+        self._new_subtask(label)
+        return False, True
+
+    def _is_area(self, label: str, column: str) -> bool:
+        """Whether a lone label is a top-level 工作任务 (see the module docstring)."""
+        key = label_key(label)
+        if key in self.known_areas:
+            return True
+        if key in self.known_subtasks:
+            return False
+        level = self.outline.level_of(label)
+        if level:
+            return level == 1
+        if column in ("area", "subtask"):
+            return column == "area" or not self.area
+        return not (self.two_level and self.area)
+
+    def _new_area(self, label: str) -> None:
+        self.area = label
+        self.known_areas.add(label_key(label))
+
+    def _new_subtask(self, label: str) -> None:
+        self.subtask = label
+        self.known_subtasks.add(label_key(label))
+        self.printed_subtasks.append((len(self.emitted), label))
+
+    # rows -----------------------------------------------------------------
+
+    def add_tab_row(self, cells: list[Cell]) -> None:
+        self.flush_flat()
+        self.saw_tab_rows = True
+        row = _read_tab_row(cells, self.kinds)
+        self._finish(row)
+
+    def add_flat_cell(self, cell: Cell) -> None:
+        """Feed one cell of a flattened (one cell per line) table."""
+        text = cell.text
+        number = parse_number(text)
+        if number is not None and "number" in self.kinds:
+            self.flush_flat()
+            self.flat = _Row(number=number, cells=[cell])
+            return
+        row = self.flat
+        kind = self._trailing_kind(row, text) if row is not None else None
+        if row is not None and kind:
+            if not row.requirement and row.labels:
+                row.requirement = [row.labels.pop()]  # a short requirement without a full stop
+            if row.requirement:
+                getattr(row, kind).append(cell)
+                row.cells.append(cell)
+                return
+        if _looks_like_requirement(text):
+            self._add_flat_requirement(cell)
+        elif is_units_text(text) or ("deadline" in self.kinds and is_deadline_text(text)):
+            self.flush_flat()
+            self.problems.append(f"原文位置 {cell.start}：“{text[:20]}”前面没有具体要求，未能对齐")
+        else:
+            if row is not None and row.requirement:
+                self.flush_flat()
+            if self.flat is None:
+                self.flat = _Row()
+            self.flat.labels.append(cell)
+            self.flat.cells.append(cell)
+
+    def _trailing_kind(self, row: _Row, text: str) -> str | None:
+        """ "units" or "deadline" when ``text`` can follow the row's cells, else None."""
+        if row.deadline:
+            return None
+        if "deadline" in self.kinds and is_deadline_text(text):
+            return "deadline"
+        units_continue = not row.units or row.units[-1].text.endswith(tuple(_UNIT_SEPARATORS))
+        return "units" if units_continue and is_units_text(text) else None
+
+    def _add_flat_requirement(self, cell: Cell) -> None:
+        row = self.flat
+        unfinished = row is not None and row.requirement and not (row.units or row.deadline)
+        if unfinished and not _SENTENCE_PUNCT.search(row.requirement[-1].text):
+            row.requirement.append(cell)  # one requirement printed over two lines
+            row.cells.append(cell)
+            return
+        if row is None or row.requirement:
+            self.flush_flat()
+            row = self.flat = _Row()
+        row.requirement.append(cell)
+        row.cells.append(cell)
+
+    def flush_flat(self) -> None:
+        if self.flat is not None:
+            row, self.flat = self.flat, None
+            self._finish(row)
+
+    def _finish(self, row: _Row) -> None:
+        if not row.requirement:
+            if row.labels and not row.units and not row.deadline and row.number is None:
+                self.pending.extend(row.labels)  # a label-only row (e.g. a section row)
+                return
+            if row.cells:
+                where = row.cells[0].start
+                self.problems.append(
+                    f"原文位置 {where}：第{row.number or '?'}行没有可识别的具体要求，未能对齐"
+                )
+            return
+        area_printed, subtask_printed = self._set_labels(row)
+        if row.units:
+            self.units_text = "、".join(c.text for c in row.units)
+        elif not self.units_text:
+            self.problems.append(
+                f"原文位置 {row.cells[0].start}：第{row.number or '?'}行没有责任单位"
+            )
+        if row.deadline:
+            self.deadline = squeeze_spaces("".join(c.text for c in row.deadline))
+        requirement = "".join(c.text for c in row.requirement)
+        task = Task(
+            doc_id=self.doc_id,
+            number=row.number,
+            area=self.area,
+            subtask=self.subtask,
+            requirement=requirement,
+            units=split_units(self.units_text),
+            deadline=self.deadline if "deadline" in self.kinds else "",
+            start=min(c.start for c in row.cells),
+            end=max(c.end for c in row.cells),
+        )
+        self.emitted.append(
+            _Emitted(task, unit_roles(self.units_text), area_printed, subtask_printed)
+        )
+
+    def close(self) -> None:
+        self.flush_flat()
+        self._correct_inherited_subtasks()
+
+    def _correct_inherited_subtasks(self) -> None:
+        """Correct inherited subtasks that the notice's own outline contradicts.
+
+        PDF text puts a vertically centred merged cell on a middle row of its span, so the rows
+        above it inherit the previous subtask; and a label may be lost altogether. A row whose
+        subtask was inherited (not printed on it) and whose 具体要求 the notice writes under
+        another （一） heading takes the next printed subtask when that is the heading's label,
+        or, when the inherited subtask is itself the title of a different heading of the same
+        area, the printed label matching the heading (else the heading's title).
+        """
+        printed = {label_key(lbl): lbl for _, lbl in self.printed_subtasks}
+        level2 = {key for _, level, key, _ in self.outline.headings if level == 2}
+        for index, emitted in enumerate(self.emitted):
+            task = emitted.task
+            if emitted.subtask_printed:
+                continue
+            area_heading, heading = self.outline.place(task.requirement)
+            if heading is None or heading[0] == label_key(task.subtask):
+                continue
+            following = next((lbl for i, lbl in self.printed_subtasks if i > index), "")
+            if label_key(following) == heading[0]:
+                task.subtask = following
+            elif (
+                label_key(task.subtask) in level2
+                and area_heading is not None
+                and area_heading[0] == label_key(task.area)
+            ):
+                task.subtask = printed.get(heading[0], heading[1])
+
+
+# ---------------------------------------------------------------- the document
+
+
+def _next_content_line(lines: list[tuple[str, int]], i: int) -> str:
+    for line, _ in lines[i + 1 :]:
+        if line.strip():
+            return line
+    return ""
+
+
+def _check_numbers(tasks: list[Task]) -> list[str]:
+    """Problems for printed 序号 that skip or repeat."""
+    problems, previous = [], None
+    for task in tasks:
+        if task.number is None:
+            continue
+        if previous is not None and task.number != previous + 1:
+            problems.append(
+                f"序号不连续：第{previous}项之后是第{task.number}项（原文位置 {task.start}）"
+            )
+        previous = task.number
+    return problems
+
+
+def _collect(result: TaskParse, table: _Table | None) -> None:
+    """Close ``table`` and add its tasks and problems to ``result``."""
+    if table is not None:
+        table.close()
+        result.tasks.extend(e.task for e in table.emitted)
+        result.unit_roles.extend(e.roles for e in table.emitted)
+        result.problems.extend(table.problems)
+        result.problems.extend(_check_numbers([e.task for e in table.emitted]))
+
+
+def parse_task_tables(text: str, doc_id: str = "") -> TaskParse:
+    """Every 任务分解表 in the cleaned ``text`` as Task rows (see the module docstring).
+
+    Spans are [start, end) offsets of the whole printed row in ``text``. Tasks are in printed
+    order; ``problems`` names rows that could not be aligned (no 具体要求, no 责任单位, 序号 gaps).
+    """
+    lines = _lines(text)
+    result = TaskParse()
+    table: _Table | None = None
+    i = 0
+    while i < len(lines):
+        line, offset = lines[i]
+        header = _match_header(lines, i)
+        if header is not None:
+            kinds, after = header
+            if table is None:
+                outline = read_outline(text[:offset])
+                table = _Table(kinds, outline, doc_id)
+                result.titles.append(_table_title(lines, i))
+            else:
+                table.flush_flat()
+                table.kinds = kinds
+                table.two_level = table.two_level or "subtask" in kinds
+            i = after
+            continue
+        if table is None or not line.strip():
+            i += 1
+            continue
+        cells = line_cells(line, offset)
+        # A single line of prose after a tab table (not a stray cell before the next row)
+        # ends the table, as does a 抄送/date line.
+        prose_after = len(cells) == 1 and table.saw_tab_rows
+        if _TERMINATOR.match(line) or (prose_after and "\t" not in _next_content_line(lines, i)):
+            _collect(result, table)
+            table = None
+        elif len(cells) >= 2:
+            table.add_tab_row(cells)
+        else:
+            table.add_flat_cell(cells[0])
+        i += 1
+    _collect(result, table)
+    result.title = next((t for t in result.titles if t), "")
+    return result
