@@ -1,0 +1,499 @@
+"""Parse the three statistical tables of a 政府信息公开工作年度报告 into Facts.
+
+Tables: 二、主动公开政府信息情况 (``主动公开``), 三、收到和处理政府信息公开申请情况 (``依申请``),
+四、政府信息公开行政复议、行政诉讼情况 (``复议诉讼``), in the 2019 and 2021 official formats,
+whatever section number the report gives them.
+
+Rows are found by their printed labels, never by position. Three text layouts are read:
+- ``cells``: every cell on its own line starting with a tab, rows separated by blank lines
+  (tab-flattened web pages);
+- ``grid``: one line per row, cells joined by tabs (docx and html via ``index.load``);
+- ``spaced``: pypdf text, ``label n n n`` with space-separated numbers.
+In the tab layouts a blank cell is 0. In the spaced layout a row whose number count differs
+from the expected column count cannot be aligned: it is reported and yields no facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.models import Fact
+from index.tables.labels import (
+    ACTIVE,
+    ACTIVE_ROWS,
+    ACTIVE_ROWS_2021,
+    APPLICANT_COLUMNS,
+    APPLICATION_HEAD_ROWS,
+    APPLICATION_TOTAL_ROWS,
+    APPLICATIONS,
+    COUNT_UNIT,
+    GROUP_ROWS,
+    MONEY_UNIT,
+    REVIEW,
+    REVIEW_HEADER_WORDS,
+    REVIEW_RESULT_COLUMNS,
+    REVIEW_ROWS,
+    SIGNED_COLUMN,
+    TABLES,
+    ColumnSet,
+    RowLabel,
+    find_row,
+    group_pattern,
+    squash,
+)
+
+_HEADING_PREFIX = (
+    r"^[ \u3000\xa0]*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])"
+    r"\s*(?:行政机关)?"
+)
+_HEADINGS = {
+    ACTIVE: re.compile(_HEADING_PREFIX + r"主动公开政府信息(?:的)?情况", re.M),
+    APPLICATIONS: re.compile(_HEADING_PREFIX + r"收到和处理政府信息公开申请(?:的)?情况", re.M),
+    REVIEW: re.compile(
+        _HEADING_PREFIX + r"(?:因政府信息公开(?:工作)?被申请行政复议、\s*提起行政诉讼"
+        r"|政府信息公开行政复议、\s*行政诉讼)(?:的)?情况",
+        re.M,
+    ),
+}
+_TOP_HEADING = re.compile(r"^[ \u3000\xa0]*[一二三四五六七八九十]{1,3}\s*、", re.M)
+# Table 三 rows printed like top-level headings (一、本年新收… 四、结转下年度…).
+_TABLE_ROW_WORDS = ("本年新收", "上年结转", "本年度办理结果", "结转下年度")
+_BLANK_LINE = re.compile(r"\n[ \u3000\xa0\r]*(?=\n|$)")
+_TOKEN = re.compile(r"\S+")
+_GROUP_STUB = re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)][^\d\s（()）]{0,6}\s*$")
+_NUMBER = re.compile(
+    r"(?P<sign>增|减|[+\-－])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<unit>万元|万|件|项|个|条)?"
+)
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
+_REVIEW_CELLS = len(REVIEW_ROWS) * len(REVIEW_RESULT_COLUMNS)
+
+
+@dataclass
+class TableParse:
+    """Facts of the three tables, problems met, the table format and the tables filled."""
+
+    facts: list[Fact] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    table_format: str = ""  # "2019" | "2021" | ""
+    tables: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its stripped text and the span of that text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Row:
+    cells: list[Cell]
+    start: int
+    end: int  # end of the row's last cell
+    next_pos: int  # where the search for the following row resumes
+    stray: bool = False  # text with digits between the label and the first cell
+
+
+@dataclass
+class _Section:
+    table: str
+    start: int  # just after the heading
+    end: int
+    layout: str
+
+
+def parse_report_tables(text: str, doc_id: str = "") -> TableParse:
+    """Parse the 主动公开 / 依申请 / 复议诉讼 tables of an annual report's cleaned text."""
+    result = TableParse()
+    formats: list[str] = []
+    parsers = {ACTIVE: _parse_active, APPLICATIONS: _parse_applications, REVIEW: _parse_review}
+    for table in TABLES:
+        unfilled: list[str] = []
+        for section in find_table_sections(text, table):
+            facts, problems, fmt = parsers[table](text, section, doc_id)
+            if facts:
+                result.tables.add(table)
+                result.facts.extend(facts)
+                result.problems.extend(problems)
+                formats.extend([fmt] if fmt else [])
+                break
+            unfilled.extend(problems)
+        else:
+            result.problems.extend(unfilled + [f"table_missing: {table}"])
+    if formats:
+        result.table_format = max(sorted(set(formats)), key=formats.count)
+    return result
+
+
+def find_table_sections(text: str, table: str) -> list[_Section]:
+    """Every heading of ``table`` with the text up to the next section heading."""
+    sections = []
+    for heading in _HEADINGS[table].finditer(text):
+        end = _section_end(text, heading.end())
+        layout = detect_layout(text[heading.end() : end])
+        sections.append(_Section(table, heading.end(), end, layout))
+    return sections
+
+
+def _section_end(text: str, start: int) -> int:
+    ends = [m.start() for pattern in _HEADINGS.values() for m in pattern.finditer(text, start)]
+    for m in _TOP_HEADING.finditer(text, start):
+        following = squash(text[m.end() : m.end() + 40])
+        if not following.startswith(_TABLE_ROW_WORDS):
+            ends.append(m.start())
+            break
+    return min(ends, default=len(text))
+
+
+def detect_layout(section: str) -> str:
+    """``grid`` (tab-joined rows), ``cells`` (one tab-led line per cell) or ``spaced``."""
+    lines = section.split("\n")
+    if any("\t" in line.strip(" \t\u3000\xa0") for line in lines):
+        return "grid"
+    if any(line.startswith("\t") for line in lines):
+        return "cells"
+    return "spaced"
+
+
+def parse_number(
+    text: str, signed: bool = False, money: bool = False, money_header: bool = False
+) -> int | float | None:
+    """The value of a cell, or None when it is not a number this column can hold.
+
+    Blank is 0. ``signed`` accepts 增84 / 减22; ``money`` accepts a 万/万元 suffix and a bare
+    number only when ``money_header`` (the header states 万元).
+    """
+    cleaned = text.translate(_FULLWIDTH).strip()
+    if not cleaned:
+        return 0
+    m = _NUMBER.fullmatch(re.sub(r"\s+", "", cleaned))
+    if not m:
+        return None
+    sign, unit = m.group("sign"), m.group("unit")
+    if sign and not signed:
+        return None
+    if money and not (unit in ("万", "万元") or (unit is None and money_header)):
+        return None
+    if not money and unit in ("万", "万元"):
+        return None
+    digits = m.group("num").replace(",", "")
+    value: int | float = float(digits) if "." in digits else int(digits)
+    return -value if sign in ("减", "-", "－") else value
+
+
+def _is_number_token(token: str) -> bool:
+    return bool(_NUMBER.fullmatch(token.translate(_FULLWIDTH)))
+
+
+def _split_tabs(text: str, start: int, end: int) -> list[Cell]:
+    """``text[start:end]`` split at tabs into stripped cells (the first is before any tab)."""
+    pieces: list[Cell] = []
+    pos = start
+    while True:
+        tab = text.find("\t", pos, end)
+        piece_end = end if tab == -1 else tab
+        raw = text[pos:piece_end]
+        lead = len(raw) - len(raw.lstrip())
+        stripped = raw.strip()
+        pieces.append(Cell(stripped, pos + lead, pos + lead + len(stripped)))
+        if tab == -1:
+            break
+        pos = tab + 1
+    return pieces
+
+
+def _row_after_label(text: str, label: re.Match[str], limit: int, layout: str) -> _Row:
+    """The cells printed after a row label, up to the end of its row."""
+    pos = label.end()
+    if layout == "spaced":
+        cells = []
+        for token in _TOKEN.finditer(text, pos, limit):
+            if not _is_number_token(token.group()):
+                break
+            cells.append(Cell(token.group(), token.start(), token.end()))
+        end = cells[-1].end if cells else pos
+        return _Row(cells, label.start(), end, end)
+    if layout == "grid":
+        newline = text.find("\n", pos, limit)
+        row_end = limit if newline == -1 else newline
+    else:
+        blank = _BLANK_LINE.search(text, pos, limit)
+        row_end = blank.start() if blank else limit
+    rest, *cells = _split_tabs(text, pos, row_end)
+    # The row runs through its last cell, blank cells (tabs) included.
+    end = pos + len(text[pos:row_end].rstrip(" \n\r\u3000\xa0"))
+    # A number left in the label's own cell cannot be placed in any column.
+    return _Row(cells, label.start(), end, row_end, stray=bool(re.search(r"\d", rest.text)))
+
+
+def align_cells(cells: list[Cell], count: int, layout: str) -> list[Cell] | None:
+    """Exactly ``count`` value cells, or None when the row cannot be aligned.
+
+    Tab layouts may carry blank cells of spanned labels (before the values) or of spanned
+    values (after them), never fewer cells than columns. Space-separated numbers must match
+    the count exactly.
+    """
+    if len(cells) == count:
+        return cells
+    extra = len(cells) - count
+    if layout == "spaced" or extra < 0:
+        return None
+    leading_blank = not any(c.text for c in cells[:extra])
+    trailing_blank = not any(c.text for c in cells[count:])
+    if leading_blank and trailing_blank:
+        tail, head = cells[extra:], cells[:count]
+        return tail if [c.text for c in tail] == [c.text for c in head] else None
+    if leading_blank:
+        return cells[extra:]
+    if trailing_blank:
+        return cells[:count]
+    return None
+
+
+def _unaligned(table: str, row: str, count: int, found: int) -> str:
+    return f"table_row_unaligned: {table}/{row} (expected {count} cells, found {found})"
+
+
+@dataclass
+class _RowReader:
+    """Reads labelled rows of one section in printed order, collecting facts and problems."""
+
+    text: str
+    section: _Section
+    doc_id: str
+    pos: int = 0
+    facts: list[Fact] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    values: dict[str, list[int | float]] = field(default_factory=dict)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.pos = self.section.start
+
+    def read(
+        self,
+        canonical: str,
+        label: re.Match[str],
+        columns: tuple[str, ...],
+        money: tuple[str, ...] = (),
+        money_header: bool = False,
+    ) -> bool:
+        """Turn the row at ``label`` into facts; report it when it cannot be aligned."""
+        table, layout = self.section.table, self.section.layout
+        row = _row_after_label(self.text, label, self.section.end, layout)
+        self.pos = row.next_pos
+        cells = None if row.stray else align_cells(row.cells, len(columns), layout)
+        if cells is None:
+            self.problems.append(_unaligned(table, canonical, len(columns), len(row.cells)))
+            return False
+        values = []
+        for column, cell in zip(columns, cells, strict=True):
+            value = parse_number(cell.text, column == SIGNED_COLUMN, column in money, money_header)
+            if value is None:
+                self.problems.append(
+                    f"table_cell_unreadable: {table}/{canonical}.{column} ({cell.text})"
+                )
+                return False
+            values.append(value)
+        for column, value in zip(columns, values, strict=True):
+            unit = MONEY_UNIT if column in money else COUNT_UNIT
+            self.facts.append(
+                self._fact(canonical, column, value, unit, row.start, row.end, "table")
+            )
+        self.values[canonical] = values
+        self.spans[canonical] = (row.start, row.end)
+        return True
+
+    def find(self, row: RowLabel, end: int | None = None) -> re.Match[str] | None:
+        return find_row(self.text, row, self.pos, self.section.end if end is None else end)
+
+    def _fact(
+        self, row: str, col: str, value: int | float, unit: str, start: int, end: int, origin: str
+    ) -> Fact:
+        return Fact(
+            doc_id=self.doc_id,
+            table=self.section.table,
+            row=row,
+            col=col,
+            value=value,
+            unit=unit,
+            start=start,
+            end=end,
+            origin=origin,
+        )
+
+    def add_sum(self, group: str, parts: list[str], start: int) -> None:
+        """Facts for a group total computed from its sub-rows (all of them must be present)."""
+        if not parts or any(p not in self.values for p in parts):
+            return
+        end = max(self.spans[p][1] for p in parts)
+        for i, column in enumerate(APPLICANT_COLUMNS):
+            total = sum(self.values[p][i] for p in parts)
+            self.facts.append(self._fact(group, column, total, COUNT_UNIT, start, end, "sum"))
+
+
+def _parse_applications(
+    text: str, section: _Section, doc_id: str
+) -> tuple[list[Fact], list[str], str]:
+    reader = _RowReader(text, section, doc_id)
+    first = reader.find(APPLICATION_HEAD_ROWS[0])
+    if first is None:
+        return [], [], ""
+    header = squash(text[section.start : first.start()])
+    if not all(word in header for word in APPLICANT_COLUMNS):
+        return [], [f"table_header_unrecognized: {APPLICATIONS}"], ""
+    for row in APPLICATION_HEAD_ROWS:
+        _read_labelled(reader, row)
+    for group in ("不予公开", "无法提供", "不予处理"):
+        _read_group(reader, group, GROUP_ROWS[group])
+    fmt = _read_other_processing(reader)
+    for row in APPLICATION_TOTAL_ROWS:
+        _read_labelled(reader, row)
+    return reader.facts, reader.problems, fmt
+
+
+def _read_labelled(reader: _RowReader, row: RowLabel, end: int | None = None) -> bool:
+    label = reader.find(row, end)
+    if label is None:
+        reader.problems.append(f"table_row_missing: {APPLICATIONS}/{row.canonical}")
+        return False
+    return reader.read(row.canonical, label, APPLICANT_COLUMNS)
+
+
+def _read_group(
+    reader: _RowReader, group: str, rows: tuple[RowLabel, ...], end: int | None = None
+) -> None:
+    first = reader.find(rows[0], end)
+    start = _group_start(reader.text, group, reader.pos, first.start()) if first else 0
+    for row in rows:
+        _read_labelled(reader, row, end)
+    if first is not None:
+        reader.add_sum(group, [r.canonical for r in rows], start)
+
+
+def _group_start(text: str, group: str, pos: int, first_row: int) -> int:
+    """Where a group's printed rows begin: its label, or the stub of a label broken by a
+    page break just before the first sub-row (（四）无 … 法提供), else the first sub-row."""
+    heading = group_pattern(group).search(text, pos, first_row)
+    if heading:
+        return heading.start()
+    stub = _GROUP_STUB.search(text, pos, first_row)
+    return stub.start() if stub else first_row
+
+
+def _read_other_processing(reader: _RowReader) -> str:
+    """（六）其他处理: three sub-rows (2021) or one printed row (2019, and some 2021 reports)."""
+    heading = group_pattern("其他处理").search(reader.text, reader.pos, reader.section.end)
+    if heading is None:
+        reader.problems.append(f"table_row_missing: {APPLICATIONS}/其他处理")
+        return ""
+    total = reader.find(APPLICATION_TOTAL_ROWS[0])
+    end = total.start() if total else reader.section.end
+    rows = GROUP_ROWS["其他处理"]
+    if find_row(reader.text, rows[0], heading.end(), end) is None:
+        reader.read("其他处理", heading, APPLICANT_COLUMNS)
+        return ""
+    _read_group(reader, "其他处理", rows, end)
+    return "2021"
+
+
+def _parse_review(text: str, section: _Section, doc_id: str) -> tuple[list[Fact], list[str], str]:
+    body = text[section.start : section.end]
+    if not all(word in squash(body) for word in REVIEW_HEADER_WORDS):
+        if re.search(r"\d", body):
+            return [], [f"table_header_unrecognized: {REVIEW}"], ""
+        return [], [], ""
+    candidates = _numeric_rows(text, section)
+    if not candidates:
+        return [], [], ""
+    aligned = [a for a in (align_cells(c, _REVIEW_CELLS, section.layout) for c in candidates) if a]
+    if len(aligned) != 1:
+        found = max(len(c) for c in candidates)
+        return [], [_unaligned(REVIEW, "+".join(REVIEW_ROWS), _REVIEW_CELLS, found)], ""
+    cells = aligned[0]
+    values = [parse_number(c.text) for c in cells]
+    if any(v is None for v in values):
+        return [], [f"table_cell_unreadable: {REVIEW} ({' '.join(c.text for c in cells)})"], ""
+    # Table 四's labels are all in its header: the quoted row is the header plus the data row.
+    start = section.start + len(body) - len(body.lstrip())
+    end = max((c.end for c in cells if c.text), default=section.end)
+    keys = [(row, col) for row in REVIEW_ROWS for col in REVIEW_RESULT_COLUMNS]
+    facts = [
+        Fact(doc_id, REVIEW, row, col, value, COUNT_UNIT, start, end, "table")
+        for (row, col), value in zip(keys, values, strict=True)
+        if value is not None
+    ]
+    return facts, [], ""
+
+
+def _numeric_rows(text: str, section: _Section) -> list[list[Cell]]:
+    """Rows of the section made only of numbers and blanks, with at least one number."""
+    rows: list[list[Cell]] = []
+    if section.layout == "spaced":
+        run: list[Cell] = []
+        for token in _TOKEN.finditer(text, section.start, section.end):
+            if _is_number_token(token.group()):
+                run.append(Cell(token.group(), token.start(), token.end()))
+                continue
+            if run:
+                rows.append(run)
+            run = []
+        if run:
+            rows.append(run)
+        return rows
+    separator = re.compile(r"\n") if section.layout == "grid" else _BLANK_LINE
+    pos = section.start
+    bounds = [m.start() for m in separator.finditer(text, section.start, section.end)]
+    for end in bounds + [section.end]:
+        first, *cells = _split_tabs(text, pos, end)
+        if section.layout == "grid":
+            cells = [first, *cells]
+        elif first.text:
+            cells = []
+        if (
+            cells
+            and any(c.text for c in cells)
+            and all(_is_number_token(c.text) for c in cells if c.text)
+        ):
+            rows.append(cells)
+        pos = end + 1
+    return rows
+
+
+def _parse_active(text: str, section: _Section, doc_id: str) -> tuple[list[Fact], list[str], str]:
+    reader = _RowReader(text, section, doc_id)
+    formats: list[str] = []
+    seen: set[str] = set()
+    for row, column_sets in ACTIVE_ROWS:
+        label = reader.find(row)
+        if label is None:
+            continue
+        seen.add(row.canonical)
+        header = _active_header(text, section.start, label.start())
+        matching = [cs for cs in column_sets if any(k in header for k in cs.keywords)]
+        if len(matching) != 1:
+            reader.problems.append(f"table_header_unrecognized: {ACTIVE}/{row.canonical}")
+            reader.pos = label.end()
+            continue
+        columns: ColumnSet = matching[0]
+        canonical = row.canonical
+        if canonical == "规范性文件" and squash(label.group()).startswith("行政"):
+            canonical = "行政规范性文件"
+        reader.read(canonical, label, columns.columns, columns.money, "万元" in header)
+        formats.append(columns.fmt)
+    fmt = max(sorted(set(formats)), key=formats.count) if formats else ""
+    expected = ACTIVE_ROWS_2021 if fmt == "2021" else [r.canonical for r, _ in ACTIVE_ROWS]
+    for name in expected:
+        if fmt and name not in seen:
+            reader.problems.append(f"table_row_missing: {ACTIVE}/{name}")
+    return reader.facts, reader.problems, fmt
+
+
+def _active_header(text: str, section_start: int, label_start: int) -> str:
+    """The printed header of the block holding a table-二 row: from its 第二十条 line on."""
+    block = text.rfind("第二十条", section_start, label_start)
+    return squash(text[block if block != -1 else section_start : label_start])

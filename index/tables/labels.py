@@ -1,0 +1,206 @@
+"""Canonical labels of the annual-report statistical tables and tolerant label matching.
+
+Labels come from the two official formats (国办公开办函〔2019〕60号 and 〔2021〕30号, see
+table_formats.md). Printed labels are matched with any whitespace between characters (PDF
+and HTML line breaks split them: 商业企 业, （四）无 / 法提供), an optional numbering prefix
+（（一） / 一、 / 1. / 1、）, and interchangeable quote and list punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+ACTIVE = "主动公开"
+APPLICATIONS = "依申请"
+REVIEW = "复议诉讼"
+TABLES = (ACTIVE, APPLICATIONS, REVIEW)
+
+APPLICANT_COLUMNS = (
+    "自然人",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+    "总计",
+)
+REVIEW_RESULT_COLUMNS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+REVIEW_ROWS = ("行政复议", "行政诉讼.未经复议直接起诉", "行政诉讼.复议后起诉")
+
+MONEY_UNIT = "万元"
+COUNT_UNIT = "件"
+SIGNED_COLUMN = "本年增减"
+
+_QUOTES = "“”\"'‘’「」『』"
+_LIST_PUNCT = "、，,；;"
+NUMBERING = (
+    r"(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]"
+    r"|[一二三四五六七八九十]{1,3}\s*[、.．]"
+    r"|\d{1,2}\s*[、.．])"
+)
+
+
+@dataclass(frozen=True)
+class RowLabel:
+    """A table row: its canonical label and the printed variants that identify it."""
+
+    canonical: str
+    printed: tuple[str, ...]
+    group: str = ""  # canonical group (不予公开 …) for sub-rows
+    numbered: bool = False  # the bare label is too generic: require its numbering prefix
+    note: str = ""  # trailing parenthetical printed in the template, optional in reports
+
+
+def _sub(group: str, *labels: str, numbered: bool = False) -> list[RowLabel]:
+    return [
+        RowLabel(f"{group}.{label}", (label,), group=group, numbered=numbered) for label in labels
+    ]
+
+
+# 依申请 rows in printed order; 其他处理 sub-rows exist only in the 2021 format.
+APPLICATION_HEAD_ROWS = (
+    RowLabel("本年新收", ("本年新收政府信息公开申请数量",)),
+    RowLabel("上年结转", ("上年结转政府信息公开申请数量",)),
+    RowLabel("予以公开", ("予以公开",)),
+    RowLabel("部分公开", ("部分公开",), note="区分处理的，只计这一情形，不计其他情形"),
+)
+GROUP_ROWS: dict[str, tuple[RowLabel, ...]] = {
+    "不予公开": tuple(
+        _sub("不予公开", "属于国家秘密")
+        + [
+            RowLabel(
+                "不予公开.其他法律行政法规禁止公开",
+                ("其他法律行政法规禁止公开", "其他法律行政止公开"),  # typo in 洪泽 PDFs
+                group="不予公开",
+            )
+        ]
+        + _sub(
+            "不予公开",
+            "危及“三安全一稳定”",
+            "保护第三方合法权益",
+            "属于三类内部事务信息",
+            "属于四类过程性信息",
+            "属于行政执法案卷",
+            "属于行政查询事项",
+        )
+    ),
+    "无法提供": tuple(
+        _sub(
+            "无法提供",
+            "本机关不掌握相关政府信息",
+            "没有现成信息需要另行制作",
+            "补正后申请内容仍不明确",
+        )
+    ),
+    "不予处理": tuple(
+        _sub(
+            "不予处理",
+            "信访举报投诉类申请",
+            "重复申请",
+            "要求提供公开出版物",
+            "无正当理由大量反复申请",
+            "要求行政机关确认或重新出具已获取信息",
+        )
+    ),
+    "其他处理": tuple(
+        _sub(
+            "其他处理",
+            "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        )
+        + _sub("其他处理", "其他", numbered=True)
+    ),
+}
+APPLICATION_TOTAL_ROWS = (
+    RowLabel("总计", ("总计",)),
+    RowLabel("结转下年度", ("结转下年度继续办理", "结转下年度")),
+)
+
+
+@dataclass(frozen=True)
+class ColumnSet:
+    """The columns of one block of table 二, recognised by keywords of its printed header."""
+
+    columns: tuple[str, ...]
+    keywords: tuple[str, ...]
+    fmt: str  # "2019" | "2021"
+    money: tuple[str, ...] = ()
+
+
+_FIRST_2019 = ColumnSet(
+    ("本年新制作数量", "本年新公开数量", "对外公开总数量"), ("本年新", "对外公开"), "2019"
+)
+_FIRST_2021 = ColumnSet(
+    ("本年制发件数", "本年废止件数", "现行有效件数"), ("制发", "废止", "现行有效"), "2021"
+)
+_DECISIONS_2019 = ColumnSet(
+    ("上一年项目数量", SIGNED_COLUMN, "处理决定数量"), ("上一年", "增/减", "增减"), "2019"
+)
+_DECISIONS_2021 = ColumnSet(("本年处理决定数量",), ("本年处理决定",), "2021")
+_FEES_2019 = ColumnSet(("上一年项目数量", SIGNED_COLUMN), ("上一年", "增/减", "增减"), "2019")
+_FEES_2021 = ColumnSet(("本年收费金额",), ("收费金额",), "2021", money=("本年收费金额",))
+_PURCHASE_2019 = ColumnSet(
+    ("采购项目数量", "采购总金额"), ("采购项目", "采购总金额"), "2019", money=("采购总金额",)
+)
+
+# 主动公开 rows in printed order, each with the column sets its block may carry.
+ACTIVE_ROWS: tuple[tuple[RowLabel, tuple[ColumnSet, ...]], ...] = (
+    (RowLabel("规章", ("规章",)), (_FIRST_2019, _FIRST_2021)),
+    (RowLabel("规范性文件", ("行政规范性文件", "规范性文件")), (_FIRST_2019, _FIRST_2021)),
+    (RowLabel("行政许可", ("行政许可",)), (_DECISIONS_2019, _DECISIONS_2021)),
+    (RowLabel("其他对外管理服务事项", ("其他对外管理服务事项",)), (_DECISIONS_2019,)),
+    (RowLabel("行政处罚", ("行政处罚",)), (_DECISIONS_2019, _DECISIONS_2021)),
+    (RowLabel("行政强制", ("行政强制",)), (_DECISIONS_2019, _DECISIONS_2021)),
+    (RowLabel("行政事业性收费", ("行政事业性收费",)), (_FEES_2019, _FEES_2021)),
+    (RowLabel("政府集中采购", ("政府集中采购",)), (_PURCHASE_2019,)),
+)
+ACTIVE_ROWS_2021 = ("规章", "规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费")
+
+REVIEW_HEADER_WORDS = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结")
+
+
+def squash(text: str) -> str:
+    """``text`` without any whitespace, for comparing labels split by line breaks."""
+    return re.sub(r"\s+", "", text)
+
+
+def spaced(label: str) -> str:
+    """Regex for ``label`` allowing whitespace between characters and punctuation variants."""
+    parts = []
+    for ch in label:
+        if ch in _QUOTES:
+            parts.append(f"[{re.escape(_QUOTES)}]?")
+        elif ch in _LIST_PUNCT:
+            parts.append(f"[{re.escape(_LIST_PUNCT)}]?")
+        elif ch in "（(":
+            parts.append("[（(]")
+        elif ch in "）)":
+            parts.append("[）)]")
+        elif ch == "/":
+            parts.append("[/／]?")
+        else:
+            parts.append(re.escape(ch))
+    return r"\s*".join(parts)
+
+
+@cache
+def row_pattern(row: RowLabel) -> re.Pattern[str]:
+    """Compiled pattern for a printed row label, numbering prefix included in the match."""
+    body = "|".join(spaced(p) for p in sorted(row.printed, key=len, reverse=True))
+    prefix = rf"{NUMBERING}\s*" if row.numbered else rf"(?:{NUMBERING}\s*)?"
+    note = r"(?:\s*[（(][^（()）\d]{0,40}[）)])?" if row.note else ""
+    # A label ends its cell: （六）其他处理 is not the row 3.其他.
+    return re.compile(rf"{prefix}(?:{body}){note}(?![\u3400-\u9fff])")
+
+
+@cache
+def group_pattern(group: str) -> re.Pattern[str]:
+    """Pattern for a group label such as （三）不予公开 (numbering required)."""
+    return re.compile(rf"{NUMBERING}\s*{spaced(group)}")
+
+
+def find_row(text: str, row: RowLabel, start: int, end: int) -> re.Match[str] | None:
+    """The first printed occurrence of ``row`` in ``text[start:end]``."""
+    return row_pattern(row).search(text, start, end)

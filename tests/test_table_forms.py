@@ -1,0 +1,304 @@
+"""The same tables parse the same from PDF, HTML (rowspan/colspan) and .docx (merged cells).
+
+The facts parsed from huaian_2024 (PDF, 2021 format) and laiwu_2020 (flattened text, 2019
+format) are rendered into the official table layouts, loaded back through
+``index.load.load_file`` + ``clean_text`` and parsed again.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from index.clean import clean_text
+from index.load import load_file
+from index.models import Fact
+from index.tables.annual import parse_report_tables
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+
+APPLICANTS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+RESULTS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+REVIEW_ROWS = ["行政复议", "行政诉讼.未经复议直接起诉", "行政诉讼.复议后起诉"]
+HEADINGS = {
+    "主动公开": "二、主动公开政府信息情况",
+    "依申请": "三、收到和处理政府信息公开申请情况",
+    "复议诉讼": "四、政府信息公开行政复议、行政诉讼情况",
+}
+# (printed label cells in the order they appear, canonical row) for table 三, 2021 format.
+GROUPS = {
+    "不予公开": [
+        "属于国家秘密",
+        "其他法律行政法规禁止公开",
+        "危及“三安全一稳定”",
+        "保护第三方合法权益",
+        "属于三类内部事务信息",
+        "属于四类过程性信息",
+        "属于行政执法案卷",
+        "属于行政查询事项",
+    ],
+    "无法提供": ["本机关不掌握相关政府信息", "没有现成信息需要另行制作", "补正后申请内容仍不明确"],
+    "不予处理": [
+        "信访举报投诉类申请",
+        "重复申请",
+        "要求提供公开出版物",
+        "无正当理由大量反复申请",
+        "要求行政机关确认或重新出具已获取信息",
+    ],
+    "其他处理": [
+        "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "其他",
+    ],
+}
+GROUP_NUMBERS = {
+    "不予公开": "（三）",
+    "无法提供": "（四）",
+    "不予处理": "（五）",
+    "其他处理": "（六）",
+}
+
+
+@dataclass
+class Cell:
+    """A table cell to render: text and how many rows/columns it spans."""
+
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+def load_clean(path: Path) -> str:
+    loaded = load_file(path)
+    return clean_text(loaded.text, join_wrapped_lines=bool(loaded.pages)).text
+
+
+def shown(value: float, col: str = "") -> str:
+    """A cell as a report prints it: zero left blank, 增/减 for changes, 万 for money."""
+    if value == 0:
+        return ""
+    if col == "本年增减":
+        return f"增{value}" if value > 0 else f"减{-value}"
+    return f"{value}万" if col == "采购总金额" else str(value)
+
+
+def key_set(facts: list[Fact]) -> set[tuple]:
+    return {(f.table, f.row, f.col, f.value, f.unit, f.origin) for f in facts}
+
+
+# Table 二 blocks: (第二十条 item, printed column headers, canonical columns, rows).
+ACTIVE_2021 = [
+    ("一", ["本年制发件数", "本年废止件数", "现行有效件数"], None, ["规章", "行政规范性文件"]),
+    ("五", ["本年处理决定数量"], None, ["行政许可"]),
+    ("六", ["本年处理决定数量"], None, ["行政处罚", "行政强制"]),
+    ("八", ["本年收费金额（单位：万元）"], ["本年收费金额"], ["行政事业性收费"]),
+]
+DECISIONS_2019 = ["上一年项目数量", "本年增/减", "处理决定数量"]
+ACTIVE_2019 = [
+    ("一", ["本年新制作数量", "本年新公开数量", "对外公开总数量"], None, ["规章", "规范性文件"]),
+    ("五", DECISIONS_2019, None, ["行政许可", "其他对外管理服务事项"]),
+    ("六", DECISIONS_2019, None, ["行政处罚", "行政强制"]),
+    ("八", DECISIONS_2019[:2], None, ["行政事业性收费"]),
+    ("九", ["采购项目数量", "采购总金额"], None, ["政府集中采购"]),
+]
+
+
+def active_rows(values: dict, fmt: str) -> list[list[Cell]]:
+    """Table 二 on a 4-column grid; the last cell of a short row spans the rest."""
+    out = []
+    for item, header, columns, rows in ACTIVE_2021 if fmt == "2021" else ACTIVE_2019:
+        columns = columns or [h.replace("/", "") for h in header]
+        last_span = 4 - len(header)
+        out.append([Cell(f"第二十条第（{item}）项", colspan=4)])
+        heads = [Cell(h) for h in header[:-1]] + [Cell(header[-1], colspan=last_span)]
+        out.append([Cell("信息内容")] + heads)
+        for row in rows:
+            cells = [Cell(shown(values[(row, c)], c)) for c in columns]
+            cells[-1].colspan = last_span
+            out.append([Cell(row)] + cells)
+    return out
+
+
+def application_rows(values: dict, fmt: str) -> list[list[Cell]]:
+    """Table 三: 3 label columns, 7 data columns, merged label cells; （六） per format."""
+
+    def data(row: str) -> list[Cell]:
+        return [Cell(shown(values[(row, col)])) for col in APPLICANTS]
+
+    rows = [
+        [
+            Cell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3),
+            Cell("申请人情况", colspan=7),
+        ],
+        [Cell("自然人", rowspan=2), Cell("法人或其他组织", colspan=5), Cell("总计", rowspan=2)],
+        [Cell(c) for c in APPLICANTS[1:6]],
+        [Cell("一、本年新收政府信息公开申请数量", colspan=3)] + data("本年新收"),
+        [Cell("二、上年结转政府信息公开申请数量", colspan=3)] + data("上年结转"),
+    ]
+    results = [
+        [Cell("（一）予以公开", colspan=2)] + data("予以公开"),
+        [Cell("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", colspan=2)]
+        + data("部分公开"),
+    ]
+    for group, labels in GROUPS.items():
+        if group == "其他处理" and fmt == "2019":
+            results.append([Cell("（六）其他处理", colspan=2)] + data("其他处理"))
+            continue
+        for i, label in enumerate(labels):
+            head = [Cell(GROUP_NUMBERS[group] + group, rowspan=len(labels))] if i == 0 else []
+            results.append(head + [Cell(f"{i + 1}.{label}")] + data(f"{group}.{label}"))
+    results.append([Cell("（七）总计", colspan=2)] + data("总计"))
+    results[0] = [Cell("三、本年度办理结果", rowspan=len(results))] + results[0]
+    return rows + results + [[Cell("四、结转下年度继续办理", colspan=3)] + data("结转下年度")]
+
+
+def review_rows(values: dict) -> list[list[Cell]]:
+    """Table 四: three header rows and one data row of 15 cells."""
+    return [
+        [Cell("行政复议", colspan=5), Cell("行政诉讼", colspan=10)],
+        [Cell(c, rowspan=2) for c in RESULTS]
+        + [Cell("未经复议直接起诉", colspan=5), Cell("复议后起诉", colspan=5)],
+        [Cell(c) for c in RESULTS * 2],
+        [Cell(shown(values[(row, col)])) for row in REVIEW_ROWS for col in RESULTS],
+    ]
+
+
+def table_values(facts: list[Fact], table: str) -> dict:
+    return {(f.row, f.col): f.value for f in facts if f.table == table}
+
+
+def rendered_tables(facts: list[Fact], fmt: str) -> list[tuple[str, list[list[Cell]]]]:
+    return [
+        (HEADINGS["主动公开"], active_rows(table_values(facts, "主动公开"), fmt)),
+        (HEADINGS["依申请"], application_rows(table_values(facts, "依申请"), fmt)),
+        (HEADINGS["复议诉讼"], review_rows(table_values(facts, "复议诉讼"))),
+    ]
+
+
+def write_html(path: Path, tables: list[tuple[str, list[list[Cell]]]]) -> None:
+    parts = ["<html><body><h1>2024年政府信息公开工作年度报告</h1>"]
+    for heading, rows in tables:
+        parts.append(f"<h2>{heading}</h2><table border='1'>")
+        for row in rows:
+            cells = "".join(
+                f"<td rowspan='{c.rowspan}' colspan='{c.colspan}'>{html.escape(c.text) or '&nbsp;'}</td>"
+                for c in row
+            )
+            parts.append(f"<tr>{cells}</tr>")
+        parts.append("</table>")
+    parts.append("<p>五、存在的主要问题及改进情况</p></body></html>")
+    path.write_text("".join(parts), encoding="utf-8")
+
+
+def grid_positions(rows: list[list[Cell]]) -> list[list[tuple[int, Cell]]]:
+    """Each row's cells with their starting grid column, honouring rowspans from above."""
+    taken: set[tuple[int, int]] = set()
+    placed = []
+    for r, row in enumerate(rows):
+        c, out = 0, []
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            out.append((c, cell))
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    taken.add((r + dr, c + dc))
+            c += cell.colspan
+        placed.append(out)
+    return placed
+
+
+def write_docx(path: Path, tables: list[tuple[str, list[list[Cell]]]]) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("2024年政府信息公开工作年度报告")
+    for heading, rows in tables:
+        document.add_paragraph(heading)
+        placed = grid_positions(rows)
+        width = max(c + cell.colspan for row in placed for c, cell in row)
+        table = document.add_table(rows=len(rows), cols=width)
+        grid = [list(row.cells) for row in table.rows]  # table.cell() rescans the whole table
+        for r, row in enumerate(placed):
+            for c, cell in row:
+                target = grid[r][c]
+                if cell.rowspan > 1 or cell.colspan > 1:
+                    target = target.merge(grid[r + cell.rowspan - 1][c + cell.colspan - 1])
+                target.text = cell.text
+    document.add_paragraph("五、存在的主要问题及改进情况")
+    document.save(str(path))
+
+
+SOURCES = {  # sample → (its table format, its number of facts)
+    "huaian_2024_annual_report.pdf": ("2021", 228),
+    "laiwu_2020_annual_report.txt": ("2019", 219),
+}
+
+
+@cache
+def source_parse(name: str):
+    return parse_report_tables(load_clean(SAMPLE / name), name)
+
+
+def render(name: str, path: Path) -> str:
+    """Write ``name``'s parsed tables to ``path`` (.html or .docx); return its cleaned text."""
+    tables = rendered_tables(source_parse(name).facts, SOURCES[name][0])
+    (write_html if path.suffix == ".html" else write_docx)(path, tables)
+    return load_clean(path)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".docx"])
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_rendered_tables_parse_to_the_same_facts(name, suffix, tmp_path):
+    text = render(name, tmp_path / f"report{suffix}")
+
+    parsed = parse_report_tables(text, "rendered")
+
+    fmt, count = SOURCES[name]
+    assert parsed.problems == []
+    assert parsed.tables == {"主动公开", "依申请", "复议诉讼"}
+    assert parsed.table_format == fmt
+    assert key_set(parsed.facts) == key_set(source_parse(name).facts)
+    assert len(parsed.facts) == count
+
+
+@pytest.mark.parametrize("suffix", [".html", ".docx"])
+def test_rendered_spans_quote_the_printed_row(suffix, tmp_path):
+    text = render("huaian_2024_annual_report.pdf", tmp_path / f"report{suffix}")
+
+    facts = parse_report_tables(text, "rendered").facts
+
+    row = [f for f in facts if f.row == "予以公开" and f.col == "自然人"][0]
+    quote = text[row.start : row.end]
+    assert "予以公开" in quote and "1288" in quote and "1362" in quote
+    permit = [f for f in facts if f.row == "行政许可"][0]
+    assert text[permit.start : permit.end].split() == ["行政许可", "447228"]
+
+
+def test_html_blank_zero_cells_are_zero_not_missing(tmp_path):
+    text = render("huaian_2024_annual_report.pdf", tmp_path / "report.html")
+    assert "3.要求提供公开出版物\t\t\t\t\t\t\t\n" in text  # zeros really are blank
+
+    facts = parse_report_tables(text, "rendered").facts
+
+    row = {f.col: f.value for f in facts if f.row == "不予处理.要求提供公开出版物"}
+    assert row == dict.fromkeys(APPLICANTS, 0)
+
+
+def test_grid_row_with_too_few_cells_is_reported_not_zero_filled(tmp_path):
+    text = render("huaian_2024_annual_report.pdf", tmp_path / "report.html")
+    stripped = text.replace("3.要求提供公开出版物\t\t\t\t\t\t\t\n", "3.要求提供公开出版物\n")
+
+    parsed = parse_report_tables(stripped, "rendered")
+
+    assert parsed.problems == [
+        "table_row_unaligned: 依申请/不予处理.要求提供公开出版物 (expected 7 cells, found 0)"
+    ]
+    rows = {f.row for f in parsed.facts}
+    assert "不予处理.要求提供公开出版物" not in rows
+    assert "不予处理" not in rows  # no group sum over a missing sub-row
+    assert "不予处理.重复申请" in rows
