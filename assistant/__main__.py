@@ -1,10 +1,10 @@
 """Command line: ingest, docs, facts, tasks, search, ask.
 
-    python -m assistant ingest PATH…
-    python -m assistant docs
-    python -m assistant facts --json [--doc ID]
-    python -m assistant search [--k N] [--region R] [--year Y] QUERY
-    python -m assistant ask [--json] [--llm none|local|openai] QUESTION…|-
+python -m assistant ingest PATH…
+python -m assistant docs
+python -m assistant facts --json [--doc ID]
+python -m assistant search [--k N] [--region R] [--year Y] QUERY
+python -m assistant ask [--json] [--llm none|local|openai] QUESTION…|-
 """
 
 from __future__ import annotations
@@ -86,10 +86,16 @@ def print_result(result: IngestResult) -> None:
         print(f"✗ {result.error}", file=sys.stderr)
         return
     doc = result.doc
-    tags = f"{_KIND_NAMES.get(doc.kind, doc.kind)} {doc.region or '地区未知'} {doc.year or '年份未知'}"
-    detail = f"{result.chunks} 块，{result.facts} 个数字，{result.tasks} 项任务" if result.chunks else ""
+    tags = (
+        f"{_KIND_NAMES.get(doc.kind, doc.kind)} {doc.region or '地区未知'} {doc.year or '年份未知'}"
+    )
+    detail = (
+        f"{result.chunks} 块，{result.facts} 个数字，{result.tasks} 项任务" if result.chunks else ""
+    )
     warn = f"；警告：{'；'.join(result.warnings)}" if result.warnings else ""
-    print(f"✓ {_STATUS_NAMES[result.status]} {doc.doc_id} {Path(result.source).name}：{tags} {detail}{warn}")
+    print(
+        f"✓ {_STATUS_NAMES[result.status]} {doc.doc_id} {Path(result.source).name}：{tags} {detail}{warn}"
+    )
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
@@ -117,7 +123,9 @@ def cmd_facts(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(fact.to_dict(), ensure_ascii=False))
         else:
-            print(f"{fact.region} {fact.year} {fact.table}/{fact.row}/{fact.col} = {fact.value:g}{fact.unit}")
+            print(
+                f"{fact.region} {fact.year} {fact.table}/{fact.row}/{fact.col} = {fact.value:g}{fact.unit}"
+            )
     return 0
 
 
@@ -126,7 +134,9 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(task.to_dict(), ensure_ascii=False))
         else:
-            print(f"{task.number or '-'} {task.area} | {task.requirement[:40]} | {'、'.join(task.units)} | {task.deadline}")
+            print(
+                f"{task.number or '-'} {task.area} | {task.requirement[:40]} | {'、'.join(task.units)} | {task.deadline}"
+            )
     return 0
 
 

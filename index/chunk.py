@@ -178,7 +178,7 @@ def _split_at_commas(body: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(start, end)]
     cuts = [start] + [start + m.end() for m in re.finditer(r"[，,、]", body[start:end])] + [end]
     pieces, s = [], start
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in zip(cuts, cuts[1:], strict=False):
         if count_tokens(body[s:b]) > MAX_TOKENS and a > s:
             pieces.append((s, a))
             s = a

@@ -203,9 +203,8 @@ def clean_text(raw: str, join_wrapped_lines: bool = False) -> CleanedText:
         nl = newline_at[i]
         if nl is None:
             continue
-        if join_wrapped_lines and i + 1 < len(kept):
-            if is_wrapped(text, line_texts[i + 1], width):
-                continue
+        if join_wrapped_lines and i + 1 < len(kept) and is_wrapped(text, line_texts[i + 1], width):
+            continue
         pieces.append((nl, nl + 1))
 
     out, segments, clean_pos = [], [], 0

@@ -1,0 +1,273 @@
+"""The one entry point the CLI, the UI and the evaluation runner share: ``answer(question, history)``.
+
+Flow: follow-up resolution → scope check (regions/years the corpus holds) → route → structured
+table/task tool, or hybrid retrieval + verified generation → Answer with numbered citations.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from assistant.config import Settings, load_settings
+from assistant.followup import resolve_followup
+from assistant.lexicon import region_aliases
+from assistant.rag import answer_from_hits, load_prompt, question_terms
+from assistant.router import route_question
+from assistant.tools import doc_warnings
+from index.models import Document
+
+
+@dataclass
+class Answer:
+    """The answer contract of DESIGN.md (plus what the UI shows beside it)."""
+
+    question: str
+    answer: str
+    route: str  # table | tasks | rag | none
+    value: float | None = None
+    unit: str = ""
+    refused: bool = False
+    citations: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    latency_ms: int = 0
+    rewritten: str = ""
+    mode: str = ""  # how the text was made: table | tasks | llm | extractive | refused
+    cells: list[dict] = field(default_factory=list)
+    series: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of the ``ask --json`` contract."""
+        keys = ("question", "answer", "route", "value", "unit", "refused", "citations", "warnings",
+                "latency_ms")  # fmt: skip
+        data = {k: getattr(self, k) for k in keys}
+        if self.rewritten and self.rewritten != self.question:
+            data["rewritten"] = self.rewritten
+        return data
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def citation_for(n: int, doc: Document, start: int, end: int) -> dict:
+    """A citation: the quote is exactly the document's cleaned text over the span."""
+    return {
+        "n": n,
+        "doc_id": doc.doc_id,
+        "title": doc.title,
+        "region": doc.region,
+        "year": doc.year,
+        "start": start,
+        "end": end,
+        "quote": doc.text[start:end],
+    }
+
+
+class Assistant:
+    """Holds the stores and models, loaded once, and answers questions."""
+
+    def __init__(self, settings: Settings | None = None, llm: str | None = None):
+        from index.stores.sqlite import SQLiteStore
+
+        self.settings = settings or load_settings()
+        self.store = SQLiteStore(self.settings.db_path)
+        self.llm_backend = llm or self.settings.llm
+        self._chat_models: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._docs: list[Document] | None = None
+        self._docs_generation = None
+
+    # -- corpus -------------------------------------------------------------------------
+    def documents(self) -> list[Document]:
+        generation = self.store.counts()["manifest"], self.store.path.stat().st_mtime_ns
+        if self._docs is None or generation != self._docs_generation:
+            self._docs = self.store.documents()
+            self._docs_generation = generation
+        return self._docs
+
+    def retrieval(self):
+        from assistant.retrieve import open_retrieval
+
+        return open_retrieval(self.settings)
+
+    def chat_model(self, backend: str):
+        from assistant.llm import get_chat_model, resolve_backend
+
+        backend = resolve_backend(backend, self.settings)
+        if backend not in self._chat_models:
+            self._chat_models[backend] = get_chat_model(backend, self.settings)
+        return self._chat_models[backend]
+
+    # -- answering ----------------------------------------------------------------------
+    def answer(
+        self,
+        question: str,
+        history: Sequence[dict] | None = None,
+        llm: str | None = None,
+        filters: dict | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """Answer one question; ``history`` holds earlier turns as Answer.to_dict() dicts."""
+        started = time.perf_counter()
+        docs = self.documents()
+        rewritten = resolve_followup(question, history or [], docs)
+        result = self._answer_resolved(
+            rewritten, docs, llm or self.llm_backend, filters or {}, on_token
+        )
+        result.question = question
+        result.rewritten = rewritten
+        result.latency_ms = int((time.perf_counter() - started) * 1000)
+        return result
+
+    def _answer_resolved(self, question, docs, llm, filters, on_token) -> Answer:
+        if not docs:
+            return refusal(
+                question,
+                "none",
+                "资料库为空，请先入库文档（python -m assistant ingest data/sample）。",
+            )
+        route = route_question(question, docs)
+        missing = scope_gap(route.query, docs)
+        if missing:
+            return refusal(question, "none", f"资料库中没有{missing}的文件。资料库现有：{holdings(docs)}。")
+        if route.name in ("table", "tasks"):
+            structured = route.run(self.store)
+            if structured is not None:
+                return structured_to_answer(question, route.name, structured)
+        return self._answer_by_retrieval(question, route.query, docs, llm, filters, on_token)
+
+    def _answer_by_retrieval(self, question, query, docs, llm, filters, on_token) -> Answer:
+        retrieval = self.retrieval()
+        chosen = retrieval.filters_for(
+            question,
+            filters.get("region") or query.regions or None,
+            filters.get("year") or query.years or None,
+            filters.get("kind") or None,
+            auto=False,
+        )
+        hits = retrieval.search(question, 6, chosen)
+        drop = sorted({a for r in query.regions for a in region_aliases(r)}, key=len, reverse=True)
+        terms = question_terms(question, drop)
+        chat = self.chat_model(llm) if llm != "none" else None
+        outcome = answer_from_hits(question, hits, chat, terms, on_token=on_token)
+        searched = describe_search(chosen.describe(), hits)
+        if outcome.refused:
+            text = (
+                load_prompt("refuse")
+                .strip()
+                .format(question=question, searched=searched, holdings=holdings(docs))
+            )
+            return Answer(
+                question, text, "rag", refused=True, mode="refused", warnings=outcome.warnings
+            )
+        by_id = {d.doc_id: d for d in docs}
+        citations, renumber = [], {}
+        for p in outcome.passages:
+            if p.n not in outcome.cited:
+                continue
+            renumber[p.n] = len(citations) + 1
+            doc = by_id[p.hit.doc_id]
+            start = p.hit.start + max(0, p.hit.text.find(p.text[:20]))
+            citations.append(citation_for(renumber[p.n], doc, start, start + len(p.text)))
+        text = renumber_markers(outcome.text, renumber)
+        warnings = outcome.warnings + doc_warnings(
+            by_id[p.hit.doc_id] for p in outcome.passages if p.n in renumber
+        )
+        return Answer(
+            question, text, "rag", citations=citations, warnings=warnings, mode=outcome.mode
+        )
+
+
+def renumber_markers(text: str, renumber: dict[int, int]) -> str:
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", text)
+
+
+def scope_gap(query, docs: Sequence[Document]) -> str:
+    """The regions/years a question names that the corpus does not hold ('' when none)."""
+    if query.unknown_regions:
+        return "、".join(query.unknown_regions)
+    held = [d for d in docs if not query.regions or d.region in query.regions]
+    years = {d.year for d in held if d.year}
+    missing = [y for y in query.years if y not in years]
+    if missing and len(missing) == len(query.years):
+        return f"{'、'.join(query.regions)}{'、'.join(str(y) for y in missing)}年"
+    return ""
+
+
+def holdings(documents: Sequence[Document]) -> str:
+    """What the corpus holds, for refusals: 济南市莱芜区（2020年年报、2022年工作要点）…"""
+    kinds = {"annual_report": "年报", "work_points": "工作要点", "other": "其他文件"}
+    by_region: dict[str, list[str]] = {}
+    for doc in documents:
+        label = f"{doc.year or '年份未知'}年{kinds.get(doc.kind, '')}"
+        by_region.setdefault(doc.region or "地区未标注", []).append(label)
+    return "；".join(f"{r}（{'、'.join(sorted(v))}）" for r, v in sorted(by_region.items()))
+
+
+def describe_search(filters: str, hits) -> str:
+    titles = list(dict.fromkeys(h.title for h in hits))[:3]
+    found = f"，最相关的文档为《{'》《'.join(titles)}》" if titles else ""
+    return f"范围：{filters or '全部文档'}{found}"
+
+
+def refusal(question: str, route: str, text: str) -> Answer:
+    return Answer(question, text, route, refused=True, mode="refused")
+
+
+def structured_to_answer(question: str, route: str, s) -> Answer:
+    return Answer(
+        question=question,
+        answer=s.answer,
+        route=route,
+        value=s.value,
+        unit=s.unit or "",
+        refused=s.refused,
+        citations=list(s.citations),
+        warnings=list(s.warnings),
+        mode="refused" if s.refused else route,
+        cells=list(getattr(s, "cells", []) or []),
+        series=dict(getattr(s, "series", {}) or {}),
+    )
+
+
+_DEFAULT: Assistant | None = None
+
+
+def default_assistant() -> Assistant:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Assistant()
+    return _DEFAULT
+
+
+def answer(question: str, history: Sequence[dict] | None = None, **kwargs) -> Answer:
+    """Answer with the default assistant (settings from GONGKAI_* environment variables)."""
+    return default_assistant().answer(question, history, **kwargs)
+
+
+def run_ask_command(args) -> int:
+    """``python -m assistant ask [--json] [--llm …] QUESTION…|-``: one JSON object per line."""
+    questions = args.questions
+    if questions == ["-"]:
+        questions = [line.strip() for line in sys.stdin if line.strip()]
+    assistant = Assistant(llm=args.llm)
+    history: list[dict] = []
+    for q in questions:
+        result = assistant.answer(q, history)
+        history.append(result.to_dict())
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(f"问：{q}\n答：{result.answer}")
+            for c in result.citations:
+                print(f"  [{c['n']}] {c['title']}（{c['start']}-{c['end']}）：{c['quote'][:80]}")
+            for w in result.warnings:
+                print(f"  ⚠ {w}")
+            print()
+    return 0

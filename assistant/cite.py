@@ -1,0 +1,127 @@
+"""Citation checks after generation, and the extractive answer built from passages.
+
+A generated sentence survives only if a passage it cites supports it (character-bigram
+overlap, as RAGFlow's post-hoc citation does) and every number in it appears in a cited
+passage. Numbers shown to users therefore always come from quoted source text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_MARKER = re.compile(r"\[(\d{1,2})\]")
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+SUPPORT_THRESHOLD = 0.5  # share of a sentence's bigrams found in its cited passages
+
+
+@dataclass
+class Passage:
+    """A numbered passage given to the model: n is its citation number."""
+
+    n: int
+    text: str
+
+
+@dataclass
+class Verified:
+    text: str
+    cited: list[int]
+    dropped: list[str] = field(default_factory=list)
+
+
+def bigrams(text: str) -> set[str]:
+    """Character bigrams of the Chinese/alphanumeric content (punctuation and spaces removed)."""
+    flat = re.sub(r"[^\w]", "", _MARKER.sub("", text))
+    return {flat[i : i + 2] for i in range(len(flat) - 1)}
+
+
+def support(sentence: str, passage: str) -> float:
+    """Share of the sentence's bigrams that occur in the passage."""
+    grams = bigrams(sentence)
+    if not grams:
+        return 0.0
+    return len(grams & bigrams(passage)) / len(grams)
+
+
+def numbers_in(text: str) -> list[str]:
+    """Numbers written in ``text`` (citation markers excluded, thousands separators removed)."""
+    return _NUMBER.findall(_MARKER.sub("", text).replace(",", ""))
+
+
+def numbers_supported(sentence: str, passages: list[str], extra: set[str] = frozenset()) -> bool:
+    """True when every number in the sentence appears in one of the passages or in ``extra``."""
+    haystack = {n for p in passages for n in numbers_in(re.sub(r"\s+", "", p))} | set(extra)
+    return all(n in haystack or _strip_zero(n) in haystack for n in numbers_in(sentence))
+
+
+def _strip_zero(number: str) -> str:
+    return number.rstrip("0").rstrip(".") if "." in number else number
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def verify_answer(
+    answer: str, passages: list[Passage], known_numbers: set[str] = frozenset()
+) -> Verified:
+    """Keep the sentences a cited passage supports; drop the rest (and any invented number)."""
+    by_n = {p.n: p.text for p in passages}
+    kept, cited, dropped = [], [], []
+    for sentence in split_sentences(answer):
+        marks = [int(m) for m in _MARKER.findall(sentence) if int(m) in by_n]
+        if not marks:
+            best = max(passages, key=lambda p: support(sentence, p.text), default=None)
+            if best is None or support(sentence, best.text) < SUPPORT_THRESHOLD:
+                dropped.append(sentence)
+                continue
+            marks = [best.n]
+            sentence = sentence.rstrip("。") + f"[{best.n}]。"
+        sources = [by_n[m] for m in marks]
+        joined = "".join(sources)
+        if support(sentence, joined) < SUPPORT_THRESHOLD or not numbers_supported(
+            sentence, sources, known_numbers
+        ):
+            dropped.append(sentence)
+            continue
+        kept.append(sentence)
+        cited.extend(m for m in marks if m not in cited)
+    return Verified(text="".join(kept), cited=cited, dropped=dropped)
+
+
+def best_sentences(
+    question_terms: list[str], passages: list[Passage], limit: int = 3
+) -> list[tuple[int, str, float]]:
+    """The passage sentences that cover most of the question's terms: (n, sentence, score)."""
+    scored = []
+    for p in passages:
+        for sentence in split_sentences(p.text):
+            if len(_CJK.findall(sentence)) < 6:
+                continue
+            covered = [t for t in question_terms if t in sentence]
+            if not covered:
+                continue
+            score = sum(len(t) for t in covered) / max(1, sum(len(t) for t in question_terms))
+            scored.append((p.n, sentence, score - 0.01 * p.n))
+    scored.sort(key=lambda s: -s[2])
+    out, seen = [], set()
+    for n, sentence, score in scored:
+        if sentence in seen:
+            continue
+        seen.add(sentence)
+        out.append((n, sentence, score))
+        if len(out) == limit:
+            break
+    return out
+
+
+def extractive_answer(
+    question_terms: list[str], passages: list[Passage], limit: int = 3
+) -> Verified:
+    """The best-supported passage sentences, stitched with their citation numbers."""
+    picked = best_sentences(question_terms, passages, limit)
+    text = "".join(f"{s.rstrip('。；;')}[{n}]。" for n, s, _ in picked)
+    return Verified(text=text, cited=sorted({n for n, _, _ in picked}))

@@ -1,0 +1,101 @@
+"""Follow-up questions: 那2019年呢？ 槐荫区呢？ 去年 — resolved against the previous turn by rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from assistant.lexicon import region_aliases
+from assistant.understand import find_regions, find_unknown_places, find_years
+from index.models import Document
+
+_RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "上一年": -1, "今年": 0, "本年": 0,
+                   "当年": 0, "次年": 1, "下一年": 1, "第二年": 1}  # fmt: skip
+_RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE_YEARS, key=len, reverse=True)))
+_FOLLOWUP_START = re.compile(
+    r"^\s*(?:那么?|那个|其中|它|该|这|同期|又|还有|另外|and\b|what about|how about)", re.I
+)
+_FILLER = re.compile(
+    r"那么?|呢|的|情况|又|是|多少|怎么样|如何|吗|and|what|about|how|in|for|[\s?？。,，!！]", re.I
+)
+
+
+def previous_question(history: Sequence[dict]) -> str:
+    """The last turn's resolved question (its rewrite when it had one)."""
+    if not history:
+        return ""
+    last = history[-1]
+    return last.get("rewritten") or last.get("question") or ""
+
+
+def absolute_years(question: str, reference_year: int) -> str:
+    """Replace 去年/前年/今年 … by the year they mean relative to ``reference_year``."""
+    return _RELATIVE_RE.sub(lambda m: f"{reference_year + _RELATIVE_YEARS[m.group(0)]}年", question)
+
+
+def resolve_followup(
+    question: str,
+    history: Sequence[dict],
+    documents: Sequence[Document],
+    today: dt.date | None = None,
+) -> str:
+    """A self-contained question: relative years made absolute, ellipsis filled from history."""
+    previous = previous_question(history)
+    previous_years = find_years(previous)[0]
+    reference = previous_years[-1] if previous_years else (today or dt.date.today()).year
+    question = absolute_years(question.strip(), reference)
+    if not previous:
+        return question
+    years = find_years(question)[0]
+    regions, region_spans = find_regions(question, documents)
+    unknown = find_unknown_places(question, region_spans)
+    rest = question
+    for s, e in sorted(region_spans, reverse=True):
+        rest = rest[:s] + rest[e:]
+    for word in [str(y) for y in years] + unknown:
+        rest = rest.replace(word, "")
+    rest = _FILLER.sub("", re.sub(r"年度?", "", rest))
+    if not rest:  # a pure substitution: 那2019年呢？ / 槐荫区呢？
+        return substitute(previous, years, regions + unknown, documents)
+    if _FOLLOWUP_START.match(question) or len(rest) <= 6:
+        prev_regions = find_regions(previous, documents)[0]
+        prefix = ""
+        if not regions and not unknown and prev_regions:
+            prefix += prev_regions[0]
+        if not years and previous_years:
+            prefix += f"{previous_years[0]}年"
+        body = _FOLLOWUP_START.sub("", question).lstrip("，, ")
+        return f"{prefix}{body}" if prefix else question
+    return question
+
+
+def substitute(
+    previous: str, years: list[int], regions: list[str], documents: Sequence[Document]
+) -> str:
+    """The previous question with its year(s) and/or region replaced by the new ones."""
+    out = previous
+    if years:
+        old_years = find_years(previous)[0]
+        if old_years:
+            out = out.replace(str(old_years[0]), str(years[0]), 1)
+        else:
+            out = f"{years[0]}年{out}"
+    if regions:
+        old_regions, spans = find_regions(previous, documents)
+        old_unknown = find_unknown_places(previous, spans)
+        replaced = False
+        for old in old_regions:
+            for alias in sorted(region_aliases(old), key=len, reverse=True):
+                if alias in out:
+                    out = out.replace(alias, regions[0], 1)
+                    replaced = True
+                    break
+            if replaced:
+                break
+        if not replaced and old_unknown:
+            out = out.replace(old_unknown[0], regions[0], 1)
+            replaced = True
+        if not replaced:
+            out = f"{regions[0]}{out}"
+    return out

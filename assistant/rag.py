@@ -1,0 +1,176 @@
+"""Retrieval chain: hybrid hits → compact numbered context → LLM → verified citations.
+
+Without an LLM (or when it fails, or says nothing the passages support) the answer is
+extractive: the passage sentences that cover the question best, with their numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import Runnable
+
+from assistant.cite import Passage, Verified, extractive_answer, verify_answer
+from assistant.config import PROMPTS_DIR
+from index.chunk import count_tokens
+
+CONTEXT_TOKENS = 600  # the 1.5B model reads ~58 tokens/s on 2 cores: keep the prompt small
+MIN_COVERAGE = 0.5  # share of the question's content terms the best passage must hold
+_STOP = set(
+    ["的", "了", "是", "在", "和", "与", "及", "或", "有", "吗", "呢", "吧", "啊", "哪些", "哪个", "哪", "什么", "怎么", "怎样", "如何", "多少", "几", "为什么", "是否", "有没有", "请问", "请", "一下", "关于", "方面", "情况", "问题", "主要", "工作", "内容", "要求", "中", "对", "把", "被", "都", "也", "就", "年", "年度", "报告", "该", "这", "那", "其", "我", "我们", "你", "您", "这个", "那个", "哪里", "怎么样", "呢", "么", "及其", "以及", "进行", "what", "which", "how", "is", "are", "the", "of", "in", "for", "to", "a", "an", "do", "does", "did", "was", "were", "about"]
+)
+
+
+def load_prompt(name: str) -> str:
+    """A prompt template from prompts/<name>.txt."""
+    return (PROMPTS_DIR / f"{name}.txt").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def answer_prompt() -> ChatPromptTemplate:
+    return ChatPromptTemplate.from_messages(
+        [("system", load_prompt("answer_system")), ("human", load_prompt("answer_user"))]
+    )
+
+
+def question_terms(question: str, drop: Sequence[str] = ()) -> list[str]:
+    """Content words of a question (jieba), without question words, regions and years."""
+    import jieba
+
+    text = question
+    for word in drop:
+        text = text.replace(word, " ")
+    text = re.sub(r"\d{4}\s*年?", " ", text)
+    terms = []
+    for word in jieba.lcut(text):
+        word = word.strip().lower()
+        if len(word) < 2 or word in _STOP or not re.search(r"[\w]", word):
+            continue
+        if word not in terms:
+            terms.append(word)
+    return terms
+
+
+@dataclass
+class ContextPassage:
+    """A passage in the prompt, with the hit it came from (for citations)."""
+
+    n: int
+    text: str
+    hit: Any
+
+
+def build_context(hits: Sequence[Any], max_tokens: int = CONTEXT_TOKENS) -> list[ContextPassage]:
+    """Number the hits' texts and cut them to a total token budget (whole sentences kept)."""
+    passages, used = [], 0
+    for hit in hits:
+        budget = max_tokens - used
+        if budget < 40:
+            break
+        text = hit.text
+        if count_tokens(text) > budget:
+            text = _cut_to_tokens(text, budget)
+        if not text:
+            continue
+        passages.append(ContextPassage(len(passages) + 1, text, hit))
+        used += count_tokens(text)
+    return passages
+
+
+def _cut_to_tokens(text: str, budget: int) -> str:
+    pieces = re.findall(r"[^。！？；\n]*[。！？；\n]?", text)
+    out = ""
+    for piece in pieces:
+        if count_tokens(out + piece) > budget:
+            break
+        out += piece
+    return out.strip()
+
+
+def coverage(terms: Sequence[str], text: str) -> float:
+    """Share of the terms (weighted by length) that occur in ``text``."""
+    if not terms:
+        return 0.0
+    flat = re.sub(r"\s+", "", text).lower()
+    return sum(len(t) for t in terms if t in flat) / sum(len(t) for t in terms)
+
+
+def evidence_strength(terms: Sequence[str], passages: Sequence[ContextPassage]) -> float:
+    """How well the best passage covers the question (0..1)."""
+    return max((coverage(terms, p.text) for p in passages), default=0.0)
+
+
+def make_answer_chain(chat_model: BaseChatModel) -> Runnable:
+    """prompt | model | text: the generation step of the retrieval chain (LCEL)."""
+    return answer_prompt() | chat_model | StrOutputParser()
+
+
+def format_context(passages: Sequence[ContextPassage]) -> str:
+    return "\n".join(f"[{p.n}] {' '.join(p.text.split())}" for p in passages)
+
+
+@dataclass
+class RagOutcome:
+    text: str
+    passages: list[ContextPassage]
+    cited: list[int]
+    refused: bool = False
+    mode: str = "extractive"  # "llm" | "extractive" | "refused"
+    warnings: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+
+def answer_from_hits(
+    question: str,
+    hits: Sequence[Any],
+    chat_model: BaseChatModel | None,
+    terms: Sequence[str],
+    known_numbers: set[str] = frozenset(),
+    on_token: Callable[[str], None] | None = None,
+) -> RagOutcome:
+    """Answer from retrieved hits: refuse on weak evidence, else LLM (verified) or extractive."""
+    passages = build_context(hits)
+    if not passages or evidence_strength(terms, passages) < MIN_COVERAGE:
+        return RagOutcome("", passages, [], refused=True, mode="refused")
+    simple = [Passage(p.n, p.text) for p in passages]
+    extractive = extractive_answer(list(terms), simple)
+    if chat_model is None:
+        return _outcome(extractive, passages, "extractive")
+    warnings = []
+    try:
+        chain = make_answer_chain(chat_model)
+        inputs = {"context": format_context(passages), "question": question}
+        if on_token:
+            raw = ""
+            for token in chain.stream(inputs):
+                raw += token
+                on_token(token)
+        else:
+            raw = chain.invoke(inputs)
+    except Exception as exc:  # any backend failure falls back to the extractive answer
+        warnings.append(f"llm_failed: {type(exc).__name__}，已改用原文摘录")
+        return _outcome(extractive, passages, "extractive", warnings)
+    if "未找到" in raw and len(raw) < 30:
+        return RagOutcome("", passages, [], refused=True, mode="refused")
+    verified = verify_answer(raw, simple, known_numbers)
+    if not verified.text:
+        warnings.append("llm_unsupported: 模型回答无法与原文核对，已改用原文摘录")
+        outcome = _outcome(extractive, passages, "extractive", warnings)
+        outcome.dropped = verified.dropped
+        return outcome
+    outcome = _outcome(verified, passages, "llm", warnings)
+    outcome.dropped = verified.dropped
+    return outcome
+
+
+def _outcome(verified: Verified, passages, mode: str, warnings=None) -> RagOutcome:
+    if not verified.text:
+        return RagOutcome("", passages, [], refused=True, mode="refused", warnings=warnings or [])
+    return RagOutcome(verified.text, passages, verified.cited, mode=mode, warnings=warnings or [])

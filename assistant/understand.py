@@ -1,0 +1,399 @@
+"""Understand a question: region(s), year(s), table/row/column slots, measure, task slots.
+
+``understand(question, documents)`` is a pure function: regions are recognised from the
+documents' own region names (never a fixed list), everything else from :mod:`assistant.lexicon`.
+It never decides an answer; :mod:`assistant.tools` does that from the store's facts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant import lexicon as lx
+from index.models import Document
+
+Measure = str  # "value" | "rate" | "share" | "yoy" | "sum" | "compare"
+
+
+@dataclass
+class Query:
+    """What a question asks, in canonical labels.
+
+    ``rows``/``cols`` may hold virtual labels (行政诉讼, 法人或其他组织) that the tools expand
+    into sums of printed cells; empty lists mean "the table's default" (see assistant.tools).
+    A named rate puts its numerator in ``cols`` (纠错率 → 结果纠正).
+    """
+
+    question: str
+    regions: list[str] = field(default_factory=list)
+    unknown_regions: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    table: str | None = None
+    rows: list[str] = field(default_factory=list)
+    cols: list[str] = field(default_factory=list)
+    measure: Measure = "value"
+    wants_percent: bool = False  # a change asked as a percentage (增长率, 增幅, %)
+    is_numeric: bool = False
+    is_task: bool = False
+    unit: str | None = None  # task slots
+    deadline: str | None = None  # "6月" | "年底" | "全年" | free text
+    deadline_month: int | None = None
+    number: int | None = None  # the first task number named; ``numbers`` holds them all
+    numbers: list[int] = field(default_factory=list)
+    keyword: str | None = None
+    relative_year: str | None = None  # 去年 / this year: unknown without a reference date
+    unsupported: str | None = None  # a measure the tables do not define (平均, 答复率 …)
+
+    @property
+    def row(self) -> str | None:
+        return self.rows[0] if self.rows else None
+
+    @property
+    def col(self) -> str | None:
+        return self.cols[0] if self.cols else None
+
+    @property
+    def year(self) -> int | None:
+        return self.years[0] if self.years else None
+
+    @property
+    def region(self) -> str | None:
+        return self.regions[0] if self.regions else None
+
+
+# ── regions and years ────────────────────────────────────────────────────────────────────
+_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])(?:\s*年度?)?")
+_YEAR_RANGE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*年?\s*(?:-|~|—|–|至|到|to)\s*((?:19|20)\d{2})(?!\d)"
+)
+_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
+_REGION_SUFFIX = ("省", "市", "区", "县", "州", "旗")
+_NOT_PLACE_ENDINGS = (
+    "小区", "社区", "开发区", "功能区", "示范区", "试验区", "保护区", "片区", "街区", "景区", "棚户区",
+)  # fmt: skip
+_NOT_PLACE_WORDS = {
+    "城区",
+    "市区",
+    "都市",
+    "城市",
+    "辖区",
+    "新区",
+    "库区",
+    "矿区",
+    "山区",
+    "灾区",
+    "园区",
+}
+_NOT_PLACE_FIRST = set("全本我该各每此这那其他贵")
+_ENGLISH_PLACE = re.compile(r"\b(?:in|for|of|did|does|at|from)\s+([A-Z][a-z]{3,}(?:'[a-z]+)?)\b")
+_NOT_ENGLISH_PLACES = {
+    "each", "which", "total", "these", "those", "full", "part", "both", "all", *lx.MONTHS_EN,
+}  # fmt: skip
+
+
+@lru_cache(maxsize=16)
+def _alias_index(regions: tuple[str, ...]) -> tuple[dict[str, set[str]], re.Pattern[str] | None]:
+    """alias → regions, and one regex matching any alias (longest first)."""
+    index: dict[str, set[str]] = {}
+    for region in regions:
+        for alias in lx.region_aliases(region):
+            index.setdefault(alias, set()).add(region)
+    if not index:
+        return index, None
+    parts = []
+    for alias in sorted(index, key=len, reverse=True):
+        body = re.escape(alias)
+        parts.append(rf"(?<![a-z]){body}(?![a-z])" if alias.isascii() else body)
+    return index, re.compile("|".join(parts))
+
+
+def find_regions(
+    text: str, documents: Sequence[Document]
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """Known regions named in ``text`` (normalised) and the spans that named them."""
+    index, pattern = _alias_index(tuple(sorted({d.region for d in documents if d.region})))
+    regions: list[str] = []
+    spans: list[tuple[int, int]] = []
+    if pattern is None:
+        return regions, spans
+    for m in pattern.finditer(text):
+        for region in sorted(index[m.group(0)]):
+            if region not in regions:
+                regions.append(region)
+        spans.append(m.span())
+    return regions, spans
+
+
+def find_years(text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """Years named in ``text``: 2020, 2020年, 2019-2021 (expanded), 二〇二〇年."""
+    years: list[int] = []
+    spans: list[tuple[int, int]] = []
+    for m in _YEAR_RANGE.finditer(text):
+        first, last = int(m.group(1)), int(m.group(2))
+        if first < last <= first + 10:
+            years.extend(range(first, last + 1))
+            spans.append(m.span())
+    for m in _YEAR.finditer(text):
+        if not any(s <= m.start() < e for s, e in spans):
+            years.append(int(m.group(1)))
+            spans.append(m.span())
+    for m in _CN_YEAR.finditer(text):
+        years.append(int("".join(str(lx.CHINESE_DIGITS[c]) for c in m.group(1))))
+        spans.append(m.span())
+    return list(dict.fromkeys(years)), spans
+
+
+def find_unknown_places(text: str, known_spans: Sequence[tuple[int, int]]) -> list[str]:
+    """Place names in ``text`` (NFKC, case kept) that are not regions of the corpus
+    (历下区, 上海市, 北京, Shanghai). A place printed right before a known region is its
+    parent (江苏省淮安市) and is ignored.
+    """
+    import jieba.posseg as pseg
+
+    masked = _mask(text, known_spans, "\u3000")
+    places, pos = [], 0
+    for word, flag in pseg.cut(masked):
+        start, pos = pos, pos + len(word)
+        if start + len(word) < len(masked) and masked[start + len(word)] == "\u3000":
+            continue  # a qualifier of the known region that follows
+        if _looks_like_place(word, flag):
+            places.append(word)
+    for m in _ENGLISH_PLACE.finditer(masked):
+        if m.group(1).lower() not in _NOT_ENGLISH_PLACES and not lx.find_terms(m.group(1).lower()):
+            places.append(m.group(1))
+    return list(dict.fromkeys(places))
+
+
+def _looks_like_place(word: str, flag: str) -> bool:
+    if len(word) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
+        return False
+    if word[0] in _NOT_PLACE_FIRST or word in _NOT_PLACE_WORDS or word.endswith(_NOT_PLACE_ENDINGS):
+        return False
+    if flag == "ns" and not word.endswith(("流域", "地区")):
+        return True
+    return len(word) >= 3 and word.endswith(_REGION_SUFFIX)
+
+
+def _mask(text: str, spans: Sequence[tuple[int, int]], fill: str = " ") -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            chars[i] = fill
+    return "".join(chars)
+
+
+_RELATIVE_YEAR = re.compile(
+    r"(?<![比较与同])(去年|今年|前年|明年)|(?<!than )\b(last year|this year)\b"
+)
+
+
+def find_relative_year(text: str) -> str | None:
+    """A relative year (去年, this year) that is not part of a comparison (比去年)."""
+    m = _RELATIVE_YEAR.search(text)
+    return m.group(0) if m else None
+
+
+# ── task slots ───────────────────────────────────────────────────────────────────────────
+_TASK_CUES = (
+    "任务", "责任单位", "牵头", "负责", "完成时限", "时限要求", "截止时间", "截止日期", "前完成",
+    "底前", "分解表",
+    "具体要求", "哪个单位", "哪些单位", "哪个部门", "哪些部门", "task", "tasks", "responsible",
+    "in charge", "deadline", "due by", "due in", "lead unit",
+)  # fmt: skip
+_NUMBER = re.compile(
+    r"第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*(?:项|条|个)|(?:序号|编号)\s*(?:为|是)?\s*([0-9]{1,3})"
+    r"|\b(?:task|item|no\.?|number)\s*#?\s*([0-9]{1,3})\b"
+)
+_UNIT_BODY = r"[\u4e00-\u9fff（）()]{2,20}?(?:局|办公室|办|委|中心|分局|馆|院|部门|街道办事处|办事处|（街道）|\(街道\)|所|队)"
+_UNIT_PATTERNS = (
+    re.compile(rf"由\s*({_UNIT_BODY})\s*(?:牵头|负责|承担|落实|完成|配合)"),
+    re.compile(rf"({_UNIT_BODY})\s*(?:牵头|负责|承担|配合)"),
+    re.compile(rf"责任单位\s*(?:是|为|包括|有|含|中有)?\s*({_UNIT_BODY})"),
+    re.compile(rf"({_UNIT_BODY})\s*(?:的|有哪些|有什么)\s*(?:任务|工作)"),
+)
+_QUESTION_WORD = re.compile(r"哪|什么|谁|何|多少")
+_UNIT_LEAD_NOISE = re.compile(
+    r"^(?:哪些任务|哪几项任务|哪些工作|哪些|什么任务|任务|要求|需要|是|由|和|、)+"
+)
+_DEADLINE_MONTH = re.compile(
+    r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?:底|末|份|中旬|上旬|下旬|前|之前|以前|[0-9]{1,2}\s*日)?"
+)
+_DEADLINE_DAYS = re.compile(r"(?:印发后\s*)?\d{1,3}\s*(?:日|天|个工作日)内")
+_DEADLINE_EN = re.compile(r"\b(?:end of|by|before|in|due)\s+(" + "|".join(lx.MONTHS_EN) + r")\b")
+_KEYWORD_NOISE = (
+    "由哪个单位负责", "由哪些单位负责", "哪个单位负责", "哪些单位负责", "由哪个部门负责",
+    "哪个部门负责", "责任单位是谁", "责任单位是什么", "责任单位是", "责任单位有哪些", "责任单位",
+    "完成时限是什么", "完成时限是", "完成时限", "什么时候完成", "何时完成", "具体要求是什么",
+    "具体要求", "要求是什么", "有什么要求", "有哪些要求", "哪些任务", "什么任务", "相关任务",
+    "哪几项", "哪项", "哪一项",
+    "的任务", "任务", "工作要点", "政务公开", "牵头", "负责", "是什么", "有哪些", "哪些", "哪个",
+    "什么", "谁", "多少", "几项", "共有", "一共", "总共", "由", "的", "是", "有", "吗", "呢", "要",
+    "请问", "年度", "年",
+)  # fmt: skip
+
+
+def find_task_numbers(text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """第41项 / 序号41 / task 41 → [41]; 第56项和第71项 → [56, 71]."""
+    numbers, spans = [], []
+    for m in _NUMBER.finditer(text):
+        number = lx.chinese_number(next(g for g in m.groups() if g))
+        if number is not None and number not in numbers:
+            numbers.append(number)
+            spans.append(m.span())
+    return numbers, spans
+
+
+def find_unit(text: str) -> tuple[str | None, tuple[int, int] | None]:
+    """The responsible unit a task question names (区民政局), abbreviations expanded."""
+    for phrase, unit in lx.UNIT_ENGLISH.items():
+        m = re.search(rf"\b{re.escape(phrase)}\b", text)
+        if m:
+            return unit, m.span()
+    for pattern in _UNIT_PATTERNS:
+        for m in pattern.finditer(text):
+            unit = _UNIT_LEAD_NOISE.sub("", m.group(1))
+            if len(unit) >= 2 and not _QUESTION_WORD.search(unit) and unit != "有关部门":
+                return expand_unit(unit), m.span(1)
+    return None, None
+
+
+def expand_unit(unit: str) -> str:
+    """区住建局 → 区住房城乡建设局 (printed names of common abbreviations)."""
+    for short, full in sorted(lx.UNIT_ABBREVIATIONS.items(), key=lambda kv: -len(kv[0])):
+        if unit.endswith(short) and not unit.endswith(full):
+            return unit[: -len(short)] + full
+    return unit
+
+
+def find_deadline(text: str) -> tuple[str | None, int | None, tuple[int, int] | None]:
+    """(deadline phrase, month, span): 6月底前 → ("6月", 6); 年底 → ("年底", 12); 全年."""
+    m = _DEADLINE_MONTH.search(text)
+    if m:
+        month = lx.chinese_number(m.group(1))
+        if month and 1 <= month <= 12:
+            return f"{month}月", month, m.span()
+    m = _DEADLINE_EN.search(text)
+    if m:
+        month = lx.MONTHS_EN[m.group(1)]
+        return f"{month}月", month, m.span()
+    m = _DEADLINE_DAYS.search(text)
+    if m:
+        return re.sub(r"\s+", "", m.group(0)).replace("天", "日"), None, m.span()
+    for phrase, month in (("年底", 12), ("年末", 12), ("end of the year", 12), ("year-end", 12)):
+        i = text.find(phrase)
+        if i >= 0:
+            return "年底", month, (i, i + len(phrase))
+    for phrase in ("全年", "长期坚持", "长期"):
+        i = text.find(phrase)
+        if i >= 0:
+            return phrase, None, (i, i + len(phrase))
+    return None, None, None
+
+
+def task_keyword(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
+    """What is left of a task question once its cue words, unit, deadline, region, year go."""
+    rest = _mask(text, spans)
+    for noise in _KEYWORD_NOISE:
+        rest = rest.replace(noise, " ")
+    rest = re.sub(r"[\s，,。？?！!、；;：:“”\"'（）()《》\d]+", " ", rest).strip()
+    words = [w for w in rest.split() if len(w) >= 2 and not w.isascii()]
+    return " ".join(words) or None
+
+
+# ── slots from lexicon terms ──────────────────────────────────────────────────────────────
+_ROW_PRIORITY = {lx.TEXT: -1, lx.REVIEW: 0, lx.ACTIVE: 1, lx.APPLICATIONS: 2}
+_COL_ONLY_ROW = {
+    "采购项目数量": "政府集中采购",
+    "采购总金额": "政府集中采购",
+    "收费金额": "行政事业性收费",
+}
+_PERCENT_CUES = ("率", "百分", "幅度", "增幅", "%", "percent", "percentage", "rate")
+
+
+def table_slots(mentions: Sequence[lx.Mention]) -> tuple[str | None, list[str], list[str]]:
+    """(table, rows, cols) from lexicon mentions; rows of the most specific table win."""
+    rows = [m.term for m in mentions if m.term.slot == "row"]
+    cols = [m.term for m in mentions if m.term.slot == "col"]
+    for m in mentions:
+        target = lx.rate_target(m.text) if m.term.slot == "measure" else None
+        if target:
+            (rows if target.slot == "row" else cols).append(target)
+    table = None
+    if rows:
+        table = min((t.table for t in rows), key=_ROW_PRIORITY.__getitem__)
+    elif cols:
+        table = min((t.table for t in cols), key=_ROW_PRIORITY.__getitem__)
+    else:
+        named = [m.term.value for m in mentions if m.term.slot == "table"]
+        table = named[0] if named else None
+    row_values = list(dict.fromkeys(t.value for t in rows if t.table == table))
+    col_values = list(dict.fromkeys(t.value for t in cols if t.table == table))
+    if table == lx.ACTIVE and not row_values:
+        row_values = list(dict.fromkeys(_COL_ONLY_ROW[c] for c in col_values if c in _COL_ONLY_ROW))
+    if lx.ALL_APPLICANTS in col_values:
+        col_values = list(lx.APPLICANT_TYPES)
+    for group in (lx.LITIGATION, *lx.GROUP_ROWS):  # 诉讼 + 复议后起诉 → the sub-row is meant
+        if group in row_values and any(r.startswith(group + ".") for r in row_values):
+            row_values.remove(group)
+    return table, row_values, col_values
+
+
+def choose_measure(measures: Sequence[str], items: int, regions: int, years: int) -> Measure:
+    """The measure asked: a named rate/share/change beats sum/compare; sum and compare need
+    several items unless compare asks across the corpus (哪个地区最多)."""
+    for measure in ("rate", "share", "yoy"):
+        if measure in measures:
+            return measure
+    several = items > 1 or regions > 1 or years > 1
+    if "compare" in measures:
+        return "compare"
+    if "sum" in measures and several:
+        return "sum"
+    return "compare" if several else "value"
+
+
+def understand(question: str, documents: Sequence[Document]) -> Query:
+    """Read a question (Chinese, English or mixed) into a :class:`Query`."""
+    cased = unicodedata.normalize("NFKC", question)  # case kept for English place names
+    text = cased.lower()
+    if len(text) != len(cased):  # a rare character whose lower case is longer: give up case
+        cased = text
+    query = Query(question=question)
+    query.regions, region_spans = find_regions(text, documents)
+    query.years, year_spans = find_years(text)
+    known = [*region_spans, *year_spans]
+    masked = _mask(text, known)
+    query.unknown_regions = [
+        p
+        for p in find_unknown_places(_mask(cased, year_spans), region_spans)
+        if p not in query.regions
+    ]
+
+    numbers, number_spans = find_task_numbers(masked)
+    query.is_task = bool(numbers) or any(cue in masked for cue in _TASK_CUES)
+    if query.is_task:
+        query.numbers, query.number = numbers, (numbers[0] if numbers else None)
+        query.unit, unit_span = find_unit(masked)
+        query.deadline, query.deadline_month, deadline_span = find_deadline(masked)
+        spans = [s for s in (unit_span, deadline_span) if s] + number_spans + known
+        query.keyword = task_keyword(text, spans)
+        return query
+
+    mentions = lx.find_terms(masked)
+    query.table, query.rows, query.cols = table_slots(mentions)
+    measures = [m.term.value for m in mentions if m.term.slot == "measure"]
+    if lx.asks_which_is_more(masked):
+        measures.append("compare")
+    items = max(len(query.rows), 1) * max(len(query.cols), 1)
+    query.measure = choose_measure(measures, items, len(query.regions), len(query.years))
+    query.wants_percent = query.measure == "yoy" and any(c in masked for c in _PERCENT_CUES)
+    query.relative_year = find_relative_year(masked) if not query.years else None
+    query.unsupported = lx.unsupported_measure(masked)
+    asks_number = lx.has_quantity_cue(masked) or query.measure in ("rate", "share", "yoy")
+    asks_number = asks_number or any(m in measures for m in ("compare", "sum"))
+    query.is_numeric = bool(query.table) and (asks_number or query.table == lx.TEXT)
+    return query
