@@ -92,28 +92,50 @@ def verify_answer(
     return Verified(text="".join(kept), cited=cited, dropped=dropped)
 
 
+_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
+)
+
+
+def is_lead_in(sentence: str) -> bool:
+    """A heading or a sentence that announces a list (…存在以下问题：): its content follows."""
+    body = sentence.strip()
+    return body.endswith(("：", ":")) or (bool(_HEADING.match(body)) and not body.endswith("。"))
+
+
 def best_sentences(
     question_terms: list[str], passages: list[Passage], limit: int = 3
 ) -> list[tuple[int, str, float]]:
-    """The passage sentences that cover most of the question's terms: (n, sentence, score)."""
+    """The passage sentences that cover most of the question's terms: (n, sentence, score).
+
+    A chosen heading or lead-in sentence brings the sentences that follow it in its passage,
+    since they hold what it announces.
+    """
     scored = []
     for p in passages:
-        for sentence in split_sentences(p.text):
-            if len(_CJK.findall(sentence)) < 6:
+        sentences = split_sentences(p.text)
+        for i, sentence in enumerate(sentences):
+            if len(_CJK.findall(sentence)) < 4:
                 continue
             covered = [t for t in question_terms if t in sentence]
             if not covered:
                 continue
             score = sum(len(t) for t in covered) / max(1, sum(len(t) for t in question_terms))
-            scored.append((p.n, sentence, score - 0.01 * p.n))
-    scored.sort(key=lambda s: -s[2])
-    out, seen = [], set()
-    for n, sentence, score in scored:
-        if sentence in seen:
-            continue
-        seen.add(sentence)
-        out.append((n, sentence, score))
-        if len(out) == limit:
+            scored.append((score - 0.01 * p.n, p.n, i, sentences))
+    scored.sort(key=lambda s: -s[0])
+    out: list[tuple[int, str, float]] = []
+    seen: set[str] = set()
+    for score, n, i, sentences in scored:
+        picked = [sentences[i]]
+        j = i + 1
+        while is_lead_in(picked[-1]) and j < len(sentences) and len(picked) < limit + 1:
+            picked.append(sentences[j])
+            j += 1
+        for sentence in picked:
+            if sentence not in seen and len(out) < limit + 2:
+                seen.add(sentence)
+                out.append((n, sentence, score))
+        if len(out) >= limit:
             break
     return out
 
@@ -123,5 +145,7 @@ def extractive_answer(
 ) -> Verified:
     """The best-supported passage sentences, stitched with their citation numbers."""
     picked = best_sentences(question_terms, passages, limit)
-    text = "".join(f"{s.rstrip('。；;')}[{n}]。" for n, s, _ in picked)
+    text = "".join(
+        f"{s}[{n}]" if is_lead_in(s) else f"{s.rstrip('。；;')}[{n}]。" for n, s, _ in picked
+    )
     return Verified(text=text, cited=sorted({n for n, _, _ in picked}))

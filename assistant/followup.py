@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from assistant import lexicon as lx
 from assistant.lexicon import region_aliases
 from assistant.understand import find_regions, find_unknown_places, find_years
 from index.models import Document
@@ -16,6 +17,7 @@ _RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE_YEARS, key=len, reverse=True
 _FOLLOWUP_START = re.compile(
     r"^\s*(?:那么?|那个|其中|它|该|这|同期|又|还有|另外|and\b|what about|how about)", re.I
 )
+_ELLIPSIS_END = re.compile(r"(?:呢|怎么样|如何|又是多少|what about|how about)\s*[?？。]?\s*$", re.I)
 _FILLER = re.compile(
     r"那么?|呢|的|情况|又|是|多少|怎么样|如何|吗|and|what|about|how|in|for|[\s?？。,，!！]", re.I
 )
@@ -58,6 +60,9 @@ def resolve_followup(
     rest = _FILLER.sub("", re.sub(r"年度?", "", rest))
     if not rest:  # a pure substitution: 那2019年呢？ / 槐荫区呢？
         return substitute(previous, years, regions + unknown, documents)
+    swapped = substitute_terms(previous, question)
+    if swapped:  # 行政处罚呢？ after a 行政许可 question: same question, other row/column
+        return substitute(swapped, years, regions + unknown, documents)
     if _FOLLOWUP_START.match(question) or len(rest) <= 6:
         prev_regions = find_regions(previous, documents)[0]
         prefix = ""
@@ -68,6 +73,29 @@ def resolve_followup(
         body = _FOLLOWUP_START.sub("", question).lstrip("，, ")
         return f"{prefix}{body}" if prefix else question
     return question
+
+
+def substitute_terms(previous: str, question: str) -> str:
+    """The previous question with its table row/column replaced by the one an elliptical
+    follow-up names (那行政处罚呢？), or '' when the follow-up is not of that form."""
+    if not _ELLIPSIS_END.search(question):
+        return ""
+    new = [m for m in lx.find_terms(question.lower()) if m.term.slot in ("row", "col")]
+    if not new:
+        return ""
+    old = [m for m in lx.find_terms(previous.lower()) if m.term.slot in ("row", "col")]
+    out = previous
+    # Replace right to left so earlier spans stay valid.
+    replacements = []
+    for mention in new:
+        target = next((m for m in old if m.term.slot == mention.term.slot), None)
+        if target is None:
+            return ""
+        old.remove(target)
+        replacements.append((target, mention.text))
+    for target, text in sorted(replacements, key=lambda r: -r[0].start):
+        out = out[: target.start] + text + out[target.end :]
+    return out
 
 
 def substitute(

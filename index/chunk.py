@@ -23,7 +23,9 @@ _HEADINGS = [
 ]
 _TABLE_TITLE = re.compile(r"(?:任务分解表|任务清单)\s*$")
 # Sections of an annual report whose body is a statistical table (official section titles).
-_TABLE_SECTION = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请情况|行政复议、\s*行政诉讼情况")
+_TABLE_SECTION = re.compile(
+    r"主动公开政府信息情况|收到和处理政府信息公开申请情况|行政复议、\s*行政诉讼情况"
+)
 _TABLE_ROW_LABELS = re.compile(r"本年新收|上年结转|本年度办理结果|结转下年度")
 # Column-header cells of the official tables and task tables (a header row repeated mid-table).
 _HEADER_WORDS = re.compile(r"信息内容|第二十条|序号|责任单位|具体要求|申请人情况")
@@ -125,7 +127,9 @@ def document_units(text: str) -> list[Unit]:
                 seen_data = True
             elif header not in header_lines and (not seen_data or _HEADER_WORDS.search(header)):
                 header_lines = (header_lines + [header])[-3:]
-            context = " › ".join(heading_path) + ("\n" + " | ".join(header_lines) if header_lines else "")
+            context = " › ".join(heading_path) + (
+                "\n" + " | ".join(header_lines) if header_lines else ""
+            )
             units.append(Unit(line.start, row_end, "table", heading_path, context=context))
             i = j
             continue
@@ -221,7 +225,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
                 text=body,
                 start=start,
                 end=end,
-                heading_path=list(group[0].heading_path),
+                heading_path=common_path([u.heading_path for u in group]),
                 tokens=count_tokens(body),
                 page=doc.page_at(start),
                 kind="table" if table else "text",
@@ -238,12 +242,11 @@ def _starts_new_chunk(text: str, group: list[Unit], unit: Unit) -> bool:
     same_branch = unit.heading_path[: len(first.heading_path)] == first.heading_path
     if _only_headings(text, group) and same_branch and fits:
         return False  # a bare heading stays with the body (or table) that follows it
-    if unit.heading_path[:2] != first.heading_path[:2]:
-        return True
-    if unit.kind == "text" and unit.starts_section in (1, 2):
-        return True
+    if unit.heading_path[:1] != first.heading_path[:1] or unit.starts_section == 1:
+        return True  # top-level sections never share a chunk
     if unit.kind != group[-1].kind:
         return True
+    # Smaller sections under one top-level heading share a chunk until it reaches MIN_TOKENS.
     tokens = count_tokens(text[first.start : group[-1].end])
     if unit.kind == "text" and unit.starts_section and tokens >= MIN_TOKENS:
         return True
@@ -252,3 +255,14 @@ def _starts_new_chunk(text: str, group: list[Unit], unit: Unit) -> bool:
 
 def _only_headings(text: str, group: list[Unit]) -> bool:
     return all(u.starts_section and len(text[u.start : u.end].strip()) <= 40 for u in group)
+
+
+def common_path(paths: list[tuple[str, ...]]) -> list[str]:
+    """The heading path every unit of a chunk shares."""
+    common = list(paths[0])
+    for path in paths[1:]:
+        n = 0
+        while n < min(len(common), len(path)) and common[n] == path[n]:
+            n += 1
+        common = common[:n]
+    return common
