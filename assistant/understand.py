@@ -92,6 +92,8 @@ _NOT_PLACE_FIRST = set("全本我该各每此这那其他贵")
 _ENGLISH_PLACE = re.compile(r"\b(?:in|for|of|did|does|at|from)\s+([A-Z][a-z]{3,}(?:'[a-z]+)?)\b")
 _NOT_ENGLISH_PLACES = {
     "each", "which", "total", "these", "those", "full", "part", "both", "all", *lx.MONTHS_EN,
+    # administrative words that follow a known region's name (Laiwu District, Huai'an City)
+    "district", "county", "city", "province", "government", "region", "municipality",
 }  # fmt: skip
 
 
