@@ -85,7 +85,7 @@ class Assistant:
 
     # -- corpus -------------------------------------------------------------------------
     def documents(self) -> list[Document]:
-        generation = self.store.counts()["manifest"], self.store.path.stat().st_mtime_ns
+        generation = self.store.generation()
         if self._docs is None or generation != self._docs_generation:
             self._docs = self.store.documents()
             self._docs_generation = generation

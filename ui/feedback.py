@@ -1,0 +1,43 @@
+"""👍/👎 on answers, appended to ``GONGKAI_HOME/feedback.jsonl`` so the evaluation set can grow."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+FEEDBACK_FILE = "feedback.jsonl"
+_LOCK = threading.Lock()
+_ANSWER_KEYS = (
+    "question", "rewritten", "answer", "route", "value", "unit", "refused", "citations",
+    "warnings", "mode",
+)  # fmt: skip
+
+
+def feedback_path(home: Path) -> Path:
+    return home / FEEDBACK_FILE
+
+
+def feedback_record(
+    answer: Mapping[str, Any], liked: bool, filters: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """One JSONL line: the rating with the question, answer and citations it rates."""
+    record: dict[str, Any] = {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "rating": "up" if liked else "down",
+    }
+    record.update({key: answer.get(key) for key in _ANSWER_KEYS if key in answer})
+    if filters:
+        record["filters"] = {k: v for k, v in filters.items() if v}
+    return record
+
+
+def append_feedback(path: Path, record: Mapping[str, Any]) -> None:
+    """Append one record as a line (one write under a lock, so lines never interleave)."""
+    line = json.dumps(record, ensure_ascii=False) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _LOCK, path.open("a", encoding="utf-8") as fh:
+        fh.write(line)

@@ -1,0 +1,269 @@
+"""The web server: the source viewer (/source/<doc_id>), a health check and the Gradio UI at /.
+
+    app = create_app(load_settings()); serve(app, settings)
+
+On first start (no database under GONGKAI_HOME yet) the sample corpus is ingested in the
+background while the page is already up; the page and the terminal show the progress.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import os
+import secrets
+import sys
+import threading
+from collections.abc import Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported anywhere
+
+from fastapi import FastAPI, Request  # noqa: E402
+from fastapi.responses import HTMLResponse, JSONResponse  # noqa: E402
+
+from assistant.config import SAMPLE_DIR, Settings  # noqa: E402
+from ui.chat import section_at  # noqa: E402
+from ui.library import describe_result  # noqa: E402
+from ui.render import not_found_page_html, source_page_html  # noqa: E402
+
+log = logging.getLogger("gongkai.ui")
+SOURCE_PAGE_HEADERS = {
+    # The viewer page runs no script at all: even unescaped text could not execute.
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "frame-ancestors 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def parse_auth(spec: str) -> tuple[str, str] | None:
+    """``GONGKAI_AUTH=user:password`` → (user, password); empty → None (no login)."""
+    if not spec:
+        return None
+    user, sep, password = spec.partition(":")
+    if not sep or not user or not password:
+        raise ValueError("GONGKAI_AUTH 格式应为 用户名:密码")
+    return user, password
+
+
+def basic_auth_ok(header: str, credentials: tuple[str, str]) -> bool:
+    """Whether an ``Authorization: Basic …`` header carries these credentials."""
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return False
+    try:
+        user, _, password = base64.b64decode(encoded).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return secrets.compare_digest(user, credentials[0]) and secrets.compare_digest(
+        password, credentials[1]
+    )
+
+
+@dataclass
+class StartupStatus:
+    """First-start ingest of the sample corpus, as the page and /healthz report it."""
+
+    state: str = "ready"  # ingesting | ready | failed
+    message: str = ""
+    done: int = 0
+    total: int = 0
+
+
+class AppContext:
+    """What every request shares: settings, the store, the assistant and the indexes."""
+
+    def __init__(self, settings: Settings):
+        from assistant.api import Assistant
+        from index.stores.sqlite import SQLiteStore
+
+        self.settings = settings
+        self.first_start = not settings.db_path.exists()
+        self.store = SQLiteStore(settings.db_path)
+        self.assistant = Assistant(settings)
+        self.startup = StartupStatus("ingesting" if self.first_start else "ready")
+        self._indexes: list[Any] | None = None
+        self._lock = threading.Lock()
+        self._sections: dict[str, list[tuple[int, int, str]]] = {}
+        self._sections_generation: int | None = None
+
+    def indexes(self) -> list[Any]:
+        """The search indexes that answering reads, to write uploads into.
+
+        They must be the very objects retrieval searches: a second Chroma client on the same
+        folder in this process does not see what the first one writes (uploads stayed
+        partly invisible to questions).
+        """
+        from assistant.retrieve import open_retrieval
+
+        with self._lock:
+            if self._indexes is None:
+                retrieval = open_retrieval(self.settings)
+                self._indexes = [i for i in (retrieval.keyword, retrieval.dense) if i is not None]
+            return self._indexes
+
+    @property
+    def max_bytes(self) -> int:
+        return self.settings.max_file_mb * 1024 * 1024
+
+    def sections_for(self, citations: Sequence[dict]) -> dict[int, str]:
+        """The heading path (一、总体情况 › （二）…) of each citation's span, by its number."""
+        generation = self.store.generation()
+        if generation != self._sections_generation:
+            self._sections, self._sections_generation = {}, generation
+        out = {}
+        for c in citations:
+            doc_id = c["doc_id"]
+            if doc_id not in self._sections:
+                self._sections[doc_id] = [
+                    (ch.start, ch.end, ch.section) for ch in self.store.chunks(doc_id)
+                ]
+            out[int(c["n"])] = section_at(self._sections[doc_id], int(c["start"]))
+        return out
+
+    # -- background work ----------------------------------------------------------------
+    def ingest_sample(self, folder: Path = SAMPLE_DIR) -> None:
+        """First start: ingest the sample corpus, reporting each file (page and terminal)."""
+        from index.pipeline import collect_files, ingest_file, sync_indexes
+
+        files = collect_files([folder])
+        status = self.startup
+        status.total = len(files)
+        say(f"首次启动：正在入库示例文档（{len(files)} 个文件，来自 {folder}）")
+        try:
+            for i, path in enumerate(files, start=1):
+                status.message = f"正在入库示例文档 {i}/{len(files)}：{path.name}"
+                result = ingest_file(path, self.store, self.max_bytes)
+                status.done = i
+                say(f"[{i}/{len(files)}] {describe_result(result, path.name).message}")
+            status.message = "正在建立检索索引（向量与关键词），首次需要一两分钟…"
+            say(status.message)
+            sync_indexes(self.store, self.indexes())
+        except Exception as exc:  # the page must say what went wrong, not hang
+            log.exception("示例文档入库失败")
+            status.state, status.message = "failed", f"示例文档入库失败：{exc}"
+            return
+        status.state, status.message = "ready", "示例文档入库完成"
+        say("示例文档入库完成，可以提问了。")
+
+    def warm_up(self) -> None:
+        """Load what the first question needs (documents, retrieval, tokenizer) ahead of it."""
+        try:
+            self.assistant.documents()
+            self.assistant.answer("莱芜区2020年行政复议结果纠正多少件？", [], llm="none")
+            for index in self.indexes():  # loads the embedding model and the keyword index
+                index.search("政务公开", 1)
+        except Exception:  # answering reports its own errors; warming up is best effort
+            log.warning("预热失败", exc_info=True)
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def mounted_gradio_app(app: FastAPI):
+    """The Gradio sub-application mounted at / (it holds the login tokens)."""
+    for route in app.routes:
+        sub = getattr(route, "app", None)
+        if sub is not None and hasattr(sub, "tokens") and hasattr(sub, "cookie_id"):
+            return sub
+    return None
+
+
+def is_authorized(request: Request, app: FastAPI, credentials: tuple[str, str] | None) -> bool:
+    """Logged in through the page (Gradio's cookie) or HTTP Basic with GONGKAI_AUTH."""
+    if credentials is None:
+        return True
+    gradio_app = mounted_gradio_app(app)
+    if gradio_app is not None:
+        cookie = request.cookies.get(f"access-token-{gradio_app.cookie_id}") or request.cookies.get(
+            f"access-token-unsecure-{gradio_app.cookie_id}"
+        )
+        if cookie and cookie in gradio_app.tokens:
+            return True
+    return basic_auth_ok(request.headers.get("authorization", ""), credentials)
+
+
+def create_app(settings: Settings, context: AppContext | None = None) -> FastAPI:
+    """The whole web application: routes of our own first, then Gradio mounted at /."""
+    import gradio as gr
+
+    from ui.blocks import CSS, HEAD, build_blocks, theme
+
+    ctx = context or AppContext(settings)
+    credentials = parse_auth(settings.auth)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if ctx.first_start:
+            threading.Thread(target=ctx.ingest_sample, name="gongkai-ingest", daemon=True).start()
+        else:
+            threading.Thread(target=ctx.warm_up, name="gongkai-warmup", daemon=True).start()
+        say(f"政务公开问答已启动：http://{settings.host}:{settings.port}/")
+        yield
+
+    app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.context = ctx
+
+    @app.get("/healthz")
+    def healthz() -> JSONResponse:
+        status = ctx.startup
+        return JSONResponse(
+            {
+                "status": status.state,
+                "message": status.message,
+                "documents": ctx.store.counts()["documents"],
+            }
+        )
+
+    @app.get("/source/{doc_id}", response_class=HTMLResponse)
+    def source(request: Request, doc_id: str, start: int = 0, end: int = 0) -> HTMLResponse:
+        if not is_authorized(request, app, credentials):
+            return HTMLResponse(
+                not_found_page_html("请先登录政务公开问答，再打开原文链接。"),
+                status_code=401,
+                headers={"WWW-Authenticate": 'Basic realm="gongkai", charset="UTF-8"'},
+            )
+        doc = ctx.store.document(doc_id)
+        if doc is None:
+            return HTMLResponse(
+                not_found_page_html(f"资料库中没有文档 {doc_id}（可能已被删除或重新入库）。"),
+                status_code=404,
+                headers=SOURCE_PAGE_HEADERS,
+            )
+        url = str(request.url.replace(fragment="")) + "#cited" if end > start else str(request.url)
+        return HTMLResponse(source_page_html(doc, start, end, url), headers=SOURCE_PAGE_HEADERS)
+
+    blocks = build_blocks(ctx)
+    return gr.mount_gradio_app(
+        app,
+        blocks,
+        path="/",
+        server_name=settings.host,
+        server_port=settings.port,
+        footer_links=[],
+        run_history=False,
+        auth=credentials,
+        auth_message="请输入政务公开问答的用户名和密码。",
+        show_error=True,
+        max_file_size=max(4 * settings.max_file_mb, 100) * 1024 * 1024,
+        theme=theme(),
+        css=CSS,
+        head=HEAD,
+        ssr_mode=False,
+        mcp_server=False,
+        enable_monitoring=False,
+        pwa=False,
+    )
+
+
+def serve(app: FastAPI, settings: Settings) -> None:
+    """Run the server on GONGKAI_HOST:GONGKAI_PORT (127.0.0.1:7860 by default)."""
+    import uvicorn
+
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
