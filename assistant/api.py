@@ -135,7 +135,9 @@ class Assistant:
         route = route_question(question, docs)
         missing = scope_gap(route.query, docs)
         if missing:
-            return refusal(question, "none", f"资料库中没有{missing}的文件。资料库现有：{holdings(docs)}。")
+            return refusal(
+                question, "none", f"资料库中没有{missing}的文件。资料库现有：{holdings(docs)}。"
+            )
         if route.name in ("table", "tasks"):
             structured = route.run(self.store)
             if structured is not None:

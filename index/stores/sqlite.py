@@ -71,15 +71,21 @@ class SQLiteStore:
         Read from the manifest itself: in WAL mode another connection's write leaves the
         database file's mtime unchanged, so file metadata cannot tell.
         """
-        return self._conn().execute(
-            "SELECT COUNT(*), COALESCE(MAX(ingested_at), 0), "
-            "(SELECT COUNT(*) FROM documents) FROM manifest"
-        ).fetchone()
+        return (
+            self._conn()
+            .execute(
+                "SELECT COUNT(*), COALESCE(MAX(ingested_at), 0), "
+                "(SELECT COUNT(*) FROM documents) FROM manifest"
+            )
+            .fetchone()
+        )
 
     def manifest_entry(self, source: str) -> tuple[str, str] | None:
-        row = self._conn().execute(
-            "SELECT file_sha, doc_id FROM manifest WHERE source = ?", (source,)
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute("SELECT file_sha, doc_id FROM manifest WHERE source = ?", (source,))
+            .fetchone()
+        )
         return (row[0], row[1]) if row else None
 
     def replace_document(
@@ -168,15 +174,19 @@ class SQLiteStore:
         return dict(self._conn().execute("SELECT source, doc_id FROM manifest").fetchall())
 
     def documents(self) -> list[Document]:
-        rows = self._conn().execute(
-            f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY kind, region, year, title"
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY kind, region, year, title")
+            .fetchall()
+        )
         return [_document(row) for row in rows]
 
     def document(self, doc_id: str) -> Document | None:
-        row = self._conn().execute(
-            f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id = ?", (doc_id,)
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id = ?", (doc_id,))
+            .fetchone()
+        )
         return _document(row) if row else None
 
     def chunks(self, doc_id: str | None = None) -> list[Chunk]:
@@ -197,7 +207,7 @@ class SQLiteStore:
 
     def facts(self, doc_id: str | None = None) -> list[Fact]:
         sql = (
-            "SELECT f.doc_id, f.tbl, f.row, f.col, f.value, f.unit, f.start, f.\"end\", f.origin,"
+            'SELECT f.doc_id, f.tbl, f.row, f.col, f.value, f.unit, f.start, f."end", f.origin,'
             " d.region, d.year FROM facts f JOIN documents d ON d.doc_id = f.doc_id"
         )
         params: tuple = ()
@@ -215,7 +225,7 @@ class SQLiteStore:
     def tasks(self, doc_id: str | None = None) -> list[Task]:
         sql = (
             "SELECT t.doc_id, t.number, t.area, t.subtask, t.requirement, t.units, t.deadline,"
-            " t.start, t.\"end\", d.region, d.year FROM tasks t"
+            ' t.start, t."end", d.region, d.year FROM tasks t'
             " JOIN documents d ON d.doc_id = t.doc_id"
         )
         params: tuple = ()
