@@ -104,7 +104,7 @@ def is_lead_in(sentence: str) -> bool:
 
 
 def best_sentences(
-    question_terms: list[str], passages: list[Passage], limit: int = 3
+    question_terms: list[str], passages: list[Passage], limit: int = 3, need_number: bool = False
 ) -> list[tuple[int, str, float]]:
     """The passage sentences that cover most of the question's terms: (n, sentence, score).
 
@@ -118,7 +118,7 @@ def best_sentences(
             if len(_CJK.findall(sentence)) < 4:
                 continue
             covered = [t for t in question_terms if t in sentence]
-            if not covered:
+            if not covered or (need_number and not _NUMBER.search(sentence)):
                 continue
             score = sum(len(t) for t in covered) / max(1, sum(len(t) for t in question_terms))
             scored.append((score - 0.01 * p.n, p.n, i, sentences))
@@ -141,10 +141,23 @@ def best_sentences(
 
 
 def extractive_answer(
-    question_terms: list[str], passages: list[Passage], limit: int = 3
+    question_terms: list[str], passages: list[Passage], limit: int = 3, need_number: bool = False
 ) -> Verified:
-    """The best-supported passage sentences, stitched with their citation numbers."""
-    picked = best_sentences(question_terms, passages, limit)
+    """The best-supported passage sentences, stitched with their citation numbers.
+
+    For a question asking for a quantity only sentences stating a number qualify, and only
+    those that hold every term of the question.
+    """
+    if need_number:
+        full = [t for t in question_terms]
+        picked = [
+            p
+            for p in best_sentences(full, passages, limit, need_number=True)
+            if p[2] >= 0.99 - 0.01 * p[0]
+        ]
+        picked = [p for p in picked if all(t in re.sub(r"\s+", "", p[1]).lower() for t in full)][:1]
+    else:
+        picked = best_sentences(question_terms, passages, limit)
     text = "".join(
         f"{s}[{n}]" if is_lead_in(s) else f"{s.rstrip('。；;')}[{n}]。" for n, s, _ in picked
     )

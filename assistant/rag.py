@@ -23,9 +23,18 @@ from index.chunk import count_tokens
 
 CONTEXT_TOKENS = 600  # the 1.5B model reads ~58 tokens/s on 2 cores: keep the prompt small
 MIN_COVERAGE = 0.5  # share of the question's content terms the best passage must hold
-_STOP = set(
-    ["的", "了", "是", "在", "和", "与", "及", "或", "有", "吗", "呢", "吧", "啊", "哪些", "哪个", "哪", "什么", "怎么", "怎样", "如何", "多少", "几", "为什么", "是否", "有没有", "请问", "请", "一下", "关于", "方面", "情况", "问题", "主要", "工作", "内容", "要求", "中", "对", "把", "被", "都", "也", "就", "年", "年度", "报告", "该", "这", "那", "其", "我", "我们", "你", "您", "这个", "那个", "哪里", "怎么样", "呢", "么", "及其", "以及", "进行", "what", "which", "how", "is", "are", "the", "of", "in", "for", "to", "a", "an", "do", "does", "did", "was", "were", "about"]
-)
+_STOP = {
+    "的", "了", "是", "在", "和", "与", "及", "或", "有", "吗", "呢", "吧", "啊", "哪些", "哪个",
+    "哪", "什么", "怎么", "怎样", "如何", "多少", "几", "为什么", "是否", "有没有", "请问", "请",
+    "一下", "关于", "方面", "情况", "问题", "主要", "工作", "内容", "要求", "中", "对", "把", "被",
+    "都", "也", "就", "年", "年度", "报告", "该", "这", "那", "其", "我", "我们", "你", "您",
+    "这个", "那个", "哪里", "怎么样", "么", "及其", "以及", "进行", "做", "做了", "有关",
+    # document-type words: every report and notice says them
+    "工作要点", "要点", "年报", "通知", "文件", "政府",
+    "what", "which", "how", "is", "are", "the", "of", "in", "for", "to", "a", "an", "do",
+    "does", "did", "was", "were", "about", "many", "much",
+}  # fmt: skip
+_QUANTITY = re.compile(r"多少|几[个件次项条场期家名所人]|数量|how many|how much|number of", re.I)
 
 
 def load_prompt(name: str) -> str:
@@ -41,21 +50,28 @@ def answer_prompt() -> ChatPromptTemplate:
 
 
 def question_terms(question: str, drop: Sequence[str] = ()) -> list[str]:
-    """Content words of a question (jieba), without question words, regions and years."""
-    import jieba
+    """Content words of a question (jieba with the domain terms), without question words,
+    document-type words, regions and years."""
+    from index.lexicon_terms import DOMAIN_TERMS
+    from index.stores.bm25 import make_tokenizer
 
     text = question
     for word in drop:
         text = text.replace(word, " ")
     text = re.sub(r"\d{4}\s*年?", " ", text)
     terms = []
-    for word in jieba.lcut(text):
+    for word in make_tokenizer(DOMAIN_TERMS).lcut(text, HMM=False):
         word = word.strip().lower()
-        if len(word) < 2 or word in _STOP or not re.search(r"[\w]", word):
+        if len(word) < 2 or word in _STOP or not re.search(r"\w", word):
             continue
         if word not in terms:
             terms.append(word)
     return terms
+
+
+def wants_number(question: str) -> bool:
+    """A question asking for a quantity (多少, 几次, how many)."""
+    return bool(_QUANTITY.search(question))
 
 
 @dataclass
@@ -137,10 +153,13 @@ def answer_from_hits(
 ) -> RagOutcome:
     """Answer from retrieved hits: refuse on weak evidence, else LLM (verified) or extractive."""
     passages = build_context(hits)
-    if not passages or evidence_strength(terms, passages) < MIN_COVERAGE:
+    numeric = wants_number(question)
+    # A figure must come from a passage that holds every term of the question.
+    needed = 1.0 if numeric else MIN_COVERAGE
+    if not passages or evidence_strength(terms, passages) < needed:
         return RagOutcome("", passages, [], refused=True, mode="refused")
     simple = [Passage(p.n, p.text) for p in passages]
-    extractive = extractive_answer(list(terms), simple)
+    extractive = extractive_answer(list(terms), simple, need_number=numeric)
     if chat_model is None:
         return _outcome(extractive, passages, "extractive")
     warnings = []
