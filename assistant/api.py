@@ -207,7 +207,11 @@ def holdings(documents: Sequence[Document]) -> str:
     kinds = {"annual_report": "年报", "work_points": "工作要点", "other": "其他文件"}
     by_region: dict[str, list[str]] = {}
     for doc in documents:
-        label = f"{doc.year or '年份未知'}年{kinds.get(doc.kind, '')}"
+        label = (
+            f"{doc.year}年{kinds.get(doc.kind, '')}"
+            if doc.year
+            else f"年份未知的{kinds.get(doc.kind, '')}"
+        )
         by_region.setdefault(doc.region or "地区未标注", []).append(label)
     return "；".join(f"{r}（{'、'.join(sorted(v))}）" for r, v in sorted(by_region.items()))
 

@@ -9,14 +9,22 @@ import re
 from dataclasses import dataclass, field
 
 _HEAD_CHARS = 2500  # tags are read from the head of the document (titles, 文号, preamble)
-_ANNUAL_TITLE = re.compile(r"(\d{4})\s*年\s*(?:度\s*)?政\s*府\s*信\s*息\s*公\s*开\s*工\s*作\s*年\s*度\s*报\s*告")
-_WORK_POINTS_TITLE = re.compile(r"(\d{4})\s*年\s*度?\s*[\u4e00-\u9fff\s]{0,16}?政\s*务\s*公\s*开\s*工\s*作\s*要\s*点")
+_ANNUAL_TITLE = re.compile(
+    r"(\d{4})\s*年\s*(?:度\s*)?政\s*府\s*信\s*息\s*公\s*开\s*工\s*作\s*年\s*度\s*报\s*告"
+)
+_WORK_POINTS_TITLE = re.compile(
+    r"(\d{4})\s*年\s*度?\s*[\u4e00-\u9fff\s]{0,16}?政\s*务\s*公\s*开\s*工\s*作\s*要\s*点"
+)
 _GOV = r"(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室)"
 _REGION_AT_LINE_START = re.compile(rf"^\s*([\u4e00-\u9fff]{{1,12}}?(?:省|市|区|县|旗|州))\s*{_GOV}")
 _REGION_IN_TITLE = re.compile(rf"([\u4e00-\u9fff]{{2,12}}?(?:省|市|区|县|旗))\s*{_GOV}")
 _ISSUER = re.compile(rf"^\s*((?:[\u4e00-\u9fff]{{1,12}}?(?:省|市|区|县|旗|州))\s*{_GOV})")
-_DOC_NUMBER = re.compile(r"^\s*([\u4e00-\u9fff]{2,12}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,4}\s*号)\s*$")
-_DATE_LINE = re.compile(r"^\s*(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?\s*$")
+_DOC_NUMBER = re.compile(
+    r"^\s*([\u4e00-\u9fff]{2,12}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,4}\s*号)\s*$"
+)
+_DATE_LINE = re.compile(
+    r"^\s*(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?\s*$"
+)
 _STAT_PERIOD = re.compile(r"统计期限[^。]{0,12}?(\d{4})\s*年\s*1\s*月\s*1\s*日")
 _PREFIX_STOP = set("由与请在和向对的为及即将从按据是")
 _FORMAT_2021_LABELS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
@@ -56,6 +64,9 @@ def tag_document(text: str) -> Tags:
     tags.doc_number = detect_doc_number(lines)
     tags.pub_date = detect_pub_date(text)
     tags.title = detect_title(lines, tags, title_match)
+    if tags.year is None:  # other documents: the year their own title names
+        named = re.search(r"((?:19|20)\d{2})\s*年", tags.title)
+        tags.year = int(named.group(1)) if named else None
     if tags.kind == "annual_report":
         tags.table_format = detect_table_format(text)
         if not tags.table_format and any(s in squeeze(text) for s in _TABLE_SECTIONS):
@@ -112,7 +123,11 @@ def detect_issuer(lines: list[str], region: str) -> str:
         match = _ISSUER.match(squeeze(line))
         if match and short in match.group(1):
             issuer = match.group(1)
-            return issuer if issuer.startswith(region) else region + issuer[issuer.index(short) + len(short):]
+            return (
+                issuer
+                if issuer.startswith(region)
+                else region + issuer[issuer.index(short) + len(short) :]
+            )
     return ""
 
 
