@@ -1,0 +1,1 @@
+"""Evaluation of gongkai: question sets, runner, metrics, baselines and reports."""

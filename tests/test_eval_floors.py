@@ -1,0 +1,69 @@
+"""The CI gate: the 'ci' subset of evals/questions.jsonl, answered with --llm none, must keep
+every core metric at or above the floor recorded in evals/floors.json.
+
+This ingests the whole sample corpus (vectors included) into a fresh home and runs the same
+``Assistant.answer`` the UI uses. When a change lowers a metric, the failure lists the
+questions that now fail; raise a floor (never lower it) when the system gets better.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evals.run import RunOptions, load_results, run_evaluation
+
+REPO = Path(__file__).resolve().parent.parent
+FLOORS = REPO / "evals" / "floors.json"
+
+
+@pytest.fixture(scope="module")
+def ci_run(tmp_path_factory):
+    """The ci subset run once for this module; GONGKAI_HOME is restored afterwards."""
+    floors = json.loads(FLOORS.read_text(encoding="utf-8"))
+    out = tmp_path_factory.mktemp("eval-ci")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GONGKAI_HOME", str(out / "home"))
+        summary = run_evaluation(
+            RunOptions(
+                subset=floors["subset"],
+                llm=floors["llm"],
+                out=out,
+                progress=False,
+                charts=False,
+            )
+        )
+    return floors, summary, load_results(out)
+
+
+def test_ci_subset_meets_recorded_floors(ci_run):
+    floors, summary, results = ci_run
+    ours = summary["systems"]["gongkai"]
+    below = [
+        f"{name} = {'n/a' if ours.get(name) is None else f'{ours[name]:.3f}'} < 下限 {floor}"
+        for name, floor in floors["floors"].items()
+        if ours.get(name) is None or ours[name] < floor
+    ]
+    failing = [
+        f"{r['id']} {r['question']} → {r['answer'][:60]}"
+        for r in results
+        if not r["scores"]["correct"]
+    ]
+    assert not below, "\n".join(below + ["未通过的题目："] + failing)
+
+
+def test_ci_subset_covers_every_category(ci_run):
+    floors, summary, _ = ci_run
+    categories = set(summary["categories"]["gongkai"])
+    assert {
+        "cell_lookup",
+        "derived",
+        "tasks",
+        "narrative",
+        "followup",
+        "unanswerable",
+        "spam",
+    } <= categories
+    assert summary["meta"]["turns"] >= 45
