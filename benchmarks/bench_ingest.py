@@ -1,6 +1,6 @@
 """Ingest speed on the sample corpus: loading + cleaning + tagging + chunking (no embedding).
 
-    python -m benchmarks.bench_ingest [--rounds N]
+python -m benchmarks.bench_ingest [--rounds N]
 """
 
 from __future__ import annotations

@@ -22,17 +22,19 @@ _CHROME_TOKENS = [
     "字号", "分享到", "分享", "大 中 小", "大中小", "微信", "微博", "打印", "关闭",
     "：", ":", "|",
 ]  # fmt: skip
-_CHROME_RE = re.compile("|".join(re.escape(t) for t in sorted(_CHROME_TOKENS, key=len, reverse=True)))
+_CHROME_RE = re.compile(
+    "|".join(re.escape(t) for t in sorted(_CHROME_TOKENS, key=len, reverse=True))
+)
 _CHROME_LINE_PREFIX = re.compile(r"^\s*(?:当前位置|您当前的位置|您所在的位置)\s*[:：]")
 # A line of no Chinese that is a number row, date, id, URL or e-mail is content, not noise.
-_PLAIN_TOKEN = re.compile(
-    r"^[\s\d.,%+\-/:()（）=~—·×]*$|^[\w.\-/:%?=&#@]+$"
-)
+_PLAIN_TOKEN = re.compile(r"^[\s\d.,%+\-/:()（）=~—·×]*$|^[\w.\-/:%?=&#@]+$")
 _SPAM_STRONG = (
     r"bet\s?365|[a-z]*\d*bet\d+|威廉希尔|博彩|赌场|赌博网|网上赌|百家乐|老虎机|六合彩|时时彩|"
     r"真人娱乐|娱乐城|体育投注|足球投注|投注网|威尼斯人|新?葡京|色情网|成人视频|裸聊|约炮|casino"
 )
-_SPAM_BRAND = r"(?:澳门|皇冠|金沙|太阳城|永利|银河|亚洲)(?:娱乐|赌场|官网|网址|平台|国际官网|集团官网)"
+_SPAM_BRAND = (
+    r"(?:澳门|皇冠|金沙|太阳城|永利|银河|亚洲)(?:娱乐|赌场|官网|网址|平台|国际官网|集团官网)"
+)
 _SPAM_TAIL = r"(?:亚洲|中国|国际|官方|官网|网址|网站|娱乐|平台|注册|登录|下载|app|APP)*"
 _SPAM_RE = re.compile(
     rf"(?:[A-Za-z0-9]*(?:{_SPAM_STRONG})[A-Za-z0-9]*|{_SPAM_BRAND}){_SPAM_TAIL}[ \u3000]?",
@@ -50,7 +52,9 @@ _INJECTION_RE = re.compile(
     r"|(?:你现在是|从现在起你是|从现在开始你)|系统提示词|system\s+prompt",
     re.IGNORECASE,
 )
-_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十\d]+[章条项])")
+_HEADING_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十\d]+[章条项])"
+)
 _SENTENCE_END = "。！？；：!?;:"
 _MID_SENTENCE = "，、“”《》（）()0123456789"
 
@@ -227,7 +231,9 @@ def clean_text(raw: str, join_wrapped_lines: bool = False) -> CleanedText:
             f"spam_injected: {'、'.join(words)} ×{len(spam)} (原文位置 {first[0]}-{first[1]} 起)"
         )
     if injections:
-        warnings.append(f"prompt_injection: 已删除 {len(injections)} 句指令性文字（{injections[0][:30]}…）")
+        warnings.append(
+            f"prompt_injection: 已删除 {len(injections)} 句指令性文字（{injections[0][:30]}…）"
+        )
     return CleanedText(text=text, segments=segments, warnings=warnings, spam=spam)
 
 

@@ -14,7 +14,10 @@ from assistant.rag import answer_from_hits, question_terms
 def _passages(sample_docs):
     text = sample_docs["spam_2021_annual_report.txt"].text
     start = text.index("2021年共收到政府信息公开案件70件")
-    return [Passage(1, text[start : text.index("。", start) + 1]), Passage(2, "组织全区政务公开经办人业务培训。")]
+    return [
+        Passage(1, text[start : text.index("。", start) + 1]),
+        Passage(2, "组织全区政务公开经办人业务培训。"),
+    ]
 
 
 def test_a_fabricated_number_is_removed(sample_docs):
@@ -24,7 +27,9 @@ def test_a_fabricated_number_is_removed(sample_docs):
     assert verified.dropped == ["其中予以公开35件[1]。"]
 
 
-def test_an_unsupported_sentence_is_dropped_and_an_uncited_supported_one_gets_its_marker(sample_docs):
+def test_an_unsupported_sentence_is_dropped_and_an_uncited_supported_one_gets_its_marker(
+    sample_docs,
+):
     passages = _passages(sample_docs)
     verified = verify_answer("组织全区政务公开经办人业务培训。该区获得全国第一名。", passages)
     assert verified.text == "组织全区政务公开经办人业务培训[2]。" and verified.cited == [2]
@@ -38,7 +43,13 @@ def test_extractive_answer_quotes_passage_sentences_with_markers(sample_docs):
 
 class _Hit:
     def __init__(self, text, doc_id="d", start=0):
-        self.text, self.doc_id, self.start, self.end, self.title = text, doc_id, start, start + len(text), "t"
+        self.text, self.doc_id, self.start, self.end, self.title = (
+            text,
+            doc_id,
+            start,
+            start + len(text),
+            "t",
+        )
 
 
 def test_chain_with_fake_model_keeps_verified_text_and_falls_back_when_unsupported(sample_docs):
@@ -56,7 +67,12 @@ def test_chain_with_fake_model_keeps_verified_text_and_falls_back_when_unsupport
 def test_weak_evidence_is_refused_before_the_model_runs(sample_docs):
     hits = [_Hit(p.text) for p in _passages(sample_docs)]
     never = FakeListChatModel(responses=["编造的回答[1]。"])
-    outcome = answer_from_hits("重大行政决策目录公开了哪些事项？", hits, never, question_terms("重大行政决策目录公开了哪些事项？"))
+    outcome = answer_from_hits(
+        "重大行政决策目录公开了哪些事项？",
+        hits,
+        never,
+        question_terms("重大行政决策目录公开了哪些事项？"),
+    )
     assert outcome.refused and never.i == 0
 
 
@@ -69,4 +85,7 @@ def test_followups_resolve_against_the_previous_turn(sample_docs):
     # A new, complete question is left alone.
     assert resolve_followup("哪些任务由区民政局负责？", history, docs) == "哪些任务由区民政局负责？"
     # Relative years without history are relative to today.
-    assert resolve_followup("去年收到多少申请？", [], docs, today=dt.date(2021, 3, 1)) == "2020年收到多少申请？"
+    assert (
+        resolve_followup("去年收到多少申请？", [], docs, today=dt.date(2021, 3, 1))
+        == "2020年收到多少申请？"
+    )

@@ -22,13 +22,27 @@ EXPECTED_TAGS = {
     "laiwu_2020_annual_report.txt": ("annual_report", "济南市莱芜区", 2020, "", "2019"),
     "huaiyin_2019_annual_report.txt": ("annual_report", "槐荫区", 2019, "", "2019"),
     "huaiyin_2020_work_points.txt": ("work_points", "槐荫区", 2020, "槐政办发〔2020〕1号", ""),
-    "laiwu_2022_work_points.txt": ("work_points", "济南市莱芜区", 2022, "莱芜政办发〔2022〕2号", ""),
+    "laiwu_2022_work_points.txt": (
+        "work_points",
+        "济南市莱芜区",
+        2022,
+        "莱芜政办发〔2022〕2号",
+        "",
+    ),
     "spam_2021_annual_report.txt": ("annual_report", "", 2021, "", ""),
     "hongze_2023_annual_report.pdf": ("annual_report", "淮安市洪泽区", 2023, "", "2021"),
     "hongze_2024_annual_report.pdf": ("annual_report", "淮安市洪泽区", 2024, "", "2021"),
     "huaian_2024_annual_report.pdf": ("annual_report", "淮安市", 2024, "", "2021"),
 }
-CHROME = ["无障碍阅读", "关怀版", "返回首页", "打印整页", "打印内容", "扫码使用手机浏览本页内容", "字号"]
+CHROME = [
+    "无障碍阅读",
+    "关怀版",
+    "返回首页",
+    "打印整页",
+    "打印内容",
+    "扫码使用手机浏览本页内容",
+    "字号",
+]
 
 
 def test_every_sample_document_is_ingested(sample_docs):
@@ -139,7 +153,9 @@ def test_decoding_gbk_gb18030_and_mixed():
     text = "济南市莱芜区2020年政府信息公开工作年度报告"
     assert decode_text(text.encode("gbk")) == (text, [])
     assert decode_text(text.encode("gb18030")) == (text, [])
-    mixed, warnings = decode_text(text.encode("utf-8") + b"\n" + text.encode("gbk") + b"\n\xff\xfe\xfa")
+    mixed, warnings = decode_text(
+        text.encode("utf-8") + b"\n" + text.encode("gbk") + b"\n\xff\xfe\xfa"
+    )
     assert mixed.split("\n")[:2] == [text, text] and "mixed_encoding" in warnings
 
 
@@ -225,7 +241,9 @@ def test_reingest_is_idempotent_and_a_changed_file_replaces_its_chunks(tmp_path)
 
     path = folder / "laiwu_2020_annual_report.txt"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("六、其他需要报告的事项\n无。", "六、其他需要报告的事项\n本年度无收费。"),
+        path.read_text(encoding="utf-8").replace(
+            "六、其他需要报告的事项\n无。", "六、其他需要报告的事项\n本年度无收费。"
+        ),
         encoding="utf-8",
     )
     third = ingest_paths([folder], store)
@@ -254,7 +272,12 @@ def test_docx_and_html_are_loaded_with_their_tables(tmp_path):
     document.add_paragraph("二、结尾")
     document.save(tmp_path / "t.docx")
     text = load_file(tmp_path / "t.docx").text
-    assert text.split("\n") == ["一、总体情况", "信息内容\t本年制发件数\t本年废止件数", "规章\t1\t0", "二、结尾"]
+    assert text.split("\n") == [
+        "一、总体情况",
+        "信息内容\t本年制发件数\t本年废止件数",
+        "规章\t1\t0",
+        "二、结尾",
+    ]
 
     (tmp_path / "t.html").write_text(
         "<html><head><style>p{}</style><script>alert(1)</script></head><body><nav>返回首页</nav>"

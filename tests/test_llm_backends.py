@@ -21,7 +21,9 @@ from assistant.rag import answer_from_hits, question_terms
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not local_model_available(), reason="本地模型未安装（requirements-llm.txt）"),
+    pytest.mark.skipif(
+        not local_model_available(), reason="本地模型未安装（requirements-llm.txt）"
+    ),
 ]
 QUESTION = "2021年共收到多少件政府信息公开案件？"
 
