@@ -15,6 +15,7 @@ _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 SUPPORT_THRESHOLD = 0.5  # share of a sentence's bigrams found in its cited passages
+NUMBER_COVERAGE = 0.6  # share of a quantity question's terms its answering sentence must hold
 
 
 @dataclass
@@ -103,6 +104,26 @@ def is_lead_in(sentence: str) -> bool:
     return body.endswith(("：", ":")) or (bool(_HEADING.match(body)) and not body.endswith("。"))
 
 
+_ITEM = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+是|\d+[、.．])"
+)
+
+
+def announced(sentences: list[str], i: int, items: int = 4) -> list[str]:
+    """What a lead-in sentence announces: the list items that follow it (一是… / （一）…),
+    else the next sentence; nothing for an ordinary sentence."""
+    if not is_lead_in(sentences[i]):
+        return []
+    following = sentences[i + 1 :]
+    listed = [s for s in following if _ITEM.match(s)]
+    if len(listed) >= 2:
+        return listed[:items]
+    out = following[:1]
+    if out and is_lead_in(out[0]):
+        out += announced(sentences, i + 1, items)
+    return out
+
+
 def best_sentences(
     question_terms: list[str], passages: list[Passage], limit: int = 3, need_number: bool = False
 ) -> list[tuple[int, str, float]]:
@@ -126,13 +147,9 @@ def best_sentences(
     out: list[tuple[int, str, float]] = []
     seen: set[str] = set()
     for score, n, i, sentences in scored:
-        picked = [sentences[i]]
-        j = i + 1
-        while is_lead_in(picked[-1]) and j < len(sentences) and len(picked) < limit + 1:
-            picked.append(sentences[j])
-            j += 1
+        picked = [sentences[i]] + announced(sentences, i)
         for sentence in picked:
-            if sentence not in seen and len(out) < limit + 2:
+            if sentence not in seen and len(out) < limit + 3:
                 seen.add(sentence)
                 out.append((n, sentence, score))
         if len(out) >= limit:
@@ -146,16 +163,14 @@ def extractive_answer(
     """The best-supported passage sentences, stitched with their citation numbers.
 
     For a question asking for a quantity only sentences stating a number qualify, and only
-    those that hold every term of the question.
+    those that hold most of the question's terms (NUMBER_COVERAGE).
     """
     if need_number:
-        full = [t for t in question_terms]
         picked = [
             p
-            for p in best_sentences(full, passages, limit, need_number=True)
-            if p[2] >= 0.99 - 0.01 * p[0]
-        ]
-        picked = [p for p in picked if all(t in re.sub(r"\s+", "", p[1]).lower() for t in full)][:1]
+            for p in best_sentences(question_terms, passages, limit, need_number=True)
+            if p[2] + 0.01 * p[0] >= NUMBER_COVERAGE
+        ][:1]
     else:
         picked = best_sentences(question_terms, passages, limit)
     text = "".join(

@@ -23,6 +23,7 @@ from index.chunk import count_tokens
 
 CONTEXT_TOKENS = 600  # the 1.5B model reads ~58 tokens/s on 2 cores: keep the prompt small
 MIN_COVERAGE = 0.5  # share of the question's content terms the best passage must hold
+NUMBER_PASSAGE_COVERAGE = 0.7  # the same for a quantity question
 _STOP = {
     "的", "了", "是", "在", "和", "与", "及", "或", "有", "吗", "呢", "吧", "啊", "哪些", "哪个",
     "哪", "什么", "怎么", "怎样", "如何", "多少", "几", "为什么", "是否", "有没有", "请问", "请",
@@ -154,8 +155,8 @@ def answer_from_hits(
     """Answer from retrieved hits: refuse on weak evidence, else LLM (verified) or extractive."""
     passages = build_context(hits)
     numeric = wants_number(question)
-    # A figure must come from a passage that holds every term of the question.
-    needed = 1.0 if numeric else MIN_COVERAGE
+    # A figure must come from a passage that holds nearly all of the question's terms.
+    needed = NUMBER_PASSAGE_COVERAGE if numeric else MIN_COVERAGE
     if not passages or evidence_strength(terms, passages) < needed:
         return RagOutcome("", passages, [], refused=True, mode="refused")
     simple = [Passage(p.n, p.text) for p in passages]
