@@ -12,8 +12,13 @@ from assistant.understand import find_regions, find_unknown_places, find_years
 from index.models import Document
 
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "上一年": -1, "今年": 0, "本年": 0,
-                   "当年": 0, "次年": 1, "下一年": 1, "第二年": 1}  # fmt: skip
-_RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE_YEARS, key=len, reverse=True)))
+                   "当年": 0, "明年": 1, "次年": 1, "下一年": 1, "第二年": 1}  # fmt: skip
+# 上年/本年 also open table labels (上年结转, 本年新收, 本年制发件数): those words count as a year
+# only standing alone; after 比/较/与/同 a relative year is a comparison the table tool reads.
+_RELATIVE_RE = re.compile(
+    r"(?<![比较与同])(?:(前年|去年|今年|明年)|(上一年|下一年|第二年|次年|上年|本年|当年)"
+    r"(?=呢|的|[，,。？?！!\s]|$))"
+)
 _FOLLOWUP_START = re.compile(
     r"^\s*(?:那么?|那个|其中|它|该|这|同期|又|还有|另外|and\b|what about|how about)", re.I
 )
@@ -36,6 +41,12 @@ def absolute_years(question: str, reference_year: int) -> str:
     return _RELATIVE_RE.sub(lambda m: f"{reference_year + _RELATIVE_YEARS[m.group(0)]}年", question)
 
 
+def year_of_reference(question: str, previous: str, today: dt.date) -> int:
+    """The year relative years count from: the question's own, else the previous turn's."""
+    own = find_years(question)[0] or find_years(previous)[0]
+    return own[-1] if own else today.year
+
+
 def resolve_followup(
     question: str,
     history: Sequence[dict],
@@ -45,7 +56,7 @@ def resolve_followup(
     """A self-contained question: relative years made absolute, ellipsis filled from history."""
     previous = previous_question(history)
     previous_years = find_years(previous)[0]
-    reference = previous_years[-1] if previous_years else (today or dt.date.today()).year
+    reference = year_of_reference(question, previous, today or dt.date.today())
     question = absolute_years(question.strip(), reference)
     if not previous:
         return question
