@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from index.lexicon_terms import region_names
+
 ACTIVE = "主动公开"
 APPLICATIONS = "依申请"
 REVIEW = "复议诉讼"
@@ -386,21 +388,14 @@ def chinese_number(text: str) -> int | None:
 
 
 # ── regions: aliases derived from the documents' own region names ─────────────────────────
-_LEVEL = re.compile(r"[\u4e00-\u9fff]+?(?:省|自治区|市|区|县|旗|州)")
-
-
 def region_aliases(region: str) -> set[str]:
-    """Names a user may use for ``region``: full name, last level, last level without suffix,
-    and its pinyin (济南市莱芜区 → 济南市莱芜区, 莱芜区, 莱芜, laiwu)."""
-    if not region:
-        return set()
-    levels = _LEVEL.findall(region)
-    last = levels[-1] if levels else region
-    aliases = {normalize(region), normalize(last)}
-    bare = re.sub(r"(?:省|自治区|市|区|县|旗|州)$", "", last)
-    if len(bare) >= 2:
-        aliases.add(bare)
-        aliases.update(pinyin_names(bare))
+    """Names a user may use for ``region``: the names of :func:`region_names` and the pinyin of
+    its bare name (济南市莱芜区 → 济南市莱芜区, 莱芜区, 莱芜, laiwu)."""
+    names = region_names(region)
+    aliases = {normalize(name) for name in names}
+    for bare in names:
+        if bare[-1] not in "省市区县旗州":  # the name without its level: 莱芜, 淮安
+            aliases.update(pinyin_names(bare))
     return aliases
 
 

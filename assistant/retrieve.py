@@ -25,6 +25,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import Field
 
 from assistant.config import Settings, load_settings
+from assistant.understand import find_years
 from index.lexicon_terms import region_names
 from index.models import Chunk, Document
 from index.stores.base import SearchIndex
@@ -40,7 +41,6 @@ KEYWORD_WEIGHT, DENSE_WEIGHT = 1.0, 0.5
 RERANK_DEPTH = 20
 MODES = ("hybrid", "dense", "bm25")
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
-_YEAR_DIGITS = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
 _YEAR_CHINESE = re.compile(r"([〇零○一二三四五六七八九]{4})\s*年度?")
 _KIND_NAMES = {"annual_report": "年度报告", "work_points": "工作要点", "other": "其他"}
 
@@ -133,12 +133,9 @@ def detect_regions(question: str, regions: Sequence[str]) -> list[str]:
 
 
 def detect_years(question: str, years: Sequence[int]) -> list[int]:
-    """Years held in ``years`` that ``question`` names as 2020, 2020年 or 二〇二〇年."""
-    mentioned = [int(m.group(1)) for m in _YEAR_DIGITS.finditer(question)]
-    for match in _YEAR_CHINESE.finditer(question):
-        mentioned.append(_chinese_year(match.group(1)))
+    """Years held in ``years`` that ``question`` names (2020, 2020年, 二〇二〇年, 2019-2021)."""
     held = set(years)
-    return list(dict.fromkeys(y for y in mentioned if y in held))
+    return [y for y in find_years(question)[0] if y in held]
 
 
 def detect_filters(question: str, documents: Sequence[Document]) -> Filters:

@@ -10,7 +10,6 @@ corpus does not hold are refused with the list of what it holds.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -777,8 +776,3 @@ def make_structured_tools(store: Any) -> list[Any]:
             response_format="content_and_artifact",
         ),
     ]
-
-
-def answer_json(answer: StructuredAnswer) -> str:
-    """The answer as one JSON line (for debugging and the CLI)."""
-    return json.dumps(answer.to_dict(), ensure_ascii=False)

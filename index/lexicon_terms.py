@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from index.tag import short_region
+
 DOMAIN_TERMS: tuple[str, ...] = (
     # the disclosure regime
     "政府信息公开", "政务公开", "信息公开", "主动公开", "依申请公开", "依申请", "申请公开",
@@ -49,7 +51,6 @@ DOMAIN_TERMS: tuple[str, ...] = (
 # Characters a question may put between the parts of a term the documents print joined, or the
 # reverse: 双随机、一公开 and 双随机一公开 must meet in the index.
 _TERM_JOINERS = re.compile(r"(?<=双随机)、(?=一公开)|(?<=增)/(?=减)")
-_REGION_LEVEL = re.compile(r"[\u4e00-\u9fff]+?(?:省|市|区|县|旗|州)")
 
 
 def normalize_for_terms(text: str) -> str:
@@ -64,8 +65,7 @@ def region_names(region: str) -> list[str]:
     """
     if not region:
         return []
-    levels = _REGION_LEVEL.findall(region)
-    short = levels[-1] if levels else region
+    short = short_region(region)
     names = [region, short]
     stem = short[:-1]
     if len(stem) >= 2:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.models import Fact
+from index.tables.cells import Cell, split_cells
 from index.tables.labels import (
     ACTIVE,
     ACTIVE_ROWS,
@@ -78,15 +79,6 @@ class TableParse:
     problems: list[str] = field(default_factory=list)
     table_format: str = ""  # "2019" | "2021" | ""
     tables: set[str] = field(default_factory=set)
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One table cell: its stripped text and the span of that text."""
-
-    text: str
-    start: int
-    end: int
 
 
 @dataclass
@@ -189,23 +181,6 @@ def _is_number_token(token: str) -> bool:
     return bool(_NUMBER.fullmatch(token.translate(_FULLWIDTH)))
 
 
-def _split_tabs(text: str, start: int, end: int) -> list[Cell]:
-    """``text[start:end]`` split at tabs into stripped cells (the first is before any tab)."""
-    pieces: list[Cell] = []
-    pos = start
-    while True:
-        tab = text.find("\t", pos, end)
-        piece_end = end if tab == -1 else tab
-        raw = text[pos:piece_end]
-        lead = len(raw) - len(raw.lstrip())
-        stripped = raw.strip()
-        pieces.append(Cell(stripped, pos + lead, pos + lead + len(stripped)))
-        if tab == -1:
-            break
-        pos = tab + 1
-    return pieces
-
-
 def _row_after_label(text: str, label: re.Match[str], limit: int, layout: str) -> _Row:
     """The cells printed after a row label, up to the end of its row."""
     pos = label.end()
@@ -223,7 +198,7 @@ def _row_after_label(text: str, label: re.Match[str], limit: int, layout: str) -
     else:
         blank = _BLANK_LINE.search(text, pos, limit)
         row_end = blank.start() if blank else limit
-    rest, *cells = _split_tabs(text, pos, row_end)
+    rest, *cells = split_cells(text, pos, row_end)
     # The row runs through its last cell, blank cells (tabs) included.
     end = pos + len(text[pos:row_end].rstrip(" \n\r\u3000\xa0"))
     # A number left in the label's own cell cannot be placed in any column.
@@ -449,7 +424,7 @@ def _numeric_rows(text: str, section: _Section) -> list[list[Cell]]:
     pos = section.start
     bounds = [m.start() for m in separator.finditer(text, section.start, section.end)]
     for end in bounds + [section.end]:
-        first, *cells = _split_tabs(text, pos, end)
+        first, *cells = split_cells(text, pos, end)
         if section.layout == "grid":
             cells = [first, *cells]
         elif first.text:

@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.models import Task
+from index.tables.cells import Cell, split_cells
 
 # Column kinds and the header words that name them.
 _HEADER_WORDS = {
@@ -81,15 +82,6 @@ class TaskParse:
     title: str = ""  # the first table's title, e.g. 2022年莱芜区政务公开重点工作任务分解表
     titles: list[str] = field(default_factory=list)  # one per table, "" where none was printed
     unit_roles: list[dict[str, str]] = field(default_factory=list)  # parallel to ``tasks``
-
-
-@dataclass
-class Cell:
-    """A non-blank table cell: stripped text and its [start, end) span in the cleaned text."""
-
-    text: str
-    start: int
-    end: int
 
 
 @dataclass
@@ -276,13 +268,7 @@ def _lines(text: str) -> list[tuple[str, int]]:
 
 def line_cells(line: str, offset: int) -> list[Cell]:
     """The tab-separated cells of a line (blank cells kept, with an empty span)."""
-    cells, position = [], 0
-    for part in line.split("\t"):
-        stripped = part.strip()
-        start = offset + position + (len(part) - len(part.lstrip()))
-        cells.append(Cell(stripped, start, start + len(stripped)))
-        position += len(part) + 1
-    return cells
+    return split_cells(line, offset=offset)
 
 
 def header_kind(text: str) -> str | None:
