@@ -16,10 +16,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from assistant.config import Settings, load_settings
-from assistant.followup import resolve_followup
-from assistant.lexicon import region_aliases
+from assistant.followup import resolve, rewrite_with_llm
+from assistant.lexicon import english_terms, region_aliases
+from assistant.metadata import answer_document_field, asked_field, documents_asked
 from assistant.rag import answer_from_hits, load_prompt, question_terms
 from assistant.router import route_question
+from assistant.spelling import correct_homophones, correction_note
 from assistant.tools import doc_warnings
 from index.models import Document
 
@@ -116,10 +118,16 @@ class Assistant:
         """Answer one question; ``history`` holds earlier turns as Answer.to_dict() dicts."""
         started = time.perf_counter()
         docs = self.documents()
-        rewritten = resolve_followup(question, history or [], docs)
-        result = self._answer_resolved(
-            rewritten, docs, llm or self.llm_backend, filters or {}, on_token
-        )
+        backend = llm or self.llm_backend
+        resolution = resolve(question, history or [], docs)
+        rewritten = resolution.text
+        if resolution.needs_model and backend != "none":  # the rules could only guess
+            try:
+                chat = self.chat_model(backend)
+            except Exception:  # no model here: the rules' rewrite stands
+                chat = None
+            rewritten = rewrite_with_llm(question, history or [], chat, docs) or rewritten
+        result = self._answer_resolved(rewritten, docs, backend, filters or {}, on_token)
         result.question = question
         result.rewritten = rewritten
         result.latency_ms = int((time.perf_counter() - started) * 1000)
@@ -132,12 +140,27 @@ class Assistant:
                 "none",
                 "资料库为空，请先入库文档（python -m assistant ingest data/sample）。",
             )
+        question, corrections = correct_homophones(question, docs)
+        result = self._answer_routed(question, docs, llm, filters, on_token)
+        if corrections:
+            result.answer = f"{correction_note(corrections)}{result.answer}"
+        return result
+
+    def _answer_routed(self, question, docs, llm, filters, on_token) -> Answer:
         route = route_question(question, docs)
         missing = scope_gap(route.query, docs)
         if missing:
             return refusal(
                 question, "none", f"资料库中没有{missing}的文件。资料库现有：{holdings(docs)}。"
             )
+        field = asked_field(question)
+        about = documents_asked(question, route.query.regions, route.query.years, docs)
+        if field and about:
+            found = answer_document_field(field, about)
+            return Answer(
+                question, found.text, "rag", refused=found.refused, citations=found.citations,
+                warnings=doc_warnings(about), mode="refused" if found.refused else "document",
+            )  # fmt: skip
         if route.name in ("table", "tasks"):
             structured = route.run(self.store)
             if structured is not None:
@@ -153,9 +176,11 @@ class Assistant:
             filters.get("kind") or None,
             auto=False,
         )
-        hits = retrieval.search(question, 6, chosen)
         drop = sorted({a for r in query.regions for a in region_aliases(r)}, key=len, reverse=True)
         terms = question_terms(question, drop)
+        # Keyword search cannot match English words in Chinese text: add their translations.
+        translated = " ".join(t.replace("|", " ") for t in english_terms(question.lower()))
+        hits = retrieval.search(f"{question} {translated}".strip(), 6, chosen)
         chat = self.chat_model(llm) if llm != "none" else None
         outcome = answer_from_hits(question, hits, chat, terms, on_token=on_token)
         searched = describe_search(chosen.describe(), hits)
@@ -181,9 +206,11 @@ class Assistant:
         warnings = outcome.warnings + doc_warnings(
             by_id[p.hit.doc_id] for p in outcome.passages if p.n in renumber
         )
+        value, unit = outcome.figure or (None, "")
         return Answer(
-            question, text, "rag", citations=citations, warnings=warnings, mode=outcome.mode
-        )
+            question, text, "rag", value=value, unit=unit, citations=citations,
+            warnings=warnings, mode=outcome.mode,
+        )  # fmt: skip
 
 
 def renumber_markers(text: str, renumber: dict[int, int]) -> str:

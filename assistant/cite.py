@@ -47,6 +47,28 @@ def support(sentence: str, passage: str) -> float:
     return len(grams & bigrams(passage)) / len(grams)
 
 
+# 两次, 三十个 (a lone 一 is an article more often than a count: 一批, 一个重要…)
+_CN_QUANTITY = re.compile(
+    r"(?:[二两三四五六七八九十百千万][一二两三四五六七八九十百千万]*|一[十百千万]+)\s*[个件次项条期名人家场位]"
+)
+
+
+def states_number(sentence: str) -> bool:
+    """Does the sentence state a quantity (7期, 不少于两次)? A list marker (1. / 一是) does not."""
+    body = _ITEM.sub("", sentence, count=1)
+    return bool(_NUMBER.search(body) or _CN_QUANTITY.search(body))
+
+
+def term_in(term: str, text: str) -> bool:
+    """Does ``text`` hold the term or one of its alternatives (问题|不足)?"""
+    return any(alt in text for alt in term.split("|"))
+
+
+def term_weight(term: str) -> int:
+    """A term weighs its length (of the first alternative)."""
+    return len(term.split("|")[0])
+
+
 def numbers_in(text: str) -> list[str]:
     """Numbers written in ``text`` (citation markers excluded, thousands separators removed)."""
     return _NUMBER.findall(_MARKER.sub("", text).replace(",", ""))
@@ -62,8 +84,16 @@ def _strip_zero(number: str) -> str:
     return number.rstrip("0").rstrip(".") if "." in number else number
 
 
+_ITEM_MARK = r"(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
+_COLON_BEFORE_ITEM = re.compile(rf"(?<=[：:])(?=\s*{_ITEM_MARK})")
+
+
 def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    """Sentences at 。！？；, and a lead-in ending in ： apart from the 一是… item it opens."""
+    out = []
+    for sentence in _SENTENCE.findall(text):
+        out += [s.strip() for s in _COLON_BEFORE_ITEM.split(sentence) if s.strip()]
+    return out
 
 
 def verify_answer(
@@ -104,17 +134,31 @@ def is_lead_in(sentence: str) -> bool:
     return body.endswith(("：", ":")) or (bool(_HEADING.match(body)) and not body.endswith("。"))
 
 
-_ITEM = re.compile(
-    r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+是|\d+[、.．])"
+_ITEM = re.compile(rf"^\s*{_ITEM_MARK}")
+
+
+_ELABORATION = re.compile(
+    r"^\s*(?:如|例如|比如|譬如|主要是|主要表现在|主要表现为|具体表现为|表现在|包括)"
 )
+
+
+def opens_list(sentences: list[str], i: int) -> bool:
+    """Is sentence ``i`` followed at once by an enumeration (一是… 二是…, （一）…（二）…) or by
+    a sentence spelling it out (如…等。 / 主要是…)?"""
+    following = sentences[i + 1 : i + 3]
+    if following and _ELABORATION.match(following[0]):
+        return True
+    return len(following) == 2 and all(_ITEM.match(s) for s in following)
 
 
 def announced(sentences: list[str], i: int, items: int = 4) -> list[str]:
     """What a lead-in sentence announces: the list items that follow it (一是… / （一）…),
     else the next sentence; nothing for an ordinary sentence."""
-    if not is_lead_in(sentences[i]):
+    if not is_lead_in(sentences[i]) and not opens_list(sentences, i):
         return []
     following = sentences[i + 1 :]
+    if following and _ELABORATION.match(following[0]):
+        return following[:1]
     listed = [s for s in following if _ITEM.match(s)]
     if len(listed) >= 2:
         return listed[:items]
@@ -138,10 +182,11 @@ def best_sentences(
         for i, sentence in enumerate(sentences):
             if len(_CJK.findall(sentence)) < 4:
                 continue
-            covered = [t for t in question_terms if t in sentence]
-            if not covered or (need_number and not _NUMBER.search(sentence)):
+            covered = [t for t in question_terms if term_in(t, sentence)]
+            if not covered or (need_number and not states_number(sentence)):
                 continue
-            score = sum(len(t) for t in covered) / max(1, sum(len(t) for t in question_terms))
+            total = sum(term_weight(t) for t in question_terms)
+            score = sum(term_weight(t) for t in covered) / max(1, total)
             scored.append((score - 0.01 * p.n, p.n, i, sentences))
     scored.sort(key=lambda s: -s[0])
     out: list[tuple[int, str, float]] = []
@@ -177,3 +222,44 @@ def extractive_answer(
         f"{s}[{n}]" if is_lead_in(s) else f"{s.rstrip('。；;')}[{n}]。" for n, s, _ in picked
     )
     return Verified(text=text, cited=sorted({n for n, _, _ in picked}))
+
+
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|万元|亿元|元|[个件期条人位次项家所场篇份])?")
+_CLAUSE = re.compile(r"[^，,；;。：:、]+")
+
+
+def quoted_figure(sentence: str, terms: list[str], question: str) -> tuple[float, str] | None:
+    """The figure a quantity question asks for, read from its quoted answer sentence.
+
+    The clause holding most of the question's terms must state exactly one number that is
+    neither a year nor a number the question itself names (第74次, 法定的20个工作日);
+    otherwise None: the sentence is shown, but no single value is claimed.
+    """
+    asked = set(numbers_in(question))
+    best: tuple[int, list[tuple[str, str]]] | None = None
+    for clause in _CLAUSE.findall(_MARKER.sub("", sentence)):
+        body = _ITEM.sub("", clause, count=1)
+        figures = [
+            (m.group(1), m.group(2) or "")
+            for m in _FIGURE.finditer(body.replace(",", ""))
+            if m.group(1) not in asked and not _is_year(body, m)
+        ]
+        weight = sum(term_weight(t) for t in terms if term_in(t, clause))
+        if not figures or not weight:
+            continue
+        if best is None or weight > best[0]:
+            best = (weight, figures)
+        elif weight == best[0]:
+            best = (weight, best[1] + figures)  # two clauses answer equally well: ambiguous
+    if best is None or len(best[1]) != 1:
+        return None
+    number, unit = best[1][0]
+    return float(number), "%" if unit == "％" else unit
+
+
+def _is_year(text: str, m: re.Match) -> bool:
+    return (
+        len(m.group(1)) == 4
+        and m.group(1)[:2] in ("19", "20")
+        and "年" in text[m.end() : m.end() + 2]
+    )

@@ -1,15 +1,36 @@
-"""Follow-up questions: 那2019年呢？ 槐荫区呢？ 去年 — resolved against the previous turn by rules."""
+"""Follow-up questions: 那2019年呢？ 槐荫区呢？ 去年 — resolved against the previous turn.
+
+:func:`resolve` (pure rules) makes relative years absolute, substitutes regions and years,
+swaps a table row/column or a task's responsible unit, turns 增加了多少？ after two turns over
+different years into a change question, and carries the previous turn's region and year over.
+Only when the rules can merely guess (:attr:`Resolution.needs_model`) may a chat model rewrite
+the question (:func:`rewrite_with_llm`); its rewrite is used only if :func:`verify_rewrite`
+accepts it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from assistant import lexicon as lx
-from assistant.lexicon import region_aliases
-from assistant.understand import find_regions, find_unknown_places, find_years
+from assistant.understand import (
+    find_regions,
+    find_task_numbers,
+    find_unit,
+    find_unknown_places,
+    find_years,
+    understand,
+)
 from index.models import Document
+
+log = logging.getLogger(__name__)
 
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "上一年": -1, "今年": 0, "本年": 0,
                    "当年": 0, "明年": 1, "次年": 1, "下一年": 1, "第二年": 1}  # fmt: skip
@@ -19,26 +40,119 @@ _RELATIVE_RE = re.compile(
     r"(?<![比较与同])(?:(前年|去年|今年|明年)|(上一年|下一年|第二年|次年|上年|本年|当年)"
     r"(?=呢|的|[，,。？?！!\s]|$))"
 )
+# English years relative to the previous turn's (last year / next year stay: they mean today's).
+_RELATIVE_EN = re.compile(
+    r"\b(?:the\s+)?(year before|previous year|prior year|year after|following year)\b", re.I
+)
+_RELATIVE_EN_YEARS = {"year before": -1, "previous year": -1, "prior year": -1, "year after": 1,
+                      "following year": 1}  # fmt: skip
 _FOLLOWUP_START = re.compile(
     r"^\s*(?:那么?|那个|其中|它|该|这|同期|又|还有|另外|and\b|what about|how about)", re.I
 )
+# The part of a follow-up opening that can go once the context is put in front (pointers stay).
+_LEAD = re.compile(
+    r"^\s*(?:那么|那(?![个些项里])|其中|同期|又|还有|另外|and\b|what about|how about)[，,\s]*",
+    re.I,
+)
 _ELLIPSIS_END = re.compile(r"(?:呢|怎么样|如何|又是多少|what about|how about)\s*[?？。]?\s*$", re.I)
 _FILLER = re.compile(
-    r"那么?|呢|的|情况|又|是|多少|怎么样|如何|吗|and|what|about|how|in|for|[\s?？。,，!！]", re.I
+    r"那么?|呢|的|情况|又|是|多少|怎么样|如何|吗|和|与|及|[\s?？。,，、!！]"
+    r"|\b(?:and|what|about|how|in|for|of|the|then|district|county|city|province)\b",
+    re.I,
 )
+# Words pointing back at something the follow-up does not name (它的责任单位, these figures).
+_ANAPHOR = re.compile(
+    r"它们?|这些|这个|这项|这一|那些|那项|上述|前者|后者|该[区市县项年局]"
+    r"|\b(?:it|its|this|that|these|those|they|them)\b",
+    re.I,
+)
+# Questions across regions or years: the previous turn's region/year is not carried into them.
+_ACROSS_REGIONS = re.compile(
+    r"哪个?(?:地区|区县|县区|区|市|县)|各(?:地|区|县|市)|\bwhich (?:district|region|city|county)",
+    re.I,
+)
+_ACROSS_YEARS = re.compile(r"哪(?:一|个)?年|各年|历年|逐年|\bwhich year", re.I)
+_RELATIVE_CUE = re.compile(
+    r"前年|去年|上年|上一年|前一年|今年|明年|次年|下一年|后一年|第二年"
+    r"|year before|previous year|prior year|last year|next year|following year",
+    re.I,
+)
+# The quantity a numeric question ends with (…数量是多少？ …多少件？): cut before a change is asked.
+_QUANTITY_TAIL = re.compile(
+    r"(?:是|有|为|共|一共|总共|共计)*(?:多少|几)[件个项条次人元万家名]*[？?。！!]*\s*$"
+)
+_COMPARISON_START = re.compile(r"^(?:比|较|与|同比|相比|环比)")
+_JOINERS = re.compile(r"^[和与及、,，的或/\s]*$")
+_ENGLISH_LEVEL = re.compile(r"\s+(?:district|county|city|province)\b", re.I)
+_LEVEL_CHARS = "省市区县旗州"
+_LABEL = re.compile(
+    r"^(?:改写后的问题|改写后|改写|完整问题|问题|rewritten question|question)\s*[:：]\s*", re.I
+)
+_INNER_END = re.compile(r"[。！？!?；;\n]")
+# A pointer at the previous turn's task(s): it goes once the task is named (它的完成时限).
+_TASK_POINTER = re.compile(r"^(?:它们?|这些任务|这项任务|该项?任务|上述任务|这些|这项)的?")
+_GENERIC = re.compile(r"数字|数据|数目|数值")  # 这个数字: a rewrite names what it stands for
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+MODEL_TIMEOUT_S = 20.0  # the local 1.5B model needs a few seconds for the short condense prompt
+MODEL_MAX_TOKENS = 60
+MODEL_HISTORY_TURNS = 2  # earlier (resolved) questions shown to the model
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A follow-up made self-contained, and the rule that did it.
+
+    ``rule``: first (no history) | own (self-contained) | substitute | unit | swap | change |
+    carry | guess (the follow-up points back at something the rules could not fill in).
+    """
+
+    text: str
+    rule: str
+
+    @property
+    def needs_model(self) -> bool:
+        """Only a guess may be improved by a chat model."""
+        return self.rule == "guess"
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """Regions, years and the content left of a question (after fillers)."""
+
+    years: list[int]
+    year_spans: list[tuple[int, int]]
+    regions: list[str]
+    region_spans: list[tuple[int, int]]
+    unknown: list[str]
+    rest: str
+
+    @property
+    def places(self) -> list[str]:
+        return self.regions + self.unknown
 
 
 def previous_question(history: Sequence[dict]) -> str:
     """The last turn's resolved question (its rewrite when it had one)."""
     if not history:
         return ""
-    last = history[-1]
-    return last.get("rewritten") or last.get("question") or ""
+    return resolved_question(history[-1])
+
+
+def resolved_question(turn: dict) -> str:
+    """A turn's question as it was answered (its rewrite when it had one)."""
+    return turn.get("rewritten") or turn.get("question") or ""
 
 
 def absolute_years(question: str, reference_year: int) -> str:
-    """Replace 去年/前年/今年 … by the year they mean relative to ``reference_year``."""
-    return _RELATIVE_RE.sub(lambda m: f"{reference_year + _RELATIVE_YEARS[m.group(0)]}年", question)
+    """Replace 去年/前年/今年, the year before … by the year they mean relative to
+    ``reference_year``."""
+    question = _RELATIVE_RE.sub(
+        lambda m: f"{reference_year + _RELATIVE_YEARS[m.group(0)]}年", question
+    )
+    return _RELATIVE_EN.sub(
+        lambda m: str(reference_year + _RELATIVE_EN_YEARS[m.group(1).lower()]), question
+    )
 
 
 def year_of_reference(question: str, previous: str, today: dt.date) -> int:
@@ -54,87 +168,379 @@ def resolve_followup(
     today: dt.date | None = None,
 ) -> str:
     """A self-contained question: relative years made absolute, ellipsis filled from history."""
+    return resolve(question, history, documents, today).text
+
+
+def resolve(
+    question: str,
+    history: Sequence[dict],
+    documents: Sequence[Document],
+    today: dt.date | None = None,
+) -> Resolution:
+    """Resolve a follow-up by rules; see the module docstring for the rules, in order."""
     previous = previous_question(history)
-    previous_years = find_years(previous)[0]
     reference = year_of_reference(question, previous, today or dt.date.today())
     question = absolute_years(question.strip(), reference)
     if not previous:
-        return question
-    years = find_years(question)[0]
-    regions, region_spans = find_regions(question, documents)
-    unknown = find_unknown_places(question, region_spans)
-    rest = question
-    for s, e in sorted(region_spans, reverse=True):
-        rest = rest[:s] + rest[e:]
-    for word in [str(y) for y in years] + unknown:
-        rest = rest.replace(word, "")
-    rest = _FILLER.sub("", re.sub(r"年度?", "", rest))
-    if not rest:  # a pure substitution: 那2019年呢？ / 槐荫区呢？
-        return substitute(previous, years, regions + unknown, documents)
+        return Resolution(question, "first")
+    own = _parts(question, documents)
+    if not own.rest:  # a pure substitution: 那2019年呢？ / 槐荫区呢？ / And Hongze District?
+        return Resolution(substitute(previous, own.years, own.places, documents), "substitute")
+    unit_swapped = substitute_unit(previous, question, own, documents)
+    if unit_swapped:  # 区医保局呢？ after 哪些任务由区民政局负责？
+        return Resolution(substitute(unit_swapped, own.years, own.places, documents), "unit")
     swapped = substitute_terms(previous, question)
     if swapped:  # 行政处罚呢？ after a 行政许可 question: same question, other row/column
-        return substitute(swapped, years, regions + unknown, documents)
-    if _FOLLOWUP_START.match(question) or len(rest) <= 6:
-        prev_regions = find_regions(previous, documents)[0]
-        prefix = ""
-        if not regions and not unknown and prev_regions:
-            prefix += prev_regions[0]
-        if not years and previous_years:
-            prefix += f"{previous_years[0]}年"
-        body = _FOLLOWUP_START.sub("", question).lstrip("，, ")
-        return f"{prefix}{body}" if prefix else question
-    return question
+        return Resolution(substitute(swapped, own.years, own.places, documents), "swap")
+    change = change_question(question, history, own, documents)
+    if change:  # 增加了多少？ after 2023年… and 2024年呢？
+        return Resolution(change, "change")
+    return carry_over(question, previous, own, documents)
+
+
+def _norm(text: str) -> str:
+    """NFKC + lower case when that keeps every offset, else the text unchanged."""
+    normal = lx.normalize(text)
+    return normal if len(normal) == len(text) else text
+
+
+def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with the spans blanked (offsets kept)."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _parts(question: str, documents: Sequence[Document]) -> _Parts:
+    """The regions, years and places a question names, and what is left once they, pointers
+    and fillers go ('' for 那2019年呢？)."""
+    text = _norm(question)
+    years, year_spans = find_years(text)
+    regions, region_spans = find_regions(text, documents)
+    unknown = [
+        p
+        for p in find_unknown_places(_mask(question, year_spans), region_spans)
+        if p not in regions
+    ]
+    rest = _mask(text, [*region_spans, *year_spans])
+    for word in unknown:
+        rest = rest.replace(word.lower(), " ")
+    rest = _FILLER.sub("", _ANAPHOR.sub("", rest))
+    rest = re.sub(r"^在", "", rest)  # 它在2023年…: nothing but a pointer, a place and a year
+    return _Parts(years, year_spans, regions, region_spans, unknown, rest)
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+
+
+def _joined_span(mentions: Sequence[Any], text: str) -> tuple[int, int] | None:
+    """The span covering ``mentions`` (objects with start/end) when only joiners (和、的 …)
+    stand between them, else None."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if b.start < a.end or not _JOINERS.match(text[a.end : b.start]):
+            return None
+    return ordered[0].start, ordered[-1].end
 
 
 def substitute_terms(previous: str, question: str) -> str:
     """The previous question with its table row/column replaced by the one an elliptical
-    follow-up names (那行政处罚呢？), or '' when the follow-up is not of that form."""
+    follow-up names (那行政处罚呢？ 复议后起诉的行政诉讼呢？), or '' when it is not of that form."""
     if not _ELLIPSIS_END.search(question):
         return ""
-    new = [m for m in lx.find_terms(question.lower()) if m.term.slot in ("row", "col")]
+    q_text, p_text = _norm(question), _norm(previous)
+    new = [m for m in lx.find_terms(q_text) if m.term.slot in ("row", "col")]
     if not new:
         return ""
-    old = [m for m in lx.find_terms(previous.lower()) if m.term.slot in ("row", "col")]
-    out = previous
-    # Replace right to left so earlier spans stay valid.
-    replacements = []
-    for mention in new:
-        target = next((m for m in old if m.term.slot == mention.term.slot), None)
-        if target is None:
+    old = [m for m in lx.find_terms(p_text) if m.term.slot in ("row", "col")]
+    replacements: list[tuple[tuple[int, int], str]] = []
+    for slot in ("row", "col"):
+        news = [m for m in new if m.term.slot == slot]
+        olds = [m for m in old if m.term.slot == slot]
+        if not news:
+            continue
+        if not olds:
             return ""
-        old.remove(target)
-        replacements.append((target, mention.text))
-    for target, text in sorted(replacements, key=lambda r: -r[0].start):
-        out = out[: target.start] + text + out[target.end :]
+        new_span, old_span = _joined_span(news, q_text), _joined_span(olds, p_text)
+        # 复议后起诉的行政诉讼 for 行政复议; 行政处罚和行政强制 for 行政许可
+        if new_span and old_span:
+            replacements.append((old_span, question[new_span[0] : new_span[1]]))
+        elif len(news) == len(olds):
+            for o, n in zip(sorted(olds, key=lambda m: m.start), news, strict=True):
+                replacements.append(((o.start, o.end), question[n.start : n.end]))
+        else:
+            return ""
+    out = previous
+    for (start, end), text in sorted(replacements, key=lambda r: -r[0][0]):
+        out = out[:start] + text + out[end:]
     return out
+
+
+def substitute_unit(
+    previous: str, question: str, own: _Parts, documents: Sequence[Document]
+) -> str:
+    """The previous task question with its responsible unit replaced by the unit an elliptical
+    follow-up names (区医保局呢？), or ''."""
+    core = _mask(question, [*own.region_spans, *own.year_spans]).replace(" ", "")
+    core = _LEAD.sub("", core)
+    core = re.sub(r"(?:的)?(?:呢|怎么样|如何)?\s*[?？。]?\s*$", "", core).strip(" ，,")
+    if not core or not _CJK_RUN.fullmatch(core):
+        return ""
+    unit, span = find_unit(f"{core}负责")
+    if not unit or span != (0, len(core)):
+        return ""
+    p_text = _norm(previous)
+    known = [*find_years(p_text)[1], *find_regions(p_text, documents)[1]]
+    old_unit, old_span = find_unit(_mask(p_text, known))
+    if not old_unit or not old_span:
+        return ""
+    return previous[: old_span[0]] + unit + previous[old_span[1] :]
 
 
 def substitute(
     previous: str, years: list[int], regions: list[str], documents: Sequence[Document]
 ) -> str:
-    """The previous question with its year(s) and/or region replaced by the new ones."""
+    """The previous question with its year(s) and/or region(s) replaced by the new ones."""
     out = previous
     if years:
-        old_years = find_years(previous)[0]
+        old_years, spans = find_years(_norm(out))
         if old_years:
-            out = out.replace(str(old_years[0]), str(years[0]), 1)
+            start, end = spans[0]
+            written = out[start:end]
+            new = (
+                "和".join(f"{y}年" for y in years)
+                if "年" in written
+                else " and ".join(str(y) for y in years)
+            )
+            out = out[:start] + new + out[end:]
         else:
-            out = f"{years[0]}年{out}"
+            out = f"{'和'.join(f'{y}年' for y in years)}{out}"
     if regions:
-        old_regions, spans = find_regions(previous, documents)
-        old_unknown = find_unknown_places(previous, spans)
-        replaced = False
-        for old in old_regions:
-            for alias in sorted(region_aliases(old), key=len, reverse=True):
-                if alias in out:
-                    out = out.replace(alias, regions[0], 1)
-                    replaced = True
-                    break
-            if replaced:
-                break
-        if not replaced and old_unknown:
-            out = out.replace(old_unknown[0], regions[0], 1)
-            replaced = True
-        if not replaced:
-            out = f"{regions[0]}{out}"
+        new = "和".join(regions)
+        text = _norm(out)
+        old_regions, spans = find_regions(text, documents)
+        if spans:
+            covered = _joined_span([_Span(s, e) for s, e in spans], text)
+            start, end = covered or spans[0]
+            level = _ENGLISH_LEVEL.match(out, end)
+            end = level.end() if level else end
+            return out[:start] + new + out[end:]
+        old_unknown = find_unknown_places(out, spans)
+        if old_unknown:
+            i = out.find(old_unknown[0])
+            end = i + len(old_unknown[0])
+            if end < len(out) and out[end] in _LEVEL_CHARS and new[-1] in _LEVEL_CHARS:
+                end += 1  # jieba may cut 莱芜|区: never leave 槐荫区区
+            return out[:i] + new + out[end:]
+        out = f"{new}{out}"
     return out
+
+
+def change_question(
+    question: str, history: Sequence[dict], own: _Parts, documents: Sequence[Document]
+) -> str:
+    """增加了多少？ after a numeric question: the previous question asked as a change, compared
+    with the year an earlier turn asked the same about (洪泽区2024年…比2023年增加了多少？); ''
+    when the follow-up is not a bare change question."""
+    mentions = lx.find_terms(_norm(question))
+    if not any(m.term.slot == "measure" and m.term.value == "yoy" for m in mentions):
+        return ""
+    if any(m.term.slot in ("row", "col", "table") for m in mentions) or own.places:
+        return ""
+    previous = previous_question(history)
+    before = understand(previous, documents)
+    if not before.table or not before.is_numeric or len(before.years) != 1:
+        return ""
+    tail = _QUANTITY_TAIL.search(previous)
+    if not tail or tail.start() == 0:
+        return ""
+    ask = _LEAD.sub("", question)
+    if not own.years and not _COMPARISON_START.match(ask):
+        earlier = _earlier_year(history, before, documents)
+        if earlier:  # without one, a change is against the year before (the tools' 比上年)
+            ask = f"比{earlier}年{ask}"
+    return previous[: tail.start()] + ask
+
+
+def _earlier_year(
+    history: Sequence[dict], before: Any, documents: Sequence[Document]
+) -> int | None:
+    """The year of the latest earlier turn that asked the same as ``before`` for another year."""
+    for turn in reversed(history[:-1]):
+        other = understand(resolved_question(turn), documents)
+        same = (other.regions, other.table, other.rows, other.cols) == (
+            before.regions, before.table, before.rows, before.cols,
+        )  # fmt: skip
+        if same and len(other.years) == 1 and other.years != before.years:
+            return other.years[0]
+    return None
+
+
+def carry_over(
+    question: str, previous: str, own: _Parts, documents: Sequence[Document]
+) -> Resolution:
+    """The follow-up with the previous turn's region/year (and task number) put in front when
+    it names none, unless it is a self-contained question about something else."""
+    explicit = bool(_FOLLOWUP_START.match(question)) or len(own.rest) <= 6
+    asked = understand(question, documents)
+    before = understand(previous, documents)
+    same_kind = asked.is_task == before.is_task
+    elliptical = bool(_FOLLOWUP_START.match(question) or _ELLIPSIS_END.search(question))
+    anchored = bool(asked.table or asked.is_task or asked.measure != "value")
+    anaphoric = bool(_ANAPHOR.search(question))
+    unresolved = anaphoric or (not anchored and (elliptical or len(own.rest) <= 6))
+    if not explicit and (own.places or own.years or not same_kind):
+        # Naming both a region and a year makes a question self-contained enough (latency).
+        pointing = anaphoric and not (own.places and own.years)
+        return Resolution(question, "guess" if pointing else "own")
+    prefix = ""
+    if not own.places and before.regions and not _ACROSS_REGIONS.search(question):
+        prefix += "和".join(before.regions)
+    if not own.years and before.years and not _ACROSS_YEARS.search(question):
+        prefix += "和".join(f"{y}年" for y in before.years)
+    body = _LEAD.sub("", question)
+    if asked.is_task and before.is_task:  # 责任单位是谁？ after 第17项任务的要求是什么？
+        plain = _TASK_POINTER.sub("", body)
+        subject = task_subject(previous, before)
+        slots = understand(plain, documents)
+        if subject and not (slots.numbers or slots.unit or slots.keyword):
+            prefix += subject
+            body = plain
+            unresolved = bool(_ANAPHOR.search(body))
+    if not prefix:
+        return Resolution(question, "guess" if unresolved else "own")
+    return Resolution(f"{prefix}{body}", "guess" if unresolved else "carry")
+
+
+def task_subject(previous: str, before: Any) -> str:
+    """What a task follow-up asks about, from the previous task question: 第17项任务的 or
+    区民政局负责的任务的 ('' when it named neither)."""
+    numbers = find_task_numbers(_norm(previous))[0]
+    if numbers:
+        return f"第{'、'.join(str(n) for n in numbers)}项任务的"
+    return f"{before.unit}负责的任务的" if before.unit else ""
+
+
+# ── LLM rewrite, only where the rules can merely guess ─────────────────────────────────────
+@lru_cache(maxsize=1)
+def condense_prompt() -> Any:
+    """The condense prompt (prompts/condense.txt) as a chat prompt template."""
+    from langchain_core.prompts import ChatPromptTemplate
+
+    from assistant.rag import load_prompt
+
+    return ChatPromptTemplate.from_template(load_prompt("condense").strip())
+
+
+def rewrite_with_llm(
+    question: str,
+    history: Sequence[dict],
+    chat_model: Any,
+    documents: Sequence[Document] = (),
+    timeout: float = MODEL_TIMEOUT_S,
+    today: dt.date | None = None,
+) -> str | None:
+    """The chat model's self-contained rewrite of a follow-up, if it passes
+    :func:`verify_rewrite`; None when there is no model, it fails, times out or the rewrite
+    is rejected (the caller then keeps the rules' rewrite)."""
+    if chat_model is None or not history:
+        return None
+    from langchain_core.output_parsers import StrOutputParser
+
+    previous = previous_question(history)
+    reference = year_of_reference(question, previous, today or dt.date.today())
+    question = absolute_years(question.strip(), reference)
+    earlier = [resolved_question(t) for t in history[-MODEL_HISTORY_TURNS:]]
+    inputs = {"history": "\n".join(q for q in earlier if q), "question": question}
+    try:
+        model = chat_model.bind(max_tokens=MODEL_MAX_TOKENS, stop=["\n"])
+        chain = condense_prompt() | model | StrOutputParser()
+    except Exception as exc:  # a model that takes no such options: the rules' rewrite stands
+        log.info("condense model unusable: %s", exc)
+        return None
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(chain.invoke(inputs))
+        except Exception as exc:  # any backend failure falls back to the rules' rewrite
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, name="condense", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome or isinstance(outcome[0], Exception):
+        log.info("condense failed: %s", outcome[0] if outcome else "timeout")
+        return None
+    rewrite = verify_rewrite(str(outcome[0]), question, history, documents)
+    if rewrite is None:
+        log.info("condense rewrite rejected: %r", outcome[0])
+    return rewrite
+
+
+def verify_rewrite(
+    text: str, question: str, history: Sequence[dict], documents: Sequence[Document] = ()
+) -> str | None:
+    """``text`` cleaned when it is a single short question that keeps the follow-up's own
+    regions, years, table terms, unit and content words and names no region or year found in
+    neither the follow-up nor the history; else None."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return None
+    rewrite = _LABEL.sub("", lines[0]).strip().strip("\"'“”「」『』`").strip()
+    previous = previous_question(history)
+    limit = min(120, max(40, len(previous) + len(question)) + 10)
+    if not 4 <= len(rewrite) <= limit or _INNER_END.search(rewrite[:-1]):
+        return None
+    asked, got = _parts(question, documents), _parts(rewrite, documents)
+    if not set(asked.years) <= set(got.years) or not set(asked.regions) <= set(got.regions):
+        return None
+    if any(p.lower() not in rewrite.lower() for p in asked.unknown):
+        return None
+    if not _terms(question) <= _terms(rewrite):
+        return None
+    unit = find_unit(_norm(question))[0]
+    if unit and unit not in rewrite:
+        return None
+    if _content_kept(question, asked, rewrite) < 0.6:
+        return None
+    texts = [question] + [t.get(k) or "" for t in history for k in ("question", "rewritten")]
+    known_years: set[int] = set(asked.years)
+    known_regions: set[str] = set(asked.regions)
+    for t in texts:
+        parts = _parts(t, documents) if t else None
+        if parts:
+            known_years |= set(parts.years)
+            known_regions |= set(parts.regions)
+    if _RELATIVE_CUE.search(question):  # the year before / 前一年: a neighbouring year is meant
+        known_years |= {y + d for y in set(known_years) for d in (-2, -1, 1, 2)}
+    if not set(got.years) <= known_years or not set(got.regions) <= known_regions:
+        return None
+    seen = "\n".join(texts).lower()
+    if any(p.lower() not in seen for p in got.unknown):
+        return None
+    return rewrite
+
+
+def _terms(text: str) -> set[tuple[str, str]]:
+    """The lexicon terms (slot, canonical value) a text names."""
+    return {(m.term.slot, m.term.value) for m in lx.find_terms(_norm(text))}
+
+
+def _content_kept(question: str, parts: _Parts, rewrite: str) -> float:
+    """Share of the follow-up's own Chinese content bigrams (fillers, pointers, regions and
+    years removed) found in ``rewrite``; 1.0 when it has none."""
+    text = _mask(_norm(question), [*parts.region_spans, *parts.year_spans])
+    for place in parts.unknown:
+        text = text.replace(place.lower(), " ")
+    text = _GENERIC.sub(" ", _ANAPHOR.sub(" ", _LEAD.sub(" ", text)))
+    text = _FILLER.sub(" ", text)
+    grams = {run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
+    if not grams:
+        return 1.0
+    target = _norm(rewrite)
+    return sum(g in target for g in grams) / len(grams)

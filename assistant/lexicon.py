@@ -96,7 +96,8 @@ _REVIEW_ROW_PHRASES = {
         "sued", "court case", "court cases",
     ),
     LITIGATION_DIRECT: (
-        "未经复议直接起诉", "未经复议直接提起", "未经复议", "直接起诉", "直接提起诉讼",
+        "未经复议直接起诉", "未经复议直接提起", "未经复议", "未经过复议", "没经过复议", "没有经过复议",
+        "没经复议", "不经复议", "直接起诉", "直接提起诉讼", "直接去法院",
         "directly sued", "direct lawsuit", "without review",
     ),
     LITIGATION_AFTER_REVIEW: ("复议后起诉", "复议后提起诉讼", "经复议后起诉", "after review"),
@@ -181,7 +182,7 @@ _ACTIVE_COL_PHRASES = {
     "对外公开总数量": ("对外公开总数量", "对外公开总数", "公开总数"),
     "上一年项目数量": ("上一年项目数量", "上一年项目", "上年项目"),
     "本年增减": ("本年增减", "本年增/减", "增/减", "增减"),
-    "处理决定数量": ("本年处理决定数量", "处理决定数量", "处理决定", "decisions"),
+    "处理决定数量": ("本年处理决定数量", "处理决定数量", "处理决定", "决定数量", "决定数", "decisions"),
     "采购项目数量": ("采购项目数量", "采购项目"),
     "项目数量": ("项目数量", "项目数"),
     "采购总金额": ("采购总金额", "采购金额"),
@@ -189,7 +190,7 @@ _ACTIVE_COL_PHRASES = {
     "本年废止件数": ("本年废止件数", "废止", "repealed", "abolished"),
     "现行有效件数": ("现行有效件数", "现行有效", "in force"),
     "收费金额": ("本年收费金额", "收费金额"),
-    "金额": ("总金额", "金额", "amount"),
+    "金额": ("总金额", "金额", "多少钱", "花了多少", "花费", "费用", "amount", "spent", "spend"),
 }  # fmt: skip
 _TEXT_ROW_PHRASES = {
     "主动公开信息": (
@@ -217,7 +218,7 @@ _MEASURE_PHRASES = {
     ),
     "yoy": (
         "同比", "比上年", "较上年", "比去年", "较去年", "与上年相比", "比上一年", "较上一年",
-        "增长", "增幅", "增加", "减少", "下降", "变化", "变动", "year-over-year", "year on year",
+        "增长", "增幅", "增加", "减少", "下降", "压缩", "缩短", "变化", "变动", "year-over-year", "year on year",
         "yoy", "increase", "decrease", "growth", "change",
     ),
     "sum": (
@@ -242,6 +243,25 @@ _QUANTITY_CUES = (
     "how many", "how much", "number of", "count", "amount", "total", "rate", "share",
     "percentage", "percent", "compare", "change", "increase", "figure", "figures",
 )  # fmt: skip
+
+
+# Words of a numeric question that name no figure: question words, units, the genre's nouns.
+# Any other content word left once the lexicon phrases, regions and years are taken out names
+# something the statistical tables do not hold (区长信箱, 人大代表建议, 网上办理).
+_QUESTION_FILLER_WORDS = """
+    多少 多少件 多少个 多少条 多少次 多少项 多少元 多少钱 几件 几个 几条 几次 几项 几家 一共 总共
+    共有 共计 合计 总计 总数 总量 件数 数量 数目 个数 数据 数字 统计 统计表 表格 表中 报告 年报
+    年度报告 年度 全年 本年度 当年 全区 全市 全县 本区 本市 该区 该市 区政府 市政府 县政府 政府
+    人民政府 信息 公开 政府信息 信息公开 政府信息公开 工作 相关 有关 情况 属于 收取 决定 案件 案子
+    办理 事项 作出 做出 经过 法院 结果 列出 需要 如何 什么 哪个 哪些 机关 行政 行政机关 不再
+    正当理由 百分之 万元 元 金额 花了 花费 分别 各自 各有 以及 还有 其中 对应 相应 请问 请 告诉
+    一下 查询 查 显示 给出 多大 是否 有没有 共收到 收了 提了 提出了 申请量 量 处理 直接 新增
+"""
+QUESTION_FILLER = frozenset(_QUESTION_FILLER_WORDS.split())
+# Characters that make up the leftovers of a question once its phrases are taken out (数是, 各份).
+FILLER_CHARS = frozenset(
+    "的了是有在和与及各数等共都也把被将所个份件条项次几多少年度中里上下内外吗呢啊吧么去"
+)
 
 
 @lru_cache(maxsize=1)
@@ -413,3 +433,49 @@ def pinyin_names(name: str) -> set[str]:
     if len(syllables) == 2 and syllables[1][0] in "aeo":  # Huai'an
         names.add(f"{syllables[0]}'{syllables[1]}")
     return names
+
+
+# ── English words of narrative questions → the Chinese words the documents print ──────────
+# A term with alternatives is written "问题|不足": any of them in a passage counts as the term.
+# English words missing here cannot match Chinese text and are left out of the question's terms.
+ENGLISH_TERMS: dict[str, str] = {
+    "problem": "问题|不足|差距", "problems": "问题|不足|差距", "shortcoming": "不足|问题",
+    "shortcomings": "不足|问题", "weakness": "不足|问题", "weaknesses": "不足|问题",
+    "improve": "改进|提升|加强", "improvement": "改进|提升", "improvements": "改进|提升",
+    "measure": "措施|举措", "measures": "措施|举措", "plan": "计划|打算", "next step": "下一步",
+    "fee": "费用|收费", "fees": "费用|收费", "charge": "收取|收费", "charged": "收取|收费",
+    "request": "申请", "requests": "申请", "application": "申请", "applications": "申请",
+    "concern": "涉及|集中", "concerned": "涉及|集中", "mainly": "主要",
+    "gazette": "公报", "issue": "期", "issues": "期", "meeting": "会议", "meetings": "会议",
+    "executive meeting": "常务会议", "executive meetings": "常务会议",
+    "new-media": "新媒体", "new media": "新媒体", "account": "账号|帐号", "accounts": "账号|帐号",
+    "operating": "运维|运营|开设", "operated": "运维|运营|开设", "website": "网站",
+    "websites": "网站", "portal": "门户网站|网站", "training": "培训", "trained": "培训",
+    "staff": "工作人员|人员", "policy interpretation": "政策解读", "interpretation": "解读",
+    "public participation": "公众参与", "participation": "参与", "open day": "开放日",
+    "hotline": "热线", "phone": "电话", "telephone": "电话", "email": "邮箱|电子邮件",
+    "address": "地址", "contact": "联系", "press conference": "新闻发布会",
+    "press conferences": "新闻发布会", "decision": "决策|决定", "decisions": "决策|决定",
+    "major decisions": "重大行政决策", "budget": "预算", "final accounts": "决算",
+    "standardization": "标准化", "grassroots": "基层", "supervision": "监督",
+    "assessment": "考核|评估", "evaluation": "考核|评估", "ranking": "排名", "complaint": "投诉",
+    "complaints": "投诉", "privacy": "隐私", "personal information": "个人信息",
+    "epidemic": "疫情", "poverty": "脱贫|扶贫", "housing": "住房", "education": "教育",
+    "health": "卫生|健康", "environment": "环境", "employment": "就业", "pension": "养老",
+    "elderly": "养老", "social assistance": "社会救助", "tax": "税", "land": "土地|征地",
+    "demolition": "拆迁", "compensation": "补偿", "regulation": "监管", "catalogue": "目录",
+    "catalog": "目录", "list": "清单|目录", "lists": "清单|目录", "responded": "回应",
+    "response": "回应|答复", "public opinion": "舆情", "hearing": "听证", "solicit": "征求|征集",
+    "opinions": "意见", "consultation": "征求意见", "released": "发布", "published": "发布|公开",
+    "disclosed": "公开", "disclose": "公开", "proactively": "主动",
+}  # fmt: skip
+_ENGLISH_TERM_RE = re.compile(
+    r"(?<![a-z])(?:"
+    + "|".join(re.escape(k) for k in sorted(ENGLISH_TERMS, key=len, reverse=True))
+    + r")(?![a-z])"
+)
+
+
+def english_terms(text: str) -> list[str]:
+    """The Chinese terms (with alternatives) of the English words in ``text`` (lower case)."""
+    return list(dict.fromkeys(ENGLISH_TERMS[m.group(0)] for m in _ENGLISH_TERM_RE.finditer(text)))

@@ -17,8 +17,18 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 
-from assistant.cite import Passage, Verified, extractive_answer, verify_answer
+from assistant.cite import (
+    Passage,
+    Verified,
+    extractive_answer,
+    numbers_in,
+    quoted_figure,
+    term_in,
+    term_weight,
+    verify_answer,
+)
 from assistant.config import PROMPTS_DIR
+from assistant.lexicon import english_terms
 from index.chunk import count_tokens
 
 CONTEXT_TOKENS = 600  # the 1.5B model reads ~58 tokens/s on 2 cores: keep the prompt small
@@ -30,12 +40,19 @@ _STOP = {
     "一下", "关于", "方面", "情况", "问题", "主要", "工作", "内容", "要求", "中", "对", "把", "被",
     "都", "也", "就", "年", "年度", "报告", "该", "这", "那", "其", "我", "我们", "你", "您",
     "这个", "那个", "哪里", "怎么样", "么", "及其", "以及", "进行", "做", "做了", "有关",
-    # document-type words: every report and notice says them
-    "工作要点", "要点", "年报", "通知", "文件", "政府",
+    # quantity words (wants_number reads them) and words about the asking itself
+    "几个", "几件", "几次", "几项", "几人", "几名", "几期", "几家", "几条", "多少件", "多少个",
+    "多少次", "多少条", "多少项", "提到", "提及", "提出", "说", "讲", "写", "还有", "还", "哪方面", "打算",
+    "准备", "计划", "想要", "应该",
+    # document-type and genre words: every report and notice says them
+    "工作要点", "要点", "年报", "通知", "文件", "政府", "政府信息公开", "政务公开", "信息公开",
+    "政府信息", "公开工作",
     "what", "which", "how", "is", "are", "the", "of", "in", "for", "to", "a", "an", "do",
     "does", "did", "was", "were", "about", "many", "much",
 }  # fmt: skip
-_QUANTITY = re.compile(r"多少|几[个件次项条场期家名所人]|数量|how many|how much|number of", re.I)
+_QUANTITY = re.compile(
+    r"多少|几[个件次项条场期家名所人位份批种天日届]|数量|how many|how much|number of", re.I
+)
 
 
 def load_prompt(name: str) -> str:
@@ -60,9 +77,10 @@ def question_terms(question: str, drop: Sequence[str] = ()) -> list[str]:
     for word in drop:
         text = text.replace(word, " ")
     text = re.sub(r"\d{4}\s*年?", " ", text)
-    terms = []
-    for word in make_tokenizer(DOMAIN_TERMS).lcut(text, HMM=False):
-        word = word.strip().lower()
+    text = text.lower()
+    terms = english_terms(text)  # English words cannot match Chinese text: their translations
+    for word in make_tokenizer(DOMAIN_TERMS).lcut(re.sub(r"[a-z][a-z'-]*", " ", text), HMM=False):
+        word = word.strip()
         if len(word) < 2 or word in _STOP or not re.search(r"\w", word):
             continue
         if word not in terms:
@@ -116,7 +134,14 @@ def coverage(terms: Sequence[str], text: str) -> float:
     if not terms:
         return 0.0
     flat = re.sub(r"\s+", "", text).lower()
-    return sum(len(t) for t in terms if t in flat) / sum(len(t) for t in terms)
+    return sum(term_weight(t) for t in terms if term_in(t, flat)) / sum(map(term_weight, terms))
+
+
+def rerank_by_coverage(terms: Sequence[str], hits: Sequence[Any]) -> list[Any]:
+    """Hits holding more of the question's terms first (retrieval order breaks ties), so the
+    small context budget goes to the passages that can answer."""
+    scored = [(-round(coverage(terms, h.text), 2), i, h) for i, h in enumerate(hits)]
+    return [h for _, _, h in sorted(scored, key=lambda s: s[:2])]
 
 
 def evidence_strength(terms: Sequence[str], passages: Sequence[ContextPassage]) -> float:
@@ -142,6 +167,7 @@ class RagOutcome:
     mode: str = "extractive"  # "llm" | "extractive" | "refused"
     warnings: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    figure: tuple[float, str] | None = None  # a quantity question's value, quoted from a passage
 
 
 def answer_from_hits(
@@ -152,17 +178,33 @@ def answer_from_hits(
     known_numbers: set[str] = frozenset(),
     on_token: Callable[[str], None] | None = None,
 ) -> RagOutcome:
-    """Answer from retrieved hits: refuse on weak evidence, else LLM (verified) or extractive."""
-    passages = build_context(hits)
+    """Answer from retrieved hits: refuse on weak evidence, else LLM (verified) or extractive.
+
+    A quantity question also gets its figure (``RagOutcome.figure``) when the quoted answer
+    sentence states it unambiguously and the answer text shows that same number.
+    """
+    outcome, figure = _answer_from_hits(question, hits, chat_model, terms, known_numbers, on_token)
+    if figure and not outcome.refused and figure_text(figure[0]) in numbers_in(outcome.text):
+        outcome.figure = figure
+    return outcome
+
+
+def figure_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _answer_from_hits(question, hits, chat_model, terms, known_numbers, on_token):
+    passages = build_context(rerank_by_coverage(terms, hits))
     numeric = wants_number(question)
     # A figure must come from a passage that holds nearly all of the question's terms.
     needed = NUMBER_PASSAGE_COVERAGE if numeric else MIN_COVERAGE
     if not passages or evidence_strength(terms, passages) < needed:
-        return RagOutcome("", passages, [], refused=True, mode="refused")
+        return RagOutcome("", passages, [], refused=True, mode="refused"), None
     simple = [Passage(p.n, p.text) for p in passages]
     extractive = extractive_answer(list(terms), simple, need_number=numeric)
+    figure = quoted_figure(extractive.text, list(terms), question) if numeric else None
     if chat_model is None:
-        return _outcome(extractive, passages, "extractive")
+        return _outcome(extractive, passages, "extractive"), figure
     warnings = []
     try:
         chain = make_answer_chain(chat_model)
@@ -176,18 +218,18 @@ def answer_from_hits(
             raw = chain.invoke(inputs)
     except Exception as exc:  # any backend failure falls back to the extractive answer
         warnings.append(f"llm_failed: {type(exc).__name__}，已改用原文摘录")
-        return _outcome(extractive, passages, "extractive", warnings)
+        return _outcome(extractive, passages, "extractive", warnings), figure
     if "未找到" in raw and len(raw) < 30:
-        return RagOutcome("", passages, [], refused=True, mode="refused")
+        return RagOutcome("", passages, [], refused=True, mode="refused"), None
     verified = verify_answer(raw, simple, known_numbers)
     if not verified.text:
         warnings.append("llm_unsupported: 模型回答无法与原文核对，已改用原文摘录")
         outcome = _outcome(extractive, passages, "extractive", warnings)
         outcome.dropped = verified.dropped
-        return outcome
+        return outcome, figure
     outcome = _outcome(verified, passages, "llm", warnings)
     outcome.dropped = verified.dropped
-    return outcome
+    return outcome, figure
 
 
 def _outcome(verified: Verified, passages, mode: str, warnings=None) -> RagOutcome:

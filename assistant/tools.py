@@ -332,8 +332,8 @@ def doc_warnings(docs: Iterable[Document]) -> list[str]:
 # ── table answers ────────────────────────────────────────────────────────────────────────
 def answer_table(query: Query, store: Any) -> StructuredAnswer | None:
     """Answer a numeric question from table cells; None when the tables cannot answer."""
-    if not query.is_numeric or query.table is None or query.unsupported:
-        return None  # not a table question, or a measure no cell or formula gives
+    if not query.is_numeric or query.table is None or query.unsupported or query.unexplained:
+        return None  # not a table question, a measure no cell gives, or about something else
     corpus = load_corpus(store)
     selection = select_documents(query, corpus.documents, ANNUAL)
     if selection.refusal:
@@ -499,6 +499,16 @@ def table_needs_row(row: str) -> bool:
     return lx.table_of_row(row) == lx.REVIEW
 
 
+_DECREASE = re.compile(
+    r"减少|下降|降低|压缩|缩短|减|少了|decrease|decline|drop|fall|fewer|less", re.I
+)
+
+
+def asks_decrease(question: str) -> bool:
+    """Does a change question ask how much something fell (减少了多少, how much did … drop)?"""
+    return bool(_DECREASE.search(question))
+
+
 def answer_change(
     query: Query, corpus: Corpus, docs: Sequence[Document]
 ) -> StructuredAnswer | None:
@@ -552,10 +562,12 @@ def answer_change(
                     f"（{fmt(new.value)} − {fmt(old.value)} = {fmt(change)}{pct_text}）"
                 )
                 key = f"{after.region} {new.label}"
+                # 减少了多少 asks for the size of a fall: a fall of 185.28 answers it, not −185.28.
+                sign = -1 if change < 0 and asks_decrease(query.question) else 1
                 if not query.wants_percent:
-                    series[key], unit = change, new.unit
+                    series[key], unit = sign * change, new.unit
                 elif pct is not None:
-                    series[key], unit = pct, "%"
+                    series[key], unit = sign * pct, "%"
                 else:
                     lines.append(f"（{before.year}年为0，无法计算增长百分比）")
     if not used:
@@ -567,8 +579,20 @@ def answer_change(
 
 
 # ── task answers ─────────────────────────────────────────────────────────────────────────
+_UNIT_END = re.compile(r"(?:局|办|委|馆|中心|院|部门|所|队|街道|办事处|分局|公司)$")
+
+
+def asked_units(asked: str) -> list[str]:
+    """区图书馆和区档案馆 → both units; 区教育和体育局 stays one (区教育 is no unit)."""
+    parts = [p for p in re.split(r"和|及|与|、|以及", asked) if p]
+    return parts if len(parts) > 1 and all(_UNIT_END.search(p) for p in parts) else [asked]
+
+
 def unit_matches(asked: str, units: Sequence[str]) -> bool:
-    """Does a task's unit list include the asked unit (区民政局 ⊂ 区民政局; 民政局 ⊂ 区民政局)?"""
+    """Does a task's unit list include the asked unit(s) (区民政局 ⊂ 区民政局; 民政局 ⊂ 区民政局)?"""
+    names = asked_units(asked)
+    if len(names) > 1:
+        return all(unit_matches(name, units) for name in names)
     asked = lx.normalize(asked)
     bare = re.sub(r"^(?:区|市|县)", "", asked)
     return any(
@@ -671,17 +695,87 @@ def describe_filter(query: Query) -> str:
     return "、".join(parts)
 
 
+_TASK_TABLE_WORDS = ("任务", "工作要点", "要点", "分解表", "task", "work point", "work plan")
+_COUNT_WORDS = ("多少", "几项", "几个", "几条", "how many", "number of")
+
+
+def names_task_table(query: Query) -> bool:
+    """Does the question name the task table itself (a number, unit, deadline, 任务, 工作要点)?
+    Otherwise (谁负责政务公开工作) it may be about an annual report and retrieval can answer."""
+    text = query.question.lower()
+    named = query.numbers or query.unit or query.deadline
+    return bool(named) or any(word in text for word in _TASK_TABLE_WORDS)
+
+
+def asks_count(query: Query) -> bool:
+    """一共有多少项任务 / how many tasks."""
+    return any(word in query.question.lower() for word in _COUNT_WORDS)
+
+
+def table_heading(doc: Document, first: Task) -> tuple[int, int] | None:
+    """Span of the task table's printed title (…任务分解表) just before its first row."""
+    end = doc.text.rfind("分解表", 0, first.start)
+    if end < 0:
+        return None
+    start, end = sentence_span(doc.text, end, end + len("分解表"))
+    quote = doc.text[start:end]
+    return (start, end) if quote.strip() and "\t" not in quote else None
+
+
+def count_tasks(
+    docs: Sequence[Document], tasks: dict[str, list[Task]], missing: str
+) -> StructuredAnswer:
+    """How many tasks each document's table holds, citing its title and its first and last rows."""
+    citations = Citations()
+    lines, total = [], 0
+    for doc in docs:
+        rows = sorted(tasks[doc.doc_id], key=lambda t: t.start)
+        first, last = rows[0], rows[-1]
+        heading = table_heading(doc, first)
+        title = f"[{citations.cite(doc, *heading)}]" if heading else ""
+        numbers = [t.number for t in rows if t.number is not None]
+        ends = [f"首项[{citations.cite(doc, first.start, first.end)}]"]
+        if last is not first:
+            ends.append(f"末项[{citations.cite(doc, last.start, last.end)}]")
+        if numbers and sorted(numbers) == list(range(1, len(rows) + 1)):
+            span = f"序号1至{len(rows)}，" if len(rows) > 1 else ""
+        elif numbers:
+            span = f"序号{min(numbers)}至{max(numbers)}，不连续或有缺行，"
+        else:
+            span = "未印序号，"
+        lines.append(
+            f"{doc_label(doc)}工作要点的任务分解表{title}共列{len(rows)}项任务"
+            f"（{span}{'、'.join(ends)}）。"
+        )
+        total += len(rows)
+    head = [f"共{total}项任务：", *(f"- {line}" for line in lines)] if len(lines) > 1 else lines
+    return StructuredAnswer(
+        "\n".join([*head, *([missing] if missing else [])]),
+        "tasks",
+        value=float(total),
+        unit="项",
+        citations=citations.items,
+        warnings=doc_warnings(docs),
+    )
+
+
 def answer_tasks(query: Query, store: Any) -> StructuredAnswer | None:
-    """List the tasks a task question asks for, each with its row as the citation."""
+    """List the tasks a task question asks for, each with its row as the citation; a count of
+    the whole table cites its title and first and last rows."""
     if not query.is_task:
         return None
     corpus = load_corpus(store)
     selection = select_documents(query, corpus.documents, WORK_POINTS)
     if selection.refusal:
+        if not names_task_table(query):
+            return None  # 谁负责政务公开工作 in a year without work points: retrieval
         return StructuredAnswer(selection.refusal, "tasks", refused=True)
     docs = [d for d in selection.docs if corpus.tasks.get(d.doc_id)]
     if not docs:
         return None
+    unfiltered = not query.numbers and not query.unit and not query.deadline and not query.keyword
+    if unfiltered and asks_count(query):
+        return count_tasks(docs, corpus.tasks, selection.missing)
     if query.numbers and not any(
         t.number is not None for d in docs for t in corpus.tasks[d.doc_id]
     ):
@@ -717,12 +811,12 @@ def answer_tasks(query: Query, store: Any) -> StructuredAnswer | None:
         lines.append(f"（其余{len(matched) - len(listed)}项未列出）")
     if selection.missing:
         lines.append(selection.missing)
-    asks_count = any(w in query.question for w in ("多少", "几项", "几个", "how many"))
+    counted = asks_count(query)
     return StructuredAnswer(
         "\n".join([head, *lines]),
         "tasks",
-        value=float(len(matched)) if asks_count else None,
-        unit="项" if asks_count else "",
+        value=float(len(matched)) if counted else None,
+        unit="项" if counted else "",
         citations=citations.items,
         warnings=doc_warnings(list({d.doc_id: d for d, _ in matched}.values())),
         tasks=[{**t.to_dict(), "title": d.title} for d, t in listed],

@@ -47,6 +47,7 @@ class Query:
     keyword: str | None = None
     relative_year: str | None = None  # 去年 / this year: unknown without a reference date
     unsupported: str | None = None  # a measure the tables do not define (平均, 答复率 …)
+    unexplained: list[str] = field(default_factory=list)  # content words no table label covers
 
     @property
     def row(self) -> str | None:
@@ -89,7 +90,9 @@ _NOT_PLACE_WORDS = {
     "园区",
 }
 _NOT_PLACE_FIRST = set("全本我该各每此这那其他贵")
-_ENGLISH_PLACE = re.compile(r"\b(?:in|for|of|did|does|at|from)\s+([A-Z][a-z]{3,}(?:'[a-z]+)?)\b")
+_ENGLISH_PLACE = re.compile(
+    r"\b(?:in|for|of|did|does|at|from)\s+([A-Z][a-z]{3,}(?:'[a-z]+)?)\b|\b([A-Z][a-z]{3,})'s\b"
+)
 _NOT_ENGLISH_PLACES = {
     "each", "which", "total", "these", "those", "full", "part", "both", "all", *lx.MONTHS_EN,
     # administrative words that follow a known region's name (Laiwu District, Huai'an City)
@@ -157,6 +160,8 @@ def find_unknown_places(text: str, known_spans: Sequence[tuple[int, int]]) -> li
     import jieba.posseg as pseg
 
     masked = _mask(text, known_spans, "\u3000")
+    for term in _domain_terms_in(masked):  # 泉城码 is a service, not the place 泉城
+        masked = masked.replace(term, " " * len(term))
     places, pos = [], 0
     for word, flag in pseg.cut(masked):
         start, pos = pos, pos + len(word)
@@ -165,9 +170,16 @@ def find_unknown_places(text: str, known_spans: Sequence[tuple[int, int]]) -> li
         if _looks_like_place(word, flag):
             places.append(word)
     for m in _ENGLISH_PLACE.finditer(masked):
-        if m.group(1).lower() not in _NOT_ENGLISH_PLACES and not lx.find_terms(m.group(1).lower()):
-            places.append(m.group(1))
+        name = m.group(1) or m.group(2)
+        if name.lower() not in _NOT_ENGLISH_PLACES and not lx.find_terms(name.lower()):
+            places.append(name)
     return list(dict.fromkeys(places))
+
+
+def _domain_terms_in(text: str) -> list[str]:
+    from index.lexicon_terms import DOMAIN_TERMS
+
+    return [t for t in DOMAIN_TERMS if len(t) >= 3 and t in text]
 
 
 def _looks_like_place(word: str, flag: str) -> bool:
@@ -200,27 +212,51 @@ def find_relative_year(text: str) -> str | None:
 
 
 # ── task slots ───────────────────────────────────────────────────────────────────────────
+# A task question names the task table itself (任务, 责任单位, 分解表, task …), a task number, or
+# a weak cue (负责, 参与, 要做什么 …) together with a unit or the work points as context: 负责
+# alone also asks about staff (几人专门负责政务公开工作) and stays with the tables or retrieval.
 _TASK_CUES = (
-    "任务", "责任单位", "牵头", "负责", "完成时限", "时限要求", "截止时间", "截止日期", "前完成",
-    "底前", "分解表",
-    "具体要求", "哪个单位", "哪些单位", "哪个部门", "哪些部门", "task", "tasks", "responsible",
-    "in charge", "deadline", "due by", "due in", "lead unit",
+    "任务", "责任单位", "牵头", "完成时限", "时限要求", "截止时间", "截止日期", "前完成", "底前",
+    "分解表", "具体要求", "哪个单位", "哪些单位", "哪个部门", "哪些部门", "谁负责", "谁来负责",
+    "谁牵头", "谁承担", "task", "tasks", "deadline", "due by", "due in",
+    "lead unit", "responsible unit", "which unit", "which department", "who is responsible",
 )  # fmt: skip
+_WEAK_TASK_CUES = (
+    "负责", "承担", "参与", "参加", "配合", "干什么", "做什么", "干啥", "做啥", "干哪些", "做哪些",
+    "要干", "要做", "职责", "responsible", "in charge", "involved", "take part", "participate",
+    "need to do", "have to do", "supposed to do",
+)  # fmt: skip
+_WORK_POINTS_CONTEXT = ("工作要点", "要点", "work points", "work plan", "key points")
 _NUMBER = re.compile(
     r"第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*(?:项|条|个)|(?:序号|编号)\s*(?:为|是)?\s*([0-9]{1,3})"
     r"|\b(?:task|item|no\.?|number)\s*#?\s*([0-9]{1,3})\b"
 )
-_UNIT_BODY = r"[\u4e00-\u9fff（）()]{2,20}?(?:局|办公室|办|委|中心|分局|馆|院|部门|街道办事处|办事处|（街道）|\(街道\)|所|队)"
+_UNIT_SUFFIX = r"(?:局|办公室|办|委|中心|分局|馆|院|部门|街道办事处|办事处|（街道）|\(街道\)|所|队)"
+_UNIT_BODY = rf"[\u4e00-\u9fff（）()]{{2,20}}?{_UNIT_SUFFIX}"
+_UNIT_ADVERB = r"(?:都|还|也|主要|具体|需要|应当|应该|要|共|一共|总共)*"
+_UNIT_VERB = r"(?:牵头|负责|承担|配合|参与|参加|干|做)"
 _UNIT_PATTERNS = (
     re.compile(rf"由\s*({_UNIT_BODY})\s*(?:牵头|负责|承担|落实|完成|配合)"),
-    re.compile(rf"({_UNIT_BODY})\s*(?:牵头|负责|承担|配合)"),
+    re.compile(rf"({_UNIT_BODY})\s*{_UNIT_ADVERB}\s*{_UNIT_VERB}"),
     re.compile(rf"责任单位\s*(?:是|为|包括|有|含|中有)?\s*({_UNIT_BODY})"),
-    re.compile(rf"({_UNIT_BODY})\s*(?:的|有哪些|有什么)\s*(?:任务|工作)"),
+    re.compile(rf"({_UNIT_BODY})\s*(?:的|有哪些|有什么|有几项|有多少项)\s*(?:任务|工作)"),
 )
-_QUESTION_WORD = re.compile(r"哪|什么|谁|何|多少")
+# a unit named without a verb (an English question quoting 区民政局; 区医保局呢): it must start
+# with an administrative level, and stand as its own word or follow context it was cut from
+_UNIT_NAMED = re.compile(rf"((?:区|县|镇|乡|街道|各)[\u4e00-\u9fff（）()]{{1,18}}?{_UNIT_SUFFIX})")
+# words of the question's context that run into a unit name (工作要点中区税务局, 任务表里区司法局):
+# the unit is what follows the last of them
+_UNIT_CONTEXT = re.compile(
+    r"任务分解表|分解表|任务表|任务|工作要点|要点|方面|当中|之中|中(?![心医学小央级])|里|的"
+)
+_UNIT_LEVEL = re.compile(r"(?:区|县)")
+_QUESTION_WORD = re.compile(r"哪|什么|谁|何|多少|几")
 _UNIT_LEAD_NOISE = re.compile(
-    r"^(?:哪些任务|哪几项任务|哪些工作|哪些|什么任务|任务|要求|需要|是|由|和|、)+"
+    r"^(?:哪些任务|哪几项任务|哪些工作|哪些|什么任务|任务|要求|需要|是|由|和|与|及|、)+"
 )
+_NOT_UNITS = {"有关部门", "相关部门", "哪个部门", "各部门", "部门"}
+# what may follow a unit named on its own (区医保局呢？)
+_BARE_REST = re.compile(r"[\s，,。？?！!、：:]*(?:呢|吗|的|呀|啊|怎么样|如何)?[\s。？?！!]*")
 _DEADLINE_MONTH = re.compile(
     r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?:底|末|份|中旬|上旬|下旬|前|之前|以前|[0-9]{1,2}\s*日)?"
 )
@@ -230,11 +266,13 @@ _KEYWORD_NOISE = (
     "由哪个单位负责", "由哪些单位负责", "哪个单位负责", "哪些单位负责", "由哪个部门负责",
     "哪个部门负责", "责任单位是谁", "责任单位是什么", "责任单位是", "责任单位有哪些", "责任单位",
     "完成时限是什么", "完成时限是", "完成时限", "什么时候完成", "何时完成", "具体要求是什么",
-    "具体要求", "要求是什么", "有什么要求", "有哪些要求", "哪些任务", "什么任务", "相关任务",
-    "哪几项", "哪项", "哪一项",
-    "的任务", "任务", "工作要点", "政务公开", "牵头", "负责", "是什么", "有哪些", "哪些", "哪个",
-    "什么", "谁", "多少", "几项", "共有", "一共", "总共", "由", "的", "是", "有", "吗", "呢", "要",
-    "请问", "年度", "年",
+    "具体要求", "要求是什么", "有什么要求", "有哪些要求", "重点工作任务分解表", "任务分解表",
+    "分解表", "重点工作任务", "任务表", "哪些任务", "什么任务", "相关任务", "哪些工作", "什么工作",
+    "哪项工作", "哪几项", "哪项",
+    "哪一项", "的任务", "任务", "重点工作", "工作要点", "政务公开", "牵头", "负责", "承担", "参与",
+    "参加", "配合", "要干什么", "要做什么", "干什么", "做什么", "干啥", "做啥", "是什么", "有哪些",
+    "哪些", "哪个", "什么", "谁", "一共", "总共", "多少", "几项", "共有", "由", "的", "是", "有",
+    "吗", "呢", "要", "请问", "年度", "年",
 )  # fmt: skip
 
 
@@ -255,12 +293,41 @@ def find_unit(text: str) -> tuple[str | None, tuple[int, int] | None]:
         m = re.search(rf"\b{re.escape(phrase)}\b", text)
         if m:
             return unit, m.span()
-    for pattern in _UNIT_PATTERNS:
+    for pattern in (*_UNIT_PATTERNS, _UNIT_NAMED):
         for m in pattern.finditer(text):
-            unit = _UNIT_LEAD_NOISE.sub("", m.group(1))
-            if len(unit) >= 2 and not _QUESTION_WORD.search(unit) and unit != "有关部门":
-                return expand_unit(unit), m.span(1)
+            start, unit = trim_unit(m.group(1))
+            if pattern is _UNIT_NAMED and start == 0 and not _unit_starts_here(text, m.start(1)):
+                continue  # 小区改造信息公开办 … is not a unit named on its own
+            if len(unit) >= 2 and not _QUESTION_WORD.search(unit) and unit not in _NOT_UNITS:
+                return expand_unit(unit), (m.start(1) + start, m.end(1))
     return None, None
+
+
+def trim_unit(candidate: str) -> tuple[int, str]:
+    """(offset, unit) of a matched unit without the context that runs into it:
+    工作要点中区税务局 → 区税务局; 政务公开方面区民政局 → 区民政局; 哪些任务由区财政局 → 区财政局."""
+    start = 0
+    for m in _UNIT_CONTEXT.finditer(candidate):
+        if len(candidate) - m.end() >= 2:
+            start = m.end()
+    rest = candidate[start:]
+    lead = _UNIT_LEAD_NOISE.match(rest)
+    start += lead.end() if lead else 0
+    rest = candidate[start:]
+    level = _UNIT_LEVEL.search(rest)
+    if level and level.start() > 0 and len(rest) - level.start() >= 3:
+        before = rest[: level.end()]
+        if not before.endswith(_NOT_PLACE_ENDINGS) and before[-2:] not in _NOT_PLACE_WORDS:
+            start += level.start()  # 政务公开区民政局 → 区民政局 (not 社区…, 城区…)
+    return start, candidate[start:]
+
+
+def _unit_starts_here(text: str, start: int) -> bool:
+    """Can a unit name begin at ``start``: after a non-Chinese character (an English question,
+    a masked region or year) or after context words (任务分解表中区民政局)?"""
+    if start == 0 or not re.match(r"[\u4e00-\u9fff]", text[start - 1]):
+        return True
+    return bool(re.search(rf"(?:{_UNIT_CONTEXT.pattern})$", text[:start]))
 
 
 def expand_unit(unit: str) -> str:
@@ -269,6 +336,22 @@ def expand_unit(unit: str) -> str:
         if unit.endswith(short) and not unit.endswith(full):
             return unit[: -len(short)] + full
     return unit
+
+
+def is_task_question(
+    text: str, numbers: Sequence[int], unit: str | None, unit_span: tuple[int, int] | None
+) -> bool:
+    """A task number or a task-table cue; a weak cue (负责, 参与, 要做什么) only with a unit
+    or the work points named as context; or a unit named and nothing else (区医保局呢？)."""
+    if numbers or any(cue in text for cue in _TASK_CUES):
+        return True
+    if unit_span is not None and not text[: unit_span[0]].strip():
+        named = text[unit_span[0] : unit_span[1]]
+        if not named.isascii() and _BARE_REST.fullmatch(text[unit_span[1] :]):
+            return True
+    if not any(cue in text for cue in _WEAK_TASK_CUES):
+        return False
+    return unit is not None or any(word in text for word in _WORK_POINTS_CONTEXT)
 
 
 def find_deadline(text: str) -> tuple[str | None, int | None, tuple[int, int] | None]:
@@ -344,6 +427,28 @@ def table_slots(mentions: Sequence[lx.Mention]) -> tuple[str | None, list[str], 
     return table, row_values, col_values
 
 
+def unexplained_words(
+    masked: str, mentions: Sequence[lx.Mention], places: Sequence[str]
+) -> list[str]:
+    """Chinese content words of a numeric question that no lexicon phrase, region, year or
+    question filler accounts for: 人大代表建议, 区长信箱 — things the tables do not count."""
+    import jieba
+
+    chars = list(masked)
+    for m in mentions:
+        chars[m.start : m.end] = " " * (m.end - m.start)
+    rest = "".join(chars)
+    for place in places:
+        rest = rest.replace(place.lower(), " ")
+    words = []
+    for word in jieba.cut(rest, HMM=True):
+        if not re.fullmatch(r"[\u4e00-\u9fff]{2,}", word) or word in lx.QUESTION_FILLER:
+            continue
+        if not set(word) <= lx.FILLER_CHARS:
+            words.append(word)
+    return words
+
+
 def choose_measure(measures: Sequence[str], items: int, regions: int, years: int) -> Measure:
     """The measure asked: a named rate/share/change beats sum/compare; sum and compare need
     several items unless compare asks across the corpus (哪个地区最多)."""
@@ -376,10 +481,11 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
     ]
 
     numbers, number_spans = find_task_numbers(masked)
-    query.is_task = bool(numbers) or any(cue in masked for cue in _TASK_CUES)
+    unit, unit_span = find_unit(masked)
+    query.is_task = is_task_question(masked, numbers, unit, unit_span)
     if query.is_task:
         query.numbers, query.number = numbers, (numbers[0] if numbers else None)
-        query.unit, unit_span = find_unit(masked)
+        query.unit = unit
         query.deadline, query.deadline_month, deadline_span = find_deadline(masked)
         spans = [s for s in (unit_span, deadline_span) if s] + number_spans + known
         query.keyword = task_keyword(text, spans)
@@ -395,7 +501,13 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
     query.wants_percent = query.measure == "yoy" and any(c in masked for c in _PERCENT_CUES)
     query.relative_year = find_relative_year(masked) if not query.years else None
     query.unsupported = lx.unsupported_measure(masked)
+    if query.table != lx.TEXT:  # a prose figure's own sentence says where (网站, 平台)
+        query.unexplained = unexplained_words(masked, mentions, query.unknown_regions)
     asks_number = lx.has_quantity_cue(masked) or query.measure in ("rate", "share", "yoy")
     asks_number = asks_number or any(m in measures for m in ("compare", "sum"))
+    # A counting column named as a noun phrase (行政许可决定数, 采购总金额) asks for its figure.
+    asks_number = asks_number or any(
+        m.term.slot == "col" and ("数" in m.text or "金额" in m.text) for m in mentions
+    )
     query.is_numeric = bool(query.table) and (asks_number or query.table == lx.TEXT)
     return query

@@ -122,6 +122,13 @@ def phrases_found(phrases: Sequence[str], text: str) -> int:
 GOLD_KEYS = ("refuse", "value", "values", "phrases", "warn", "cite_all")
 
 
+def _judges(gold_value: object) -> bool:
+    """Does a gold field judge anything? (a value of 0 does: 0 == False must not hide it)"""
+    if isinstance(gold_value, bool):
+        return gold_value
+    return gold_value is not None and gold_value != [] and gold_value != ""
+
+
 def answer_correct(
     answer: dict, gold: dict, required: Sequence[Sequence[Span]] = ()
 ) -> bool | None:
@@ -132,7 +139,7 @@ def answer_correct(
     phrases must appear (``min_phrases``, default all); a required warning (``warn``) must be
     shown; with ``cite_all`` every required source (one list of spans each) must be cited.
     """
-    if not any(gold.get(k) not in (None, [], False, "") for k in GOLD_KEYS):
+    if not any(_judges(gold.get(k)) for k in GOLD_KEYS):
         return None
     if gold.get("refuse"):
         return bool(answer.get("refused"))
@@ -296,6 +303,20 @@ def faithfulness(answer: dict) -> float | None:
     return good / claims
 
 
+def unquoted_number(answer: dict) -> bool | None:
+    """Does a retrieval-route answer state a number none of its cited quotes prints?
+
+    None for refusals and for the table/task routes, whose figures are parsed cells (and
+    formulas over them) by construction.
+    """
+    if answer.get("refused") or answer.get("route") != "rag":
+        return None
+    quoted = {
+        n for c in answer.get("citations") or [] for n in numbers_in_text(c.get("quote") or "")
+    }
+    return any(n not in quoted for n in numbers_in_text(answer.get("answer") or ""))
+
+
 # -- aggregates -------------------------------------------------------------------------
 def refusal_scores(pairs: Iterable[tuple[bool, bool]]) -> dict[str, float | None]:
     """Precision and recall of refusing, from (refused, should_refuse) pairs."""
@@ -369,6 +390,7 @@ def summarize(records: Sequence[dict]) -> dict:
         "retrieval_n": len(ranks),
         "citation_precision": mean(s["citation_precision"] for s in scores),
         "faithfulness": mean(s["faithfulness"] for s in scores),
+        "unquoted_numbers": mean(s.get("unquoted_number") for s in scores),
         **refusal_scores((r["refused"], bool(r["gold"].get("refuse"))) for r in records),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),

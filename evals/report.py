@@ -19,6 +19,7 @@ METRIC_NAMES = {
     "mrr": "检索 MRR@10",
     "citation_precision": "引用准确率",
     "faithfulness": "忠实度",
+    "unquoted_numbers": "含无出处数字的回答（检索路由，越低越好）",
     "refusal_precision": "拒答精确率",
     "refusal_recall": "拒答召回率",
     "latency_p50_ms": "延迟 p50（毫秒）",
@@ -34,7 +35,7 @@ CHART_METRICS = (
     "refusal_precision",
     "refusal_recall",
 )
-LOWER_IS_BETTER = {"latency_p50_ms", "latency_p95_ms"}
+LOWER_IS_BETTER = {"latency_p50_ms", "latency_p95_ms", "unquoted_numbers"}
 
 
 def write_outputs(out: Path, records: Sequence[dict], meta: dict, charts: bool = True) -> dict:
@@ -258,6 +259,8 @@ DEFINITIONS = """## 指标定义
 - 引用准确率：回答的引用中覆盖金标准出处的比例（按题平均）。
 - 忠实度：回答中每句话（与引用原文字符二元组重合 ≥ 50%）和每个数字（出现在引用原文中，或由两个引用数字
   加减乘除、或由各引用行各取一个数相加得到）被引用支持的比例；无引用的作答记 0。
+- 含无出处数字的回答：检索路由作答（非拒答）中，正文里有引用原文中没有的数字的回答所占比例
+  （表格、任务路由的数字来自解析出的单元格及其公式，不计入）。
 - 拒答精确率 / 召回率：以“拒答”为正类。
 - 基线：naive_rag = RecursiveCharacterTextSplitter（500 字符，重叠 50）+ 纯向量 Chroma 前 4 + 同一生成模型；
   bm25 = jieba + BM25，仅关键词检索 gongkai 自己的切块；dense = 仅向量检索 gongkai 自己的切块。

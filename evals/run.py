@@ -341,6 +341,7 @@ def score_turn(
             "retrieval_scored": hits is not None and scoreable,
             "citation_precision": m.citation_precision(answer, spans) if scoreable else None,
             "faithfulness": m.faithfulness(answer),
+            "unquoted_number": m.unquoted_number(answer),
         },
     }
 

@@ -1,0 +1,151 @@
+"""Answer quality on the sample corpus: typos, questions the tables do not cover, document
+facts (文号, dates, contacts), enumerated narrative answers, English questions, quoted figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.api import Assistant
+from assistant.cite import opens_list, quoted_figure, split_sentences
+from assistant.spelling import correct_homophones
+from evals.metrics import answer_correct
+
+
+@pytest.fixture(scope="module")
+def assistant(answering_home):
+    return Assistant(answering_home, llm="none")
+
+
+def cited_text(result) -> str:
+    return "".join(c["quote"] for c in result.citations)
+
+
+# ── homophone typos of pinyin input ───────────────────────────────────────────────────────
+def test_homophone_typos_are_corrected_visibly(assistant):
+    result = assistant.answer("莱芜区2020年行政复议结果纠证多少件？")
+    assert result.value == 10 and "“纠证”按“纠正”" in result.answer
+    result = assistant.answer("淮荫区2019年新收政府信息公开申请多少件？")
+    assert result.value == 60 and "“淮荫区”按“槐荫区”" in result.answer
+
+
+def test_a_real_place_that_sounds_like_a_corpus_region_is_not_corrected(sample_docs):
+    docs = list(sample_docs.values())
+    assert correct_homophones("淮阴区2019年收到多少申请？", docs)[1] == []  # 淮阴区 exists
+    assert correct_homophones("槐荫区2019年收到多少申请？", docs)[1] == []
+
+
+# ── numeric questions about things the statistical tables do not count ───────────────────
+def test_a_figure_only_the_prose_states_is_quoted_not_read_from_a_table_row(assistant):
+    result = assistant.answer("槐荫区2019年区政府共收到区人大代表建议多少件？")
+    assert result.route == "rag" and result.value == 120
+    assert "人大代表建议120件" in cited_text(result)
+    result = assistant.answer("莱芜区2020年清理了几件规范性文件？")
+    assert result.value == 1 and "清理规范性文件1件" in cited_text(result)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["槐荫区2019年区长信箱收到了多少封来信？", "洪泽区2024年行政许可决定中有多少件是网上办理的？"],
+)
+def test_a_count_no_source_holds_is_refused_not_answered_with_a_nearby_cell(assistant, question):
+    result = assistant.answer(question)
+    assert result.refused and result.value is None
+
+
+def test_a_counting_column_named_as_a_noun_phrase_is_a_table_question(assistant):
+    result = assistant.answer("槐荫区2019年度行政许可决定数")
+    assert (result.route, result.value) == ("table", 30456)
+
+
+def test_how_much_something_fell_is_answered_with_the_size_of_the_fall(assistant):
+    result = assistant.answer("洪泽区2024年行政事业性收费金额比2023年减少了多少万元？")
+    assert result.value == pytest.approx(185.28) and "减少185.28" in result.answer
+
+
+# ── facts about a document itself ─────────────────────────────────────────────────────────
+def test_document_number_and_issue_date_are_read_from_the_notice_head(assistant):
+    result = assistant.answer("2022年莱芜区政务公开工作要点的发文字号是什么？")
+    assert "莱芜政办发〔2022〕2号" in result.answer
+    assert result.citations[0]["quote"].strip() == "莱芜政办发〔2022〕2号"
+    result = assistant.answer("槐荫区2020年政务公开工作要点是什么时候印发的？")
+    assert "2020年8月27日" in result.answer and "2020年8月27日" in cited_text(result)
+
+
+def test_contact_details_are_quoted_from_the_report(assistant):
+    result = assistant.answer("洪泽区政府办公室2024年报告留的联系电话是多少？")
+    assert "0517-87290606" in result.answer and "0517-87290606" in cited_text(result)
+    result = assistant.answer("槐荫区2019年报告的联系电话是多少？")
+    assert result.refused and "没有印出" in result.answer  # this report prints none
+
+
+def test_a_region_replaced_by_spam_is_refused_with_the_reason(assistant):
+    result = assistant.answer("这份2021年年度报告是哪个地区的？")
+    assert result.refused and "无关文字替换" in result.answer
+
+
+def test_a_deadline_question_is_not_mistaken_for_a_document_date(assistant):
+    result = assistant.answer("对特别重大、重大突发事件的政务舆情，最迟多长时间内要发布权威信息？")
+    assert result.mode != "document" and "落款日期" not in result.answer
+
+
+# ── narrative answers ─────────────────────────────────────────────────────────────────────
+@pytest.mark.parametrize(
+    ("question", "points"),
+    [
+        (
+            "莱芜区2020年政务公开工作存在哪些主要问题？",
+            ("政策解读力度不足", "公开意识", "工作机构"),
+        ),
+        ("洪泽区2024年政府信息公开工作存在哪些不足？", ("研判能力不足", "答复文书规范性")),
+        ("淮安市2024年政务公开存在哪些需要改进的地方？", ("政策解读质量", "队伍建设")),
+        ("洪泽区2023年政府信息公开工作还有哪些差距？", ("依申请公开工作规范性", "队伍建设")),
+        ("What main problems did Huaiyin District report for 2019?", ("政策解读", "公众参与")),
+        ("Did Laiwu District charge any fees for disclosure requests in 2020?", ("未收取",)),
+    ],
+)
+def test_narrative_answers_hold_every_point_the_source_lists(assistant, question, points):
+    result = assistant.answer(question)
+    assert not result.refused
+    for point in points:
+        assert point in result.answer and point in cited_text(result)
+
+
+def test_an_unrelated_passage_sharing_only_genre_words_is_refused(assistant):
+    result = assistant.answer("淮安市2024年各县区政务公开考核排名第一的是哪个县区？")
+    assert result.refused
+
+
+def test_an_english_question_names_a_place_the_corpus_lacks(assistant):
+    assert assistant.answer("What was Beijing's number of disclosure requests in 2020?").refused
+
+
+def test_a_quantity_question_answered_from_prose_carries_its_quoted_figure(assistant):
+    result = assistant.answer("洪泽区2024年公开政府常务会议多少期？")
+    assert (result.value, result.unit) == (7, "期") and "政府常务会议 7期" in cited_text(result)
+
+
+# ── pure helpers ──────────────────────────────────────────────────────────────────────────
+def test_quoted_figure_reads_the_clause_that_answers_and_only_an_unambiguous_one():
+    sentence = (
+        "2024 年，我区主动发布各类政府信息 2428 条，公开政府常务会议 7期，解读信息发布 7 条[1]。"
+    )
+    assert quoted_figure(sentence, ["政府常务会议"], "公开政府常务会议多少期？") == (7, "期")
+    assert quoted_figure(sentence, ["政府信息"], "发布政府信息多少条？") == (2428, "条")
+    tie = "共收到申请331件，同比增长164.8%。"
+    assert quoted_figure(tie, ["申请", "增长"], "申请同比增长多少？") is None
+    asked = "比法定的20个工作日压缩了63.55%。"
+    assert quoted_figure(asked, ["法定", "压缩"], "比法定的20个工作日压缩了多少？") == (63.55, "%")
+
+
+def test_a_lead_in_is_split_from_the_items_it_opens():
+    text = "还有一些需要改进的地方。主要表现在：一是政策解读质量仍需提升；二是队伍建设需加强。"
+    sentences = split_sentences(text)
+    assert sentences[1] == "主要表现在：" and sentences[2].startswith("一是")
+    assert opens_list(split_sentences("还存在一些问题。一是甲。二是乙。"), 0)
+    assert not opens_list(split_sentences("还存在一些问题。一是甲。另外乙。"), 0)
+
+
+def test_a_gold_value_of_zero_is_judged():
+    gold = {"value": 0, "unit": "元", "phrases": [], "refuse": False}
+    assert answer_correct({"answer": "信息处理费：0元", "value": 0.0}, gold) is True
+    assert answer_correct({"answer": "信息处理费：3940元", "value": 3940.0}, gold) is False
