@@ -31,6 +31,7 @@ class Verified:
     text: str
     cited: list[int]
     dropped: list[str] = field(default_factory=list)
+    focus: str = ""  # for a quantity question: the sentence that states the figure
 
 
 def bigrams(text: str) -> set[str]:
@@ -53,9 +54,12 @@ _CN_QUANTITY = re.compile(
 )
 
 
+_YEAR_WORD = re.compile(r"(?:19|20)\d{2}\s*年(?:度|底|末|初)?")
+
+
 def states_number(sentence: str) -> bool:
     """Does the sentence state a quantity (7期, 不少于两次)? A list marker (1. / 一是) does not."""
-    body = _ITEM.sub("", sentence, count=1)
+    body = _YEAR_WORD.sub("", _ITEM.sub("", sentence, count=1))  # 2024 年 dates, not counts
     return bool(_NUMBER.search(body) or _CN_QUANTITY.search(body))
 
 
@@ -168,31 +172,43 @@ def announced(sentences: list[str], i: int, items: int = 4) -> list[str]:
     return out
 
 
+_PARTITIVE = re.compile(r"^\s*(?:其中|其余|另有|包括|分别)")
+
+
 def best_sentences(
     question_terms: list[str], passages: list[Passage], limit: int = 3, need_number: bool = False
 ) -> list[tuple[int, str, float]]:
     """The passage sentences that cover most of the question's terms: (n, sentence, score).
 
     A chosen heading or lead-in sentence brings the sentences that follow it in its passage,
-    since they hold what it announces.
+    since they hold what it announces. A sentence opening with 其中/其余 is read with the one
+    before it (其中，城乡建设类46件 is about the 人大代表建议 of the sentence before), which then
+    comes along. Sentences scoring under half the best are left out.
     """
+    total = max(1, sum(term_weight(t) for t in question_terms))
     scored = []
     for p in passages:
         sentences = split_sentences(p.text)
         for i, sentence in enumerate(sentences):
-            if len(_CJK.findall(sentence)) < 4:
+            if len(_CJK.findall(sentence)) < 4 and not _PARTITIVE.match(sentence):
                 continue
-            covered = [t for t in question_terms if term_in(t, sentence)]
-            if not covered or (need_number and not states_number(sentence)):
+            if need_number and not states_number(sentence):
                 continue
-            total = sum(term_weight(t) for t in question_terms)
-            score = sum(term_weight(t) for t in covered) / max(1, total)
-            scored.append((score - 0.01 * p.n, p.n, i, sentences))
+            context = sentences[i - 1] if i and _PARTITIVE.match(sentence) else ""
+            covered = [t for t in question_terms if term_in(t, context + sentence)]
+            if not any(term_in(t, sentence) for t in covered):
+                continue
+            score = sum(term_weight(t) for t in covered) / total
+            scored.append((score - 0.01 * p.n, p.n, i, sentences, bool(context)))
     scored.sort(key=lambda s: -s[0])
     out: list[tuple[int, str, float]] = []
     seen: set[str] = set()
-    for score, n, i, sentences in scored:
-        picked = [sentences[i]] + announced(sentences, i)
+    top = scored[0][0] if scored else 0.0
+    for score, n, i, sentences, with_context in scored:
+        if score < top / 2:
+            break
+        before = [sentences[i - 1]] if with_context else []
+        picked = before + [sentences[i]] + announced(sentences, i)
         for sentence in picked:
             if sentence not in seen and len(out) < limit + 3:
                 seen.add(sentence)
@@ -210,18 +226,22 @@ def extractive_answer(
     For a question asking for a quantity only sentences stating a number qualify, and only
     those that hold most of the question's terms (NUMBER_COVERAGE).
     """
+    focus = ""
     if need_number:
-        picked = [
+        found = [
             p
             for p in best_sentences(question_terms, passages, limit, need_number=True)
             if p[2] + 0.01 * p[0] >= NUMBER_COVERAGE
-        ][:1]
+        ]
+        # the best sentence, after the sentence it continues (其中…) when it needs one
+        picked = found[:2] if len(found) > 1 and _PARTITIVE.match(found[1][1]) else found[:1]
+        focus = picked[-1][1] if picked else ""
     else:
         picked = best_sentences(question_terms, passages, limit)
     text = "".join(
         f"{s}[{n}]" if is_lead_in(s) else f"{s.rstrip('。；;')}[{n}]。" for n, s, _ in picked
     )
-    return Verified(text=text, cited=sorted({n for n, _, _ in picked}))
+    return Verified(text=text, cited=sorted({n for n, _, _ in picked}), focus=focus)
 
 
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|万元|亿元|元|[个件期条人位次项家所场篇份])?")

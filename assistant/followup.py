@@ -285,13 +285,18 @@ def substitute_unit(
 ) -> str:
     """The previous task question with its responsible unit replaced by the unit an elliptical
     follow-up names (区医保局呢？), or ''."""
-    core = _mask(question, [*own.region_spans, *own.year_spans]).replace(" ", "")
-    core = _LEAD.sub("", core)
-    core = re.sub(r"(?:的)?(?:呢|怎么样|如何)?\s*[?？。]?\s*$", "", core).strip(" ，,")
-    if not core or not _CJK_RUN.fullmatch(core):
-        return ""
-    unit, span = find_unit(f"{core}负责")
-    if not unit or span != (0, len(core)):
+    unit = ""
+    # 市公安局莱芜区分局呢？ names a region inside the unit: try the name as written first
+    for masked in (own.year_spans, [*own.region_spans, *own.year_spans]):
+        core = _LEAD.sub("", _mask(question, masked).replace(" ", ""))
+        core = re.sub(r"(?:的)?(?:呢|怎么样|如何)?\s*[?？。]?\s*$", "", core).strip(" ，,")
+        if not core or not _CJK_RUN.fullmatch(core):
+            continue
+        found, span = find_unit(f"{core}负责")
+        if found and span == (0, len(core)):
+            unit = found
+            break
+    if not unit:
         return ""
     p_text = _norm(previous)
     known = [*find_years(p_text)[1], *find_regions(p_text, documents)[1]]
@@ -343,11 +348,12 @@ def substitute(
 def change_question(
     question: str, history: Sequence[dict], own: _Parts, documents: Sequence[Document]
 ) -> str:
-    """增加了多少？ after a numeric question: the previous question asked as a change, compared
-    with the year an earlier turn asked the same about (洪泽区2024年…比2023年增加了多少？); ''
-    when the follow-up is not a bare change question."""
+    """增加了多少？ / 占比多少？ / 纠错率呢？ after a numeric question: the previous question asked
+    for that measure. A change is compared with the year an earlier turn asked the same about
+    (洪泽区2024年…比2023年增加了多少？); '' when the follow-up is not a bare measure question."""
     mentions = lx.find_terms(_norm(question))
-    if not any(m.term.slot == "measure" and m.term.value == "yoy" for m in mentions):
+    measures = {m.term.value for m in mentions if m.term.slot == "measure"}
+    if not measures & {"yoy", "rate", "share"}:
         return ""
     if any(m.term.slot in ("row", "col", "table") for m in mentions) or own.places:
         return ""
@@ -359,7 +365,7 @@ def change_question(
     if not tail or tail.start() == 0:
         return ""
     ask = _LEAD.sub("", question)
-    if not own.years and not _COMPARISON_START.match(ask):
+    if "yoy" in measures and not own.years and not _COMPARISON_START.match(ask):
         earlier = _earlier_year(history, before, documents)
         if earlier:  # without one, a change is against the year before (the tools' 比上年)
             ask = f"比{earlier}年{ask}"

@@ -113,7 +113,8 @@ _REVIEW_COL_PHRASES = {
 }  # fmt: skip
 _APPLICATION_ROW_PHRASES = {
     "本年新收": (
-        "本年新收", "新收", "收到", "受理", "接收", "提交", "提出", "received", "receive",
+        "本年新收", "新收", "新提", "新提交", "新提出", "收到", "受理", "接收", "提交", "提出",
+        "received", "receive",
         "new applications", "filed", "submitted",
     ),
     "上年结转": ("上年结转", "上一年结转", "上年度结转", "结转自上年", "carried over from last year"),
@@ -157,7 +158,10 @@ _APPLICATION_ROW_PHRASES = {
     ),
 }  # fmt: skip
 _APPLICANT_COL_PHRASES = {
-    "自然人": ("自然人", "个人", "公民", "individual", "individuals", "natural person", "citizens"),
+    "自然人": (
+        "自然人", "个人", "公民", "老百姓", "群众", "市民", "居民", "individual", "individuals",
+        "natural person", "citizens",
+    ),
     "商业企业": ("商业企业", "企业", "公司", "business", "businesses", "companies", "enterprises"),
     "科研机构": ("科研机构", "研究机构", "research institution", "research institutions"),
     "社会公益组织": ("社会公益组织", "公益组织", "ngo", "ngos", "public welfare"),
@@ -203,6 +207,7 @@ _TEXT_ROW_PHRASES = {
 _TABLE_PHRASES = {
     APPLICATIONS: (
         "依申请公开", "依申请", "信息公开申请", "公开申请", "申请", "application", "applications",
+        "需要办理的申请", "需办理的申请", "待办理的申请",  # to be handled: not the 总计 handled
     ),
     ACTIVE: ("主动公开", "proactive disclosure"),
     REVIEW: ("复议诉讼", "复议、诉讼", "复议和诉讼"),
@@ -218,11 +223,11 @@ _MEASURE_PHRASES = {
     ),
     "yoy": (
         "同比", "比上年", "较上年", "比去年", "较去年", "与上年相比", "比上一年", "较上一年",
-        "增长", "增幅", "增加", "减少", "下降", "压缩", "缩短", "变化", "变动", "year-over-year", "year on year",
+        "增长", "增幅", "增加", "减少", "下降", "压缩", "缩短", "多了", "少了", "变化", "变动", "year-over-year", "year on year",
         "yoy", "increase", "decrease", "growth", "change",
     ),
     "sum": (
-        "合计", "一共", "总共", "共计", "加起来", "之和", "总和", "共", "sum", "combined",
+        "合计", "一共", "总共", "共计", "加起来", "之和", "总和", "总量", "共", "sum", "combined",
         "altogether", "in total", "add up",
     ),
     "compare": (
@@ -256,6 +261,8 @@ _QUESTION_FILLER_WORDS = """
     办理 事项 作出 做出 经过 法院 结果 列出 需要 如何 什么 哪个 哪些 机关 行政 行政机关 不再
     正当理由 百分之 万元 元 金额 花了 花费 分别 各自 各有 以及 还有 其中 对应 相应 请问 请 告诉
     一下 查询 查 显示 给出 多大 是否 有没有 共收到 收了 提了 提出了 申请量 量 处理 直接 新增
+    截至 截止 截止到 年底 年末 年初 全年 期间 各种 各类 原因 因为 由于 因此 所以 导致 没给 不给
+    给予 没有 未能 没能 一起 一并 合起来 加上 多了 少了 比上年 上年 今年 那年 当时 实际
 """
 QUESTION_FILLER = frozenset(_QUESTION_FILLER_WORDS.split())
 # Characters that make up the leftovers of a question once its phrases are taken out (数是, 各份).
@@ -283,6 +290,16 @@ def phrase_table() -> dict[str, Term]:
         for phrase, term in group.items():
             table.setdefault(normalize(phrase), term)
     return table
+
+
+@lru_cache(maxsize=8)
+def table_labels(table: str | None) -> tuple[str, ...]:
+    """Every canonical row/column label of ``table`` with its printed alternatives."""
+    labels = {
+        t.value for t in phrase_table().values() if t.table == table and t.slot in ("row", "col")
+    }
+    labels |= {alt for label in list(labels) for alt in LABEL_ALTERNATIVES.get(label, ())}
+    return tuple(sorted(labels))
 
 
 @lru_cache(maxsize=1)

@@ -138,7 +138,7 @@ def _missing_reason(doc: Document, field: str) -> str:
         spam = any(w.startswith("spam_injected") for w in doc.warnings)
         cause = "原文中的地区名称被无关文字替换，" if spam else ""
         return f"{cause}标题、正文和落款中都没有可识别的地区名称"
-    return f"文中没有印出{_FIELD_NAMES[field]}"
+    return f"文件的文字中没有找到{_FIELD_NAMES[field]}"
 
 
 def documents_asked(

@@ -202,7 +202,7 @@ def _answer_from_hits(question, hits, chat_model, terms, known_numbers, on_token
         return RagOutcome("", passages, [], refused=True, mode="refused"), None
     simple = [Passage(p.n, p.text) for p in passages]
     extractive = extractive_answer(list(terms), simple, need_number=numeric)
-    figure = quoted_figure(extractive.text, list(terms), question) if numeric else None
+    figure = quoted_figure(extractive.focus, list(terms), question) if numeric else None
     if chat_model is None:
         return _outcome(extractive, passages, "extractive"), figure
     warnings = []
@@ -220,7 +220,10 @@ def _answer_from_hits(question, hits, chat_model, terms, known_numbers, on_token
         warnings.append(f"llm_failed: {type(exc).__name__}，已改用原文摘录")
         return _outcome(extractive, passages, "extractive", warnings), figure
     if "未找到" in raw and len(raw) < 30:
-        return RagOutcome("", passages, [], refused=True, mode="refused"), None
+        # The evidence check above already found a passage holding the question's terms; a
+        # small model often declines anyway, so the quoted sentences answer instead.
+        warnings.append("llm_declined: 模型未作答，已改用原文摘录")
+        return _outcome(extractive, passages, "extractive", warnings), figure
     verified = verify_answer(raw, simple, known_numbers)
     if not verified.text:
         warnings.append("llm_unsupported: 模型回答无法与原文核对，已改用原文摘录")

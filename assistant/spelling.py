@@ -19,21 +19,21 @@ from index.models import Document
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,8}")
 
 
-def _pinyin(word: str) -> str:
+def _syllables(text: str) -> tuple[str, ...]:
     from pypinyin import lazy_pinyin
 
-    return " ".join(lazy_pinyin(word))
+    return tuple(lazy_pinyin(text))
 
 
 @lru_cache(maxsize=16)
-def _sound_index(regions: tuple[str, ...]) -> dict[str, set[str]]:
-    """Toneless pinyin → the known phrases that sound so."""
+def _sound_index(regions: tuple[str, ...]) -> dict[tuple[str, ...], set[str]]:
+    """Toneless syllables → the known phrases that sound so."""
     phrases = [p for p in lx.phrase_table() if _CJK_WORD.fullmatch(p)]
     phrases += [a for r in regions for a in lx.region_aliases(r) if _CJK_WORD.fullmatch(a)]
     phrases += [w for w in lx.QUESTION_FILLER if _CJK_WORD.fullmatch(w)]
-    index: dict[str, set[str]] = {}
+    index: dict[tuple[str, ...], set[str]] = {}
     for phrase in phrases:
-        index.setdefault(_pinyin(phrase), set()).add(phrase)
+        index.setdefault(_syllables(phrase), set()).add(phrase)
     return index
 
 
@@ -46,33 +46,53 @@ def _known_word(word: str) -> bool:
 def correct_homophones(
     question: str, documents: Sequence[Document]
 ) -> tuple[str, list[tuple[str, str]]]:
-    """The question with homophone typos replaced, and the (typo, correction) pairs."""
+    """The question with homophone typos replaced, and the (typo, correction) pairs.
+
+    Candidates are stretches of 2–8 characters between jieba word boundaries (淮|按市 → 淮按市)
+    that hold a word jieba does not know, are no word themselves, and sound exactly like one
+    known phrase.
+    """
     import jieba
 
-    regions = tuple(sorted({d.region for d in documents if d.region}))
-    index = _sound_index(regions)
+    index = _sound_index(tuple(sorted({d.region for d in documents if d.region})))
     known = set().union(*index.values()) if index else set()
-    out, corrections = [], []
-    for word in jieba.cut(question, HMM=True):
-        if _CJK_WORD.fullmatch(word) and word not in known and not _known_word(word):
-            fixed = _correction(word, index)
+    lengths = sorted({len(k) for k in index}, reverse=True)
+    corrections: list[tuple[str, str]] = []
+    out, last = [], 0
+    for run in re.finditer(r"[\u4e00-\u9fff]+", question):
+        text = run.group(0)
+        sounds = _syllables(text)
+        if len(sounds) != len(text):
+            continue
+        bounds, unknown, pos = {0}, [], 0
+        for token in jieba.cut(text, HMM=True):
+            if len(token) > 1 and not _known_word(token):
+                unknown.append((pos, pos + len(token)))
+            pos += len(token)
+            bounds.add(pos)
+        i = 0
+        while i < len(text):
+            fixed = None
+            for size in lengths:
+                j = i + size
+                if j not in bounds or i not in bounds:
+                    continue
+                if not any(i <= a and b <= j for a, b in unknown):
+                    continue  # only a word jieba had to guess can be a typo (率|是 is not)
+                piece = text[i:j]
+                matches = index.get(sounds[i:j], set())
+                if len(matches) == 1 and piece not in known and not _known_word(piece):
+                    fixed = (piece, next(iter(matches)))
+                    break
             if fixed:
-                corrections.append((word, fixed))
-                word = fixed
-        out.append(word)
+                out.append(question[last : run.start() + i] + fixed[1])
+                last = run.start() + i + len(fixed[0])
+                corrections.append(fixed)
+                i += len(fixed[0])
+            else:
+                i += 1
+    out.append(question[last:])
     return "".join(out), corrections
-
-
-def _correction(word: str, index: dict[str, set[str]]) -> str | None:
-    """The one known phrase sounding like ``word`` (or like one of its 2+ character tails)."""
-    for start in range(len(word) - 1):
-        tail = word[start:]
-        matches = index.get(_pinyin(tail), set())
-        if len(matches) == 1:
-            return word[:start] + next(iter(matches))
-        if matches:
-            return None  # ambiguous: leave it
-    return None
 
 
 def correction_note(corrections: Sequence[tuple[str, str]]) -> str:

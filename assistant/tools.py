@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from assistant import lexicon as lx
@@ -346,7 +346,7 @@ def answer_table(query: Query, store: Any) -> StructuredAnswer | None:
     if query.measure in ("rate", "share"):
         answer = answer_ratio(query, corpus, docs)
     elif query.measure == "yoy":
-        answer = answer_change(query, corpus, docs)
+        answer = answer_change(query, corpus, docs) or answer_printed_change(query, corpus, docs)
     else:
         answer = answer_values(query, corpus, docs)
     if answer is not None and selection.missing:
@@ -497,6 +497,22 @@ def answer_ratio(query: Query, corpus: Corpus, docs: Sequence[Document]) -> Stru
 
 def table_needs_row(row: str) -> bool:
     return lx.table_of_row(row) == lx.REVIEW
+
+
+def answer_printed_change(
+    query: Query, corpus: Corpus, docs: Sequence[Document]
+) -> StructuredAnswer | None:
+    """比上年多/少了几项 for a 主动公开 row whose table prints 本年增减 (the 2019 format): that
+    printed cell answers it when the previous year's report is not held."""
+    rows = [r for r in query.rows if lx.table_of_row(r) == lx.ACTIVE]
+    if not rows or query.wants_percent:
+        return None
+    printed = replace(query, rows=rows, cols=["本年增减"], measure="value")
+    answer = answer_values(printed, corpus, docs)
+    fell = answer is not None and answer.value is not None and answer.value < 0
+    if fell and asks_decrease(query.question):
+        answer.value = -answer.value  # 少了几项: the size of the fall
+    return answer
 
 
 _DECREASE = re.compile(

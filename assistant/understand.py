@@ -72,6 +72,8 @@ _YEAR_RANGE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*年?\s*(?:-|~|—|–|至|到|to)\s*((?:19|20)\d{2})(?!\d)"
 )
 _CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
+# 19年 / 23年度 as staff write them; not 近10年, 30年来, 第2年
+_SHORT_YEAR = re.compile(r"(?<![\d.第近这过去前后多几每满])(\d{2})\s*年(?![来内间以代后前])")
 _REGION_SUFFIX = ("省", "市", "区", "县", "州", "旗")
 _NOT_PLACE_ENDINGS = (
     "小区", "社区", "开发区", "功能区", "示范区", "试验区", "保护区", "片区", "街区", "景区", "棚户区",
@@ -149,6 +151,10 @@ def find_years(text: str) -> tuple[list[int], list[tuple[int, int]]]:
     for m in _CN_YEAR.finditer(text):
         years.append(int("".join(str(lx.CHINESE_DIGITS[c]) for c in m.group(1))))
         spans.append(m.span())
+    for m in _SHORT_YEAR.finditer(text):
+        if not any(s <= m.start() < e for s, e in spans) and 0 <= int(m.group(1)) <= 49:
+            years.append(2000 + int(m.group(1)))
+            spans.append(m.span())
     return list(dict.fromkeys(years)), spans
 
 
@@ -315,6 +321,8 @@ def trim_unit(candidate: str) -> tuple[int, str]:
     start += lead.end() if lead else 0
     rest = candidate[start:]
     level = _UNIT_LEVEL.search(rest)
+    if level and re.search(r"局|委|厅|中心", rest[: level.start()]):
+        level = None  # 市公安局莱芜区分局: one name, a bureau's branch in a district
     if level and level.start() > 0 and len(rest) - level.start() >= 3:
         before = rest[: level.end()]
         if not before.endswith(_NOT_PLACE_ENDINGS) and before[-2:] not in _NOT_PLACE_WORDS:
@@ -422,16 +430,26 @@ def table_slots(mentions: Sequence[lx.Mention]) -> tuple[str | None, list[str], 
     if lx.ALL_APPLICANTS in col_values:
         col_values = list(lx.APPLICANT_TYPES)
     for group in (lx.LITIGATION, *lx.GROUP_ROWS):  # 诉讼 + 复议后起诉 → the sub-row is meant
-        if group in row_values and any(r.startswith(group + ".") for r in row_values):
+        parts = lx.VIRTUAL_PARTS.get(("row", group), ())
+        if parts and group in row_values and all(p in row_values for p in parts):
+            # 行政诉讼（直接起诉和复议后起诉合计）: every part named with the group → the group
+            row_values = [r for r in row_values if r not in parts]
+        elif group in row_values and any(r.startswith(group + ".") for r in row_values):
             row_values.remove(group)
     return table, row_values, col_values
 
 
 def unexplained_words(
-    masked: str, mentions: Sequence[lx.Mention], places: Sequence[str]
+    masked: str,
+    mentions: Sequence[lx.Mention],
+    places: Sequence[str],
+    table: str | None = None,
+    rows: Sequence[str] = (),
+    cols: Sequence[str] = (),
 ) -> list[str]:
-    """Chinese content words of a numeric question that no lexicon phrase, region, year or
-    question filler accounts for: 人大代表建议, 区长信箱 — things the tables do not count."""
+    """Chinese content words of a numeric question that no lexicon phrase, region, year,
+    question filler or printed label of the table accounts for: 人大代表建议, 区长信箱 — things
+    the tables do not count (四类 and 逾期 are words of the labels asked about)."""
     import jieba
 
     chars = list(masked)
@@ -440,13 +458,28 @@ def unexplained_words(
     rest = "".join(chars)
     for place in places:
         rest = rest.replace(place.lower(), " ")
+    table_labels = lx.table_labels(table)
+    named = [*rows, *cols]
     words = []
     for word in jieba.cut(rest, HMM=True):
         if not re.fullmatch(r"[\u4e00-\u9fff]{2,}", word) or word in lx.QUESTION_FILLER:
             continue
-        if not set(word) <= lx.FILLER_CHARS:
-            words.append(word)
+        if set(word) <= lx.FILLER_CHARS or any(word in label for label in table_labels):
+            continue
+        if any(_in_order(word, label) for label in named):  # 缴费 in 缴纳费用
+            continue
+        words.append(word)
     return words
+
+
+def _in_order(word: str, label: str) -> bool:
+    """Are the word's characters in ``label``, in order (缴费 in 逾期未按收费通知要求缴纳费用)?"""
+    pos = 0
+    for ch in word:
+        pos = label.find(ch, pos) + 1
+        if not pos:
+            return False
+    return True
 
 
 def choose_measure(measures: Sequence[str], items: int, regions: int, years: int) -> Measure:
@@ -474,14 +507,17 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
     query.years, year_spans = find_years(text)
     known = [*region_spans, *year_spans]
     masked = _mask(text, known)
-    query.unknown_regions = [
+    query.unknown_regions = [  # 济南市 beside 莱芜区 is the parent city, not another region
         p
         for p in find_unknown_places(_mask(cased, year_spans), region_spans)
-        if p not in query.regions
+        if not any(p in region for region in query.regions)
     ]
 
     numbers, number_spans = find_task_numbers(masked)
     unit, unit_span = find_unit(masked)
+    named, named_span = find_unit(_mask(text, year_spans))
+    if named_span and any(named_span[0] < a and b <= named_span[1] for a, b in region_spans):
+        unit, unit_span = named, named_span  # 市公安局莱芜区分局: the region is part of the name
     query.is_task = is_task_question(masked, numbers, unit, unit_span)
     if query.is_task:
         query.numbers, query.number = numbers, (numbers[0] if numbers else None)
@@ -502,7 +538,9 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
     query.relative_year = find_relative_year(masked) if not query.years else None
     query.unsupported = lx.unsupported_measure(masked)
     if query.table != lx.TEXT:  # a prose figure's own sentence says where (网站, 平台)
-        query.unexplained = unexplained_words(masked, mentions, query.unknown_regions)
+        query.unexplained = unexplained_words(
+            masked, mentions, query.unknown_regions, query.table, query.rows, query.cols
+        )
     asks_number = lx.has_quantity_cue(masked) or query.measure in ("rate", "share", "yoy")
     asks_number = asks_number or any(m in measures for m in ("compare", "sum"))
     # A counting column named as a noun phrase (行政许可决定数, 采购总金额) asks for its figure.
