@@ -114,8 +114,13 @@ class Assistant:
         llm: str | None = None,
         filters: dict | None = None,
         on_token: Callable[[str], None] | None = None,
+        on_draft: Callable[[Answer], None] | None = None,
     ) -> Answer:
-        """Answer one question; ``history`` holds earlier turns as Answer.to_dict() dicts."""
+        """Answer one question; ``history`` holds earlier turns as Answer.to_dict() dicts.
+
+        With an LLM, ``on_draft`` receives the extractive answer and its citations before the
+        model starts, and ``on_token`` the model's tokens as they come.
+        """
         started = time.perf_counter()
         docs = self.documents()
         backend = llm or self.llm_backend
@@ -127,13 +132,14 @@ class Assistant:
             except Exception:  # no model here: the rules' rewrite stands
                 chat = None
             rewritten = rewrite_with_llm(question, history or [], chat, docs) or rewritten
-        result = self._answer_resolved(rewritten, docs, backend, filters or {}, on_token)
+        stream = (on_token, on_draft)
+        result = self._answer_resolved(rewritten, docs, backend, filters or {}, stream)
         result.question = question
         result.rewritten = rewritten
         result.latency_ms = int((time.perf_counter() - started) * 1000)
         return result
 
-    def _answer_resolved(self, question, docs, llm, filters, on_token) -> Answer:
+    def _answer_resolved(self, question, docs, llm, filters, stream) -> Answer:
         if not docs:
             return refusal(
                 question,
@@ -141,12 +147,12 @@ class Assistant:
                 "资料库为空，请先入库文档（python -m assistant ingest data/sample）。",
             )
         question, corrections = correct_homophones(question, docs)
-        result = self._answer_routed(question, docs, llm, filters, on_token)
+        result = self._answer_routed(question, docs, llm, filters, stream)
         if corrections:
             result.answer = f"{correction_note(corrections)}{result.answer}"
         return result
 
-    def _answer_routed(self, question, docs, llm, filters, on_token) -> Answer:
+    def _answer_routed(self, question, docs, llm, filters, stream) -> Answer:
         route = route_question(question, docs)
         missing = scope_gap(route.query, docs)
         if missing:
@@ -165,9 +171,10 @@ class Assistant:
             structured = route.run(self.store)
             if structured is not None:
                 return structured_to_answer(question, route.name, structured)
-        return self._answer_by_retrieval(question, route.query, docs, llm, filters, on_token)
+        return self._answer_by_retrieval(question, route.query, docs, llm, filters, stream)
 
-    def _answer_by_retrieval(self, question, query, docs, llm, filters, on_token) -> Answer:
+    def _answer_by_retrieval(self, question, query, docs, llm, filters, stream) -> Answer:
+        on_token, on_draft = stream
         retrieval = self.retrieval()
         chosen = retrieval.filters_for(
             question,
@@ -182,9 +189,10 @@ class Assistant:
         translated = " ".join(t.replace("|", " ") for t in english_terms(question.lower()))
         hits = retrieval.search(f"{question} {translated}".strip(), 6, chosen)
         chat = self.chat_model(llm) if llm != "none" else None
-        outcome = answer_from_hits(question, hits, chat, terms, on_token=on_token)
-        searched = describe_search(chosen.describe(), hits)
+        draft = (lambda o: on_draft(rag_answer(question, o, docs))) if on_draft else None
+        outcome = answer_from_hits(question, hits, chat, terms, on_token=on_token, on_draft=draft)
         if outcome.refused:
+            searched = describe_search(chosen.describe(), hits)
             text = (
                 load_prompt("refuse")
                 .strip()
@@ -193,24 +201,29 @@ class Assistant:
             return Answer(
                 question, text, "rag", refused=True, mode="refused", warnings=outcome.warnings
             )
-        by_id = {d.doc_id: d for d in docs}
-        citations, renumber = [], {}
-        for p in outcome.passages:
-            if p.n not in outcome.cited:
-                continue
-            renumber[p.n] = len(citations) + 1
-            doc = by_id[p.hit.doc_id]
-            start = p.hit.start + max(0, p.hit.text.find(p.text[:20]))
-            citations.append(citation_for(renumber[p.n], doc, start, start + len(p.text)))
-        text = renumber_markers(outcome.text, renumber)
-        warnings = outcome.warnings + doc_warnings(
-            by_id[p.hit.doc_id] for p in outcome.passages if p.n in renumber
-        )
-        value, unit = outcome.figure or (None, "")
-        return Answer(
-            question, text, "rag", value=value, unit=unit, citations=citations,
-            warnings=warnings, mode=outcome.mode,
-        )  # fmt: skip
+        return rag_answer(question, outcome, docs)
+
+
+def rag_answer(question: str, outcome, docs: Sequence[Document]) -> Answer:
+    """The Answer of a (non-refused) retrieval outcome: cited passages renumbered 1…n."""
+    by_id = {d.doc_id: d for d in docs}
+    citations, renumber = [], {}
+    for p in outcome.passages:
+        if p.n not in outcome.cited:
+            continue
+        renumber[p.n] = len(citations) + 1
+        doc = by_id[p.hit.doc_id]
+        start = p.hit.start + max(0, p.hit.text.find(p.text[:20]))
+        citations.append(citation_for(renumber[p.n], doc, start, start + len(p.text)))
+    text = renumber_markers(outcome.text, renumber)
+    warnings = outcome.warnings + doc_warnings(
+        by_id[p.hit.doc_id] for p in outcome.passages if p.n in renumber
+    )
+    value, unit = outcome.figure or (None, "")
+    return Answer(
+        question, text, "rag", value=value, unit=unit, citations=citations,
+        warnings=warnings, mode=outcome.mode,
+    )  # fmt: skip
 
 
 def renumber_markers(text: str, renumber: dict[int, int]) -> str:

@@ -177,13 +177,15 @@ def answer_from_hits(
     terms: Sequence[str],
     known_numbers: set[str] = frozenset(),
     on_token: Callable[[str], None] | None = None,
+    on_draft: Callable[[RagOutcome], None] | None = None,
 ) -> RagOutcome:
     """Answer from retrieved hits: refuse on weak evidence, else LLM (verified) or extractive.
 
     A quantity question also gets its figure (``RagOutcome.figure``) when the quoted answer
     sentence states it unambiguously and the answer text shows that same number.
     """
-    outcome, figure = _answer_from_hits(question, hits, chat_model, terms, known_numbers, on_token)
+    stream = (on_token, on_draft)
+    outcome, figure = _answer_from_hits(question, hits, chat_model, terms, known_numbers, stream)
     if figure and not outcome.refused and figure_text(figure[0]) in numbers_in(outcome.text):
         outcome.figure = figure
     return outcome
@@ -193,7 +195,8 @@ def figure_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _answer_from_hits(question, hits, chat_model, terms, known_numbers, on_token):
+def _answer_from_hits(question, hits, chat_model, terms, known_numbers, stream):
+    on_token, on_draft = stream
     passages = build_context(rerank_by_coverage(terms, hits))
     numeric = wants_number(question)
     # A figure must come from a passage that holds nearly all of the question's terms.
@@ -205,6 +208,8 @@ def _answer_from_hits(question, hits, chat_model, terms, known_numbers, on_token
     figure = quoted_figure(extractive.focus, list(terms), question) if numeric else None
     if chat_model is None:
         return _outcome(extractive, passages, "extractive"), figure
+    if on_draft and extractive.text:  # citations and quoted sentences while the model writes
+        on_draft(_outcome(extractive, passages, "extractive"))
     warnings = []
     try:
         chain = make_answer_chain(chat_model)

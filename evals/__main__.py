@@ -122,8 +122,10 @@ def rebuild_report(folder: Path) -> int:
         print(f"✗ {folder} 中没有 results.jsonl 或 results.partial.jsonl", file=sys.stderr)
         return 2
     records = [json.loads(x) for x in source.read_text(encoding="utf-8").splitlines() if x.strip()]
-    started = folder / "meta.json"
+    started, finished = folder / "meta.json", folder / "summary.json"
     meta = json.loads(started.read_text(encoding="utf-8")) if started.exists() else {}
+    if finished.exists():  # a finished run's summary also holds its duration
+        meta = {**meta, **json.loads(finished.read_text(encoding="utf-8")).get("meta", {})}
     turns = len({r["id"] for r in records})
     meta = {"command": "（未记录）", "questions": "?", "subset": "?", "items": len({r["item"] for r in records}),
             "llm": "?", "embed": "?", "corpus": [], "seconds": 0, **meta, "turns": turns}  # fmt: skip

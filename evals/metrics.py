@@ -311,10 +311,30 @@ def unquoted_number(answer: dict) -> bool | None:
     """
     if answer.get("refused") or answer.get("route") != "rag":
         return None
-    quoted = {
-        n for c in answer.get("citations") or [] for n in numbers_in_text(c.get("quote") or "")
-    }
+    quotes = [c.get("quote") or "" for c in answer.get("citations") or []]
+    quoted = {n for q in quotes for n in numbers_in_text(q, skip_years=False)}  # 2022 年 too
     return any(n not in quoted for n in numbers_in_text(answer.get("answer") or ""))
+
+
+def acceptance(records: Sequence[dict]) -> dict[str, tuple[int, int]]:
+    """The answering targets, as (passed, of) turns: numeric questions correct; text questions
+    correct with a citation covering the gold source; unanswerable questions refused; answers
+    (retrieval route) stating no number their quotes lack."""
+    kinds: dict[str, list[bool]] = {"numeric": [], "text": [], "refused": [], "no_unquoted": []}
+    for r in records:
+        gold, scores = r["gold"], r["scores"]
+        if scores.get("correct") is None:
+            continue
+        if gold.get("refuse"):
+            kinds["refused"].append(bool(r["refused"]))
+        elif gold.get("value") is not None or gold.get("values"):
+            kinds["numeric"].append(bool(scores["correct"]))
+        else:
+            cited = scores.get("citation_precision")
+            kinds["text"].append(bool(scores["correct"]) and (cited is None or cited > 0))
+        if scores.get("unquoted_number") is not None:
+            kinds["no_unquoted"].append(not scores["unquoted_number"])
+    return {k: (sum(v), len(v)) for k, v in kinds.items()}
 
 
 # -- aggregates -------------------------------------------------------------------------

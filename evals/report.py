@@ -112,8 +112,11 @@ def category_table(summary: dict, key: str = "answer_correctness") -> list[str]:
 
 
 def question_set(record: dict) -> str:
-    """Which question file a record comes from: its id prefix (structured:, retrieval:)."""
-    return record["id"].split(":", 1)[0] if ":" in record["id"] else "questions"
+    """Which question file a record comes from: its id prefix (structured:, retrieval:), or
+    hold- for the held-out set."""
+    if ":" in record["id"]:
+        return record["id"].split(":", 1)[0]
+    return "holdout" if record["id"].startswith("hold-") else "questions"
 
 
 def set_table(records: Sequence[dict], systems: Sequence[str]) -> list[str]:
@@ -199,6 +202,28 @@ def failures_table(records: Sequence[dict]) -> list[str]:
     return lines
 
 
+ACCEPTANCE = (
+    ("numeric", "数字题答对（目标 100%）"),
+    ("text", "文字题答对且引用覆盖出处（目标 ≥ 90%）"),
+    ("refused", "无答案题拒答（目标 ≥ 95%）"),
+    ("no_unquoted", "检索路由回答不含无出处数字（目标 100%）"),
+)
+
+
+def acceptance_table(records: Sequence[dict]) -> list[str]:
+    """The answering targets per question set: passed / turns and the share."""
+    sets = list(dict.fromkeys(question_set(r) for r in records))
+    lines = ["| 指标 | " + " | ".join(sets) + " |", "|---|" + "---|" * len(sets)]
+    per_set = {name: m.acceptance([r for r in records if question_set(r) == name]) for name in sets}
+    for key, label in ACCEPTANCE:
+        cells = []
+        for name in sets:
+            passed, total = per_set[name][key]
+            cells.append(f"{passed}/{total}（{pct(passed / total)}）" if total else "—")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def render_report(summary: dict, records: Sequence[dict], chart_files: Sequence[Path]) -> str:
     meta = summary["meta"]
     systems = list(summary["systems"])
@@ -222,6 +247,10 @@ def render_report(summary: dict, records: Sequence[dict], chart_files: Sequence[
         "## 各题集",
         "",
         *set_table(records, systems),
+        "",
+        "## 验收指标（gongkai）",
+        "",
+        *acceptance_table(ours),
         "",
         "## 各类别答案正确率",
         "",

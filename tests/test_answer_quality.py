@@ -201,3 +201,22 @@ def test_a_unit_whose_name_holds_a_district(assistant):
     first = assistant.answer("莱芜区2022年任务分解表里，区交通运输局参与哪些任务？")
     second = assistant.answer("市公安局莱芜区分局呢？", [first.to_dict()])
     assert "市公安局莱芜区分局" in second.answer and "交通综合治理" in second.answer
+
+
+def test_with_a_model_the_quoted_draft_and_citations_come_before_its_wording(assistant):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    events: list[tuple[str, object]] = []
+    assistant._chat_models["local"] = FakeListChatModel(
+        responses=["存在政策解读的专业性不强等问题[1]。"]
+    )
+    result = assistant.answer(
+        "2019年槐荫区存在哪些主要问题？",
+        llm="local",
+        on_draft=lambda draft: events.append(("draft", draft)),
+        on_token=lambda token: events.append(("token", token)),
+    )
+    assert events and events[0][0] == "draft" and any(kind == "token" for kind, _ in events)
+    draft = events[0][1]
+    assert draft.mode == "extractive" and draft.citations and "政策解读" in draft.answer
+    assert result.mode == "llm" and result.citations

@@ -484,3 +484,23 @@ def test_bm25_baseline_ranks_the_matching_passage_first_and_answers_with_it():
     assert out["answer"] == texts[1] and out["route"] == "rag" and not out["refused"]
     assert out["citations"][0]["quote"] == texts[1] and out["router"] is False
     assert baseline.answer("完全无关的词汇组合", [])["refused"]
+
+
+def test_acceptance_counts_each_target_over_its_own_turns():
+    from evals.metrics import acceptance
+
+    def record(gold, correct, refused=False, cited=1.0, unquoted=None):
+        scores = {"correct": correct, "citation_precision": cited, "unquoted_number": unquoted}
+        return {"gold": gold, "scores": scores, "refused": refused}
+
+    records = [
+        record({"value": 10, "refuse": False}, True, unquoted=False),
+        record({"value": 12, "refuse": False}, False, unquoted=True),
+        record({"value": None, "phrases": ["问题"], "refuse": False}, True, cited=0.0),
+        record({"value": None, "phrases": ["问题"], "refuse": False}, True),
+        record({"value": None, "refuse": True}, True, refused=True),
+        record({"value": None, "phrases": [], "refuse": False}, None),  # judged by no gold
+    ]
+    assert acceptance(records) == {
+        "numeric": (1, 2), "text": (1, 2), "refused": (1, 1), "no_unquoted": (1, 2),
+    }  # fmt: skip

@@ -206,8 +206,9 @@ class FakeAssistant:
         self.fail = fail
         self.calls = []
 
-    def answer(self, question, history, filters=None, on_token=None):
+    def answer(self, question, history, filters=None, on_token=None, on_draft=None):
         self.calls.append((question, history, filters))
+        on_draft({"answer": "摘录：纠正10件"})
         for token in ("纠正", "10", "件"):
             on_token(token)
         if self.fail:
@@ -215,15 +216,17 @@ class FakeAssistant:
         return {"answer": "纠正10件"}
 
 
-def test_stream_answer_yields_tokens_then_the_answer():
+def test_stream_answer_yields_the_draft_then_tokens_then_the_answer():
     fake = FakeAssistant()
     items = list(chat.stream_answer(fake, "问", [{"question": "前"}], {"year": 2020}))
-    assert items == ["纠正", "10", "件", {"answer": "纠正10件"}]
+    draft = chat.Draft({"answer": "摘录：纠正10件"})
+    assert items == [draft, "纠正", "10", "件", {"answer": "纠正10件"}]
     assert fake.calls == [("问", [{"question": "前"}], {"year": 2020})]
 
 
 def test_stream_answer_reraises_after_the_streamed_tokens():
     stream = chat.stream_answer(FakeAssistant(fail=True), "问", [], {})
+    assert isinstance(next(stream), chat.Draft)
     assert [next(stream), next(stream), next(stream)] == ["纠正", "10", "件"]
     with pytest.raises(RuntimeError, match="模型不可用"):
         next(stream)

@@ -140,13 +140,20 @@ def respond(
     messages.append(chat.assistant_message(render.streaming_html("正在检索资料、组织回答")))
     yield "", messages, answers
     filters = chat.filters_from(region, year, kind)
-    partial, last = "", 0.0
+    partial, last, draft = "", 0.0, ""
     try:
         for item in chat.stream_answer(ctx.assistant, question, answers, filters):
+            if isinstance(item, chat.Draft):  # quoted sentences and citations come first
+                result = item.answer.to_dict()
+                draft = render.answer_html(result, ctx.sections_for(result["citations"]))
+                messages[-1] = chat.assistant_message(draft + render.streaming_html("正在组织措辞"))
+                yield "", messages, answers
+                continue
             if isinstance(item, str):
                 partial += item
                 if time.monotonic() - last > STREAM_INTERVAL_S:
-                    messages[-1] = chat.assistant_message(render.streaming_html(partial))
+                    html = draft + render.streaming_html(partial)
+                    messages[-1] = chat.assistant_message(html)
                     last = time.monotonic()
                     yield "", messages, answers
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 EXAMPLE_QUESTIONS = (
@@ -19,13 +20,21 @@ ALL = ""  # the "no filter" value of every selector
 KIND_CHOICES = [("全部类型", ALL), ("年度报告", "annual_report"), ("工作要点", "work_points")]
 
 
+@dataclass
+class Draft:
+    """The extractive answer with its citations, shown while the model writes its wording."""
+
+    answer: Any
+
+
 def stream_answer(
     assistant: Any, question: str, history: Sequence[dict], filters: Mapping[str, Any]
-) -> Iterator[str | Any]:
-    """Yield the answer's tokens as the model produces them, then the finished Answer.
+) -> Iterator[str | Draft | Any]:
+    """Yield a Draft (when an LLM will answer), the model's tokens as it produces them, then
+    the finished Answer.
 
-    ``assistant.answer`` runs in a worker thread and reports tokens through ``on_token``;
-    an exception it raises is re-raised here, after the tokens already streamed.
+    ``assistant.answer`` runs in a worker thread and reports through ``on_draft`` and
+    ``on_token``; an exception it raises is re-raised here, after what already streamed.
     """
     tokens: queue.Queue = queue.Queue()
     outcome: dict[str, Any] = {}
@@ -33,7 +42,11 @@ def stream_answer(
     def work() -> None:
         try:
             outcome["answer"] = assistant.answer(
-                question, list(history), filters=dict(filters), on_token=tokens.put
+                question,
+                list(history),
+                filters=dict(filters),
+                on_token=tokens.put,
+                on_draft=lambda draft: tokens.put(Draft(draft)),
             )
         except Exception as exc:  # surfaced to the caller below
             outcome["error"] = exc
