@@ -45,7 +45,7 @@ _STOP = {
     "多少次", "多少条", "多少项", "提到", "提及", "提出", "说", "讲", "写", "还有", "还", "哪方面", "打算",
     "准备", "计划", "想要", "应该",
     # document-type and genre words: every report and notice says them
-    "工作要点", "要点", "年报", "通知", "文件", "政府", "政府信息公开", "政务公开", "信息公开",
+    "工作要点", "要点", "年报", "年度报告", "通知", "文件", "政府", "政府信息公开", "政务公开", "信息公开",
     "政府信息", "公开工作",
     "what", "which", "how", "is", "are", "the", "of", "in", "for", "to", "a", "an", "do",
     "does", "did", "was", "were", "about", "many", "much",
@@ -140,8 +140,17 @@ def coverage(terms: Sequence[str], text: str) -> float:
 def rerank_by_coverage(terms: Sequence[str], hits: Sequence[Any]) -> list[Any]:
     """Hits holding more of the question's terms first (retrieval order breaks ties), so the
     small context budget goes to the passages that can answer."""
-    scored = [(-round(coverage(terms, h.text), 2), i, h) for i, h in enumerate(hits)]
-    return [h for _, _, h in sorted(scored, key=lambda s: s[:2])]
+    joined = "".join(t.split("|")[0] for t in terms)  # in question order: 发展|战略 → 发展战略
+    grams = {joined[i : i + 2] for i in range(len(joined) - 1)}
+
+    def adjacency(text: str) -> int:  # ties go to the passage printing the terms together
+        flat = re.sub(r"\s+", "", text)
+        return sum(1 for g in grams if g in flat)
+
+    scored = [
+        (-round(coverage(terms, h.text), 2), -adjacency(h.text), i, h) for i, h in enumerate(hits)
+    ]
+    return [h for *_, h in sorted(scored, key=lambda s: s[:3])]
 
 
 def evidence_strength(terms: Sequence[str], passages: Sequence[ContextPassage]) -> float:

@@ -101,6 +101,10 @@ def test_a_deadline_question_is_not_mistaken_for_a_document_date(assistant):
         ("洪泽区2023年政府信息公开工作还有哪些差距？", ("依申请公开工作规范性", "队伍建设")),
         ("What main problems did Huaiyin District report for 2019?", ("政策解读", "公众参与")),
         ("Did Laiwu District charge any fees for disclosure requests in 2020?", ("未收取",)),
+        (
+            "Which development strategy (发展战略) does Laiwu's 2022 work points name?",
+            ("生态立区", "创新兴区"),
+        ),
     ],
 )
 def test_narrative_answers_hold_every_point_the_source_lists(assistant, question, points):
