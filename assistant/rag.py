@@ -201,10 +201,19 @@ def answer_from_hits(
 
 
 def figure_text(value: float) -> str:
+    """A figure as written in text: 7 for 7.0, 63.55 as is."""
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _answer_from_hits(question, hits, chat_model, terms, known_numbers, stream):
+def _answer_from_hits(
+    question: str,
+    hits: Sequence[Any],
+    chat_model: BaseChatModel | None,
+    terms: Sequence[str],
+    known_numbers: set[str],
+    stream: tuple[Callable | None, Callable | None],
+) -> tuple[RagOutcome, tuple[float, str] | None]:
+    """The outcome and the quoted figure candidate; ``stream`` is (on_token, on_draft)."""
     on_token, on_draft = stream
     passages = build_context(rerank_by_coverage(terms, hits))
     numeric = wants_number(question)
