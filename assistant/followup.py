@@ -27,6 +27,7 @@ from assistant.understand import (
     find_unknown_places,
     find_years,
     understand,
+    years_after_regions,
 )
 from index.models import Document
 
@@ -189,6 +190,9 @@ def resolve(
     unit_swapped = substitute_unit(previous, question, own, documents)
     if unit_swapped:  # 区医保局呢？ after 哪些任务由区民政局负责？
         return Resolution(substitute(unit_swapped, own.years, own.places, documents), "unit")
+    narrowed = narrow_to_part(previous, question)
+    if narrowed:  # 其中商业企业申请的有几件？ after a row question: that row, that column
+        return Resolution(substitute(narrowed, own.years, own.places, documents), "swap")
     swapped = substitute_terms(previous, question)
     if swapped:  # 行政处罚呢？ after a 行政许可 question: same question, other row/column
         return Resolution(substitute(swapped, own.years, own.places, documents), "swap")
@@ -218,6 +222,9 @@ def _parts(question: str, documents: Sequence[Document]) -> _Parts:
     text = _norm(question)
     years, year_spans = find_years(text)
     regions, region_spans = find_regions(text, documents)
+    for year, span in years_after_regions(text, region_spans, year_spans):  # 洪泽区24呢
+        years.append(year)
+        year_spans.append(span)
     unknown = [
         p
         for p in find_unknown_places(_mask(question, year_spans), region_spans)
@@ -278,6 +285,25 @@ def substitute_terms(previous: str, question: str) -> str:
     for (start, end), text in sorted(replacements, key=lambda r: -r[0][0]):
         out = out[:start] + text + out[end:]
     return out
+
+
+_PART_START = re.compile(r"^\s*(?:那么?)?其中[，,\s]*")
+
+
+def narrow_to_part(previous: str, question: str) -> str:
+    """其中<column>…？ after a question about a table row: the previous question asked for that
+    column of its row ('' when the follow-up is not of that form)."""
+    start = _PART_START.match(question)
+    if not start:
+        return ""
+    body = question[start.end() :]
+    new = [m for m in lx.find_terms(_norm(body)) if m.term.slot in ("row", "col")]
+    old = [m for m in lx.find_terms(_norm(previous)) if m.term.slot == "row"]
+    if not new or any(m.term.slot == "row" for m in new) or not old:
+        return ""
+    tail = _QUANTITY_TAIL.search(previous)
+    head = previous[: tail.start()] if tail and tail.start() else previous.rstrip("？?。 ")
+    return f"{head.rstrip()}{body}"
 
 
 def substitute_unit(

@@ -92,12 +92,13 @@ def _terms(slot: str, table: str, mapping: dict[str, tuple[str, ...]]) -> dict[s
 _REVIEW_ROW_PHRASES = {
     "行政复议": ("行政复议", "复议", "administrative review", "reconsideration", "review"),
     LITIGATION: (
-        "行政诉讼", "诉讼", "起诉", "被诉", "被告", "官司", "litigation", "lawsuit", "lawsuits",
+        "行政诉讼", "诉讼", "起诉", "被诉", "被告", "官司", "告到法院", "告上法院", "litigation",
+        "lawsuit", "lawsuits",
         "sued", "court case", "court cases",
     ),
     LITIGATION_DIRECT: (
         "未经复议直接起诉", "未经复议直接提起", "未经复议", "未经过复议", "没经过复议", "没有经过复议",
-        "没经复议", "不经复议", "直接起诉", "直接提起诉讼", "直接去法院",
+        "没经复议", "不经复议", "直接起诉", "直接提起诉讼", "直接去法院", "直接告到法院", "直接告",
         "directly sued", "direct lawsuit", "without review",
     ),
     LITIGATION_AFTER_REVIEW: ("复议后起诉", "复议后提起诉讼", "经复议后起诉", "after review"),
@@ -218,12 +219,12 @@ _MEASURE_PHRASES = {
         "公开率",
     ),
     "share": (
-        "占比", "比例", "比重", "百分比", "百分之几", "所占", "占多少", "占总", "share",
+        "占比", "比例", "比重", "百分比", "百分之几", "所占", "占多少", "占几成", "几成", "占总", "share",
         "proportion", "percentage", "percent", "%",
     ),
     "yoy": (
         "同比", "比上年", "较上年", "比去年", "较去年", "与上年相比", "比上一年", "较上一年",
-        "增长", "增幅", "增加", "减少", "下降", "压缩", "缩短", "多了", "少了", "变化", "变动", "year-over-year", "year on year",
+        "增长", "增幅", "增加", "减少", "下降", "压缩", "缩短", "多了", "少了", "增了", "减了", "变化", "变动", "year-over-year", "year on year",
         "yoy", "increase", "decrease", "growth", "change",
     ),
     "sum": (
@@ -315,8 +316,8 @@ def _phrase_regex() -> re.Pattern[str]:
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width → half-width), lower case, typographic quotes kept as printed."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """NFKC (full-width → half-width), lower case, 其它 → 其他; typographic quotes kept."""
+    return unicodedata.normalize("NFKC", text).lower().replace("其它", "其他")
 
 
 def find_terms(text: str) -> list[Mention]:

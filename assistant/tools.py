@@ -210,6 +210,21 @@ def item_label(row: str, col: str) -> str:
     return row_text if col in ("总计", "数值", "") else f"{row_text} {col}"
 
 
+_ITEM_COUNT_COLS = ("上一年项目数量", "本年增减", "项目数量")
+
+
+def figure(cell: Cell) -> str:
+    """A cell's figure as the table means it: counts of 事项 in 项, 本年增减 signed and in words
+    (+1项（增1）, -22项（减22）)."""
+    col = cell.facts[0].col if len(cell.facts) == 1 else ""
+    if col == "本年增减" and cell.value:
+        word = "增" if cell.value > 0 else "减"
+        return f"{'+' if cell.value > 0 else ''}{fmt(cell.value)}项（{word}{fmt(abs(cell.value))}）"
+    if col in _ITEM_COUNT_COLS:
+        return f"{fmt(cell.value)}项"
+    return f"{fmt(cell.value)}{cell.unit}"
+
+
 def fmt(value: float) -> str:
     """A number as printed: 12 for 12.0, 18618.37 and 3985758 in full (never 1.8e+04)."""
     if float(value).is_integer():
@@ -390,12 +405,12 @@ def answer_values(
     by_item = len({c.label for c in cells}) > 1
     if len(cells) == 1:
         cell = cells[0]
-        text = f"{doc_label(cell.doc)}{cell.label}：{fmt(cell.value)}{cell.unit}{citations.cite_cell(cell)}"
+        text = f"{doc_label(cell.doc)}{cell.label}：{figure(cell)}{citations.cite_cell(cell)}"
         if cell.formula:
             text += f"（{cell.formula}）"
         return _finish(text + "。", cells, citations, value=cell.value, unit=cell.unit)
     lines = [
-        f"- {series_label(c, by_doc, by_item)}：{fmt(c.value)}{c.unit}{citations.cite_cell(c)}"
+        f"- {series_label(c, by_doc, by_item)}：{figure(c)}{citations.cite_cell(c)}"
         + (f"（{c.formula}）" if c.formula else "")
         for c in cells
     ]

@@ -93,7 +93,7 @@ _NOT_PLACE_WORDS = {
 }
 _NOT_PLACE_FIRST = set("全本我该各每此这那其他贵")
 _ENGLISH_PLACE = re.compile(
-    r"\b(?:in|for|of|did|does|at|from)\s+([A-Z][a-z]{3,}(?:'[a-z]+)?)\b|\b([A-Z][a-z]{3,})'s\b"
+    r"\b(?:in|for|of|did|does|at|from)\s+([A-Z][a-z]{3,}(?:'[a-z]+)?)\b|(?<=\w )([A-Z][a-z]{3,})'s\b"
 )
 _NOT_ENGLISH_PLACES = {
     "each", "which", "total", "these", "those", "full", "part", "both", "all", *lx.MONTHS_EN,
@@ -156,6 +156,21 @@ def find_years(text: str) -> tuple[list[int], list[tuple[int, int]]]:
             years.append(2000 + int(m.group(1)))
             spans.append(m.span())
     return list(dict.fromkeys(years)), spans
+
+
+_YEAR_AFTER_REGION = re.compile(r"\s*(\d{2})(?![\d.])(?!\s*[个件项条次名人%％号日月期])")
+
+
+def years_after_regions(
+    text: str, region_spans: Sequence[tuple[int, int]], year_spans: Sequence[tuple[int, int]]
+) -> list[tuple[int, tuple[int, int]]]:
+    """Two-digit years written right after a region (莱芜22, 淮安24年报 is caught by find_years)."""
+    found = []
+    for _, end in region_spans:
+        m = _YEAR_AFTER_REGION.match(text, end)
+        if m and 0 <= int(m.group(1)) <= 49 and not any(s <= m.start(1) < e for s, e in year_spans):
+            found.append((2000 + int(m.group(1)), m.span(1)))
+    return found
 
 
 def find_unknown_places(text: str, known_spans: Sequence[tuple[int, int]]) -> list[str]:
@@ -229,7 +244,8 @@ _TASK_CUES = (
 )  # fmt: skip
 _WEAK_TASK_CUES = (
     "负责", "承担", "参与", "参加", "配合", "干什么", "做什么", "干啥", "做啥", "干哪些", "做哪些",
-    "要干", "要做", "职责", "responsible", "in charge", "involved", "take part", "participate",
+    "要干", "要做", "职责", "什么时候完成", "啥时候完成", "何时完成", "多久完成", "时限",
+    "responsible", "in charge", "involved", "take part", "participate",
     "need to do", "have to do", "supposed to do",
 )  # fmt: skip
 _WORK_POINTS_CONTEXT = ("工作要点", "要点", "work points", "work plan", "key points")
@@ -271,7 +287,8 @@ _DEADLINE_EN = re.compile(r"\b(?:end of|by|before|in|due)\s+(" + "|".join(lx.MON
 _KEYWORD_NOISE = (
     "由哪个单位负责", "由哪些单位负责", "哪个单位负责", "哪些单位负责", "由哪个部门负责",
     "哪个部门负责", "责任单位是谁", "责任单位是什么", "责任单位是", "责任单位有哪些", "责任单位",
-    "完成时限是什么", "完成时限是", "完成时限", "什么时候完成", "何时完成", "具体要求是什么",
+    "完成时限是什么", "完成时限是", "完成时限", "什么时候完成", "啥时候完成", "何时完成", "多久完成",
+    "什么时候", "啥时候", "那条", "这条", "那项", "这项", "时限", "具体要求是什么",
     "具体要求", "要求是什么", "有什么要求", "有哪些要求", "重点工作任务分解表", "任务分解表",
     "分解表", "重点工作任务", "任务表", "哪些任务", "什么任务", "相关任务", "哪些工作", "什么工作",
     "哪项工作", "哪几项", "哪项",
@@ -347,10 +364,15 @@ def expand_unit(unit: str) -> str:
 
 
 def is_task_question(
-    text: str, numbers: Sequence[int], unit: str | None, unit_span: tuple[int, int] | None
+    text: str,
+    numbers: Sequence[int],
+    unit: str | None,
+    unit_span: tuple[int, int] | None,
+    work_points_only: bool = False,
 ) -> bool:
-    """A task number or a task-table cue; a weak cue (负责, 参与, 要做什么) only with a unit
-    or the work points named as context; or a unit named and nothing else (区医保局呢？)."""
+    """A task number or a task-table cue; a weak cue (负责, 参与, 要做什么, 啥时候完成) only with
+    a unit, the work points named as context, or a region/year whose documents are all work
+    points (莱芜22 … 那条啥时候完成); or a unit named and nothing else (区医保局呢？)."""
     if numbers or any(cue in text for cue in _TASK_CUES):
         return True
     if unit_span is not None and not text[: unit_span[0]].strip():
@@ -359,7 +381,8 @@ def is_task_question(
             return True
     if not any(cue in text for cue in _WEAK_TASK_CUES):
         return False
-    return unit is not None or any(word in text for word in _WORK_POINTS_CONTEXT)
+    context = any(word in text for word in _WORK_POINTS_CONTEXT)
+    return unit is not None or context or work_points_only
 
 
 def find_deadline(text: str) -> tuple[str | None, int | None, tuple[int, int] | None]:
@@ -469,6 +492,15 @@ def unexplained_words(
         if any(_in_order(word, label) for label in named):  # 缴费 in 缴纳费用
             continue
         words.append(word)
+    # English content words the glossary knows (open day, gazette) name things too, unless
+    # their Chinese is a table word (requests → 申请)
+    for term in lx.english_terms(rest):
+        alternatives = term.split("|")
+        known = lx.phrase_table()
+        if not any(a in known or a in lx.QUESTION_FILLER for a in alternatives) and not any(
+            a in label for a in alternatives for label in table_labels
+        ):
+            words.append(alternatives[0])
     return words
 
 
@@ -498,13 +530,17 @@ def choose_measure(measures: Sequence[str], items: int, regions: int, years: int
 
 def understand(question: str, documents: Sequence[Document]) -> Query:
     """Read a question (Chinese, English or mixed) into a :class:`Query`."""
-    cased = unicodedata.normalize("NFKC", question)  # case kept for English place names
+    # case kept for English place names; 其它 is the variant spelling of 其他
+    cased = unicodedata.normalize("NFKC", question).replace("其它", "其他")
     text = cased.lower()
     if len(text) != len(cased):  # a rare character whose lower case is longer: give up case
         cased = text
     query = Query(question=question)
     query.regions, region_spans = find_regions(text, documents)
     query.years, year_spans = find_years(text)
+    for year, span in years_after_regions(text, region_spans, year_spans):  # 莱芜22, hongze 24
+        query.years.append(year)
+        year_spans.append(span)
     known = [*region_spans, *year_spans]
     masked = _mask(text, known)
     query.unknown_regions = [  # 济南市 beside 莱芜区 is the parent city, not another region
@@ -518,7 +554,16 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
     named, named_span = find_unit(_mask(text, year_spans))
     if named_span and any(named_span[0] < a and b <= named_span[1] for a, b in region_spans):
         unit, unit_span = named, named_span  # 市公安局莱芜区分局: the region is part of the name
-    query.is_task = is_task_question(masked, numbers, unit, unit_span)
+    scoped = [
+        d
+        for d in documents
+        if (query.regions or query.years)
+        and (not query.regions or d.region in query.regions)
+        and (not query.years or d.year in query.years)
+    ]
+    kinds = {d.kind for d in scoped}  # work points and no annual report to compete with
+    work_points_only = "work_points" in kinds and "annual_report" not in kinds
+    query.is_task = is_task_question(masked, numbers, unit, unit_span, work_points_only)
     if query.is_task:
         query.numbers, query.number = numbers, (numbers[0] if numbers else None)
         query.unit = unit
@@ -534,6 +579,12 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
         measures.append("compare")
     items = max(len(query.rows), 1) * max(len(query.cols), 1)
     query.measure = choose_measure(measures, items, len(query.regions), len(query.years))
+    if query.measure == "share" and len(query.rows) == 1:
+        # 不予公开的申请里，属于行政查询事项的占几成: the share is of the group named with it
+        named = {m.term.value for m in mentions if m.term.slot == "row"}
+        group = query.rows[0].split(".")[0]
+        if group != query.rows[0] and group in named:
+            query.rows.append(group)
     query.wants_percent = query.measure == "yoy" and any(c in masked for c in _PERCENT_CUES)
     query.relative_year = find_relative_year(masked) if not query.years else None
     query.unsupported = lx.unsupported_measure(masked)

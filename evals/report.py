@@ -113,10 +113,11 @@ def category_table(summary: dict, key: str = "answer_correctness") -> list[str]:
 
 def question_set(record: dict) -> str:
     """Which question file a record comes from: its id prefix (structured:, retrieval:), or
-    hold- for the held-out set."""
+    hold-/hold2- for the held-out sets."""
     if ":" in record["id"]:
         return record["id"].split(":", 1)[0]
-    return "holdout" if record["id"].startswith("hold-") else "questions"
+    head = record["id"].split("-", 1)[0]
+    return head.replace("hold", "holdout") if head.startswith("hold") else "questions"
 
 
 def set_table(records: Sequence[dict], systems: Sequence[str]) -> list[str]:

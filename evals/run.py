@@ -26,8 +26,8 @@ QUESTIONS = EVALS_DIR / "questions.jsonl"
 # The earlier issues' sets, merged by reference: read in their own formats (see normalize_item).
 STRUCTURED_QUESTIONS = EVALS_DIR / "structured_questions.jsonl"
 RETRIEVAL_QUESTIONS = EVALS_DIR / "retrieval_questions.jsonl"
-HOLDOUT_QUESTIONS = EVALS_DIR / "holdout_questions.jsonl"
-DEFAULT_QUESTIONS = [QUESTIONS, STRUCTURED_QUESTIONS, RETRIEVAL_QUESTIONS, HOLDOUT_QUESTIONS]
+HOLDOUT_QUESTIONS = [EVALS_DIR / "holdout_questions.jsonl", EVALS_DIR / "holdout2_questions.jsonl"]
+DEFAULT_QUESTIONS = [QUESTIONS, STRUCTURED_QUESTIONS, RETRIEVAL_QUESTIONS, *HOLDOUT_QUESTIONS]
 DEFAULT_CORPUS = REPO / "data" / "sample"
 RETRIEVAL_DEPTH = 10
 K = 4  # recall@K: the baselines' context size

@@ -224,3 +224,37 @@ def test_with_a_model_the_quoted_draft_and_citations_come_before_its_wording(ass
     draft = events[0][1]
     assert draft.mode == "extractive" and draft.citations and "政策解读" in draft.answer
     assert result.mode == "llm" and result.citations
+
+
+# ── terse staff phrasing (second held-out set) ────────────────────────────────────────────
+def test_a_two_digit_year_after_a_region_scopes_to_work_points_and_finds_the_task(assistant):
+    result = assistant.answer("莱芜22 政务新媒体矩阵建设那条 啥时候完成")
+    assert result.route == "tasks" and "第48项" in result.answer and "长期坚持" in result.answer
+
+
+def test_a_share_within_a_named_group_divides_by_the_group(assistant):
+    result = assistant.answer("淮安2024不予公开的申请里，属于行政查询事项的占几成（百分比）")
+    assert result.value == 59.0 and "÷ 不予公开 178件" in result.answer
+
+
+def test_colloquial_litigation_words_and_printed_changes(assistant):
+    result = assistant.answer("洪泽区24年没经过复议直接告到法院的，结果维持了几件")
+    assert (result.route, result.value) == ("table", 1)
+    result = assistant.answer("槐阴区19年行政事业性收费项目本年增减多少")
+    assert "+1项（增1）" in result.answer
+
+
+def test_a_partitive_follow_up_narrows_the_previous_row_to_a_column(assistant):
+    first = assistant.answer("淮安2024 其他法律行政法规禁止公开的 几件")
+    second = assistant.answer("其中商业企业申请的有几件", [first.to_dict()])
+    third = assistant.answer("洪泽区24呢", [first.to_dict(), second.to_dict()])
+    assert (first.value, second.value, third.value) == (31, 1, 0)
+
+
+def test_english_content_words_no_table_label_covers_leave_the_table_route(assistant):
+    result = assistant.answer(
+        "Laiwu's govt open day in Dec 2020 — roughly how many public/business reps were invited?"
+    )
+    assert result.route == "rag" and "10余名" in result.answer
+    result = assistant.answer("What's the contact phone number given in Huai'an's 2024 report?")
+    assert "0517-83605210" in result.answer  # "What's" is no place name
