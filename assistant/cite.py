@@ -78,10 +78,21 @@ def numbers_in(text: str) -> list[str]:
     return _NUMBER.findall(_MARKER.sub("", text).replace(",", ""))
 
 
+_APPROXIMATE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:余|多|左右|以上|以下|万余|余万)")
+
+
 def numbers_supported(sentence: str, passages: list[str], extra: set[str] = frozenset()) -> bool:
-    """True when every number in the sentence appears in one of the passages or in ``extra``."""
-    haystack = {n for p in passages for n in numbers_in(re.sub(r"\s+", "", p))} | set(extra)
-    return all(n in haystack or _strip_zero(n) in haystack for n in numbers_in(sentence))
+    """True when every number in the sentence appears in one of the passages or in ``extra``,
+    and a number the passages only give as approximate (10余名) stays approximate."""
+    flat = [re.sub(r"\s+", "", p) for p in passages]
+    haystack = {n for p in flat for n in numbers_in(p)} | set(extra)
+    if not all(n in haystack or _strip_zero(n) in haystack for n in numbers_in(sentence)):
+        return False
+    approximate = {m.group(1) for p in flat for m in _APPROXIMATE.finditer(p)}
+    exact = {n for p in flat for n in numbers_in(_APPROXIMATE.sub(" ", p))}
+    stated = {m.group(1) for m in _APPROXIMATE.finditer(_MARKER.sub("", sentence))}
+    only_approximate = (approximate - exact) - stated
+    return not any(n in only_approximate for n in numbers_in(sentence))
 
 
 def _strip_zero(number: str) -> str:
@@ -175,15 +186,35 @@ def announced(sentences: list[str], i: int, items: int = 4) -> list[str]:
 _PARTITIVE = re.compile(r"^\s*(?:其中|其余|另有|包括|分别)")
 
 
+def list_head(sentences: list[str], i: int) -> int:
+    """The first item of the ；-separated list sentence ``i`` belongs to (its own index if none):
+    城市管理类23件； is an item of 其中，城乡建设类46件；文化教育类13件；…"""
+    while i > 0 and sentences[i - 1].rstrip().endswith(("；", ";")):
+        i -= 1
+    return i
+
+
+def continues(head: str, item: str, passages: list[Passage]) -> bool:
+    """Is ``item`` in the 其中… list that follows ``head`` in one of the passages?"""
+    for p in passages:
+        sentences = split_sentences(p.text)
+        for i, sentence in enumerate(sentences):
+            if sentence == item:
+                start = list_head(sentences, i)
+                if start and _PARTITIVE.match(sentences[start]) and sentences[start - 1] == head:
+                    return True
+    return False
+
+
 def best_sentences(
     question_terms: list[str], passages: list[Passage], limit: int = 3, need_number: bool = False
 ) -> list[tuple[int, str, float]]:
     """The passage sentences that cover most of the question's terms: (n, sentence, score).
 
     A chosen heading or lead-in sentence brings the sentences that follow it in its passage,
-    since they hold what it announces. A sentence opening with 其中/其余 is read with the one
-    before it (其中，城乡建设类46件 is about the 人大代表建议 of the sentence before), which then
-    comes along. Sentences scoring under half the best are left out.
+    since they hold what it announces. A list opening with 其中/其余 is read with the sentence
+    before it (其中，城乡建设类46件；…城市管理类23件 are about the 人大代表建议 of the sentence
+    before), which then comes along. Sentences scoring under half the best are left out.
     """
     total = max(1, sum(term_weight(t) for t in question_terms))
     scored = []
@@ -194,7 +225,8 @@ def best_sentences(
                 continue
             if need_number and not states_number(sentence):
                 continue
-            context = sentences[i - 1] if i and _PARTITIVE.match(sentence) else ""
+            head = list_head(sentences, i)
+            context = sentences[head - 1] if head and _PARTITIVE.match(sentences[head]) else ""
             covered = [t for t in question_terms if term_in(t, context + sentence)]
             if not any(term_in(t, sentence) for t in covered):
                 continue
@@ -207,7 +239,7 @@ def best_sentences(
     for score, n, i, sentences, with_context in scored:
         if score < top / 2:
             break
-        before = [sentences[i - 1]] if with_context else []
+        before = [sentences[list_head(sentences, i) - 1]] if with_context else []
         picked = before + [sentences[i]] + announced(sentences, i)
         for sentence in picked:
             if sentence not in seen and len(out) < limit + 3:
@@ -233,8 +265,10 @@ def extractive_answer(
             for p in best_sentences(question_terms, passages, limit, need_number=True)
             if p[2] + 0.01 * p[0] >= NUMBER_COVERAGE
         ]
-        # the best sentence, after the sentence it continues (其中…) when it needs one
-        picked = found[:2] if len(found) > 1 and _PARTITIVE.match(found[1][1]) else found[:1]
+        # the best sentence, after the sentence its list continues (其中…) when it has one
+        picked = found[:1]
+        if len(found) > 1 and continues(found[0][1], found[1][1], passages):
+            picked = found[:2]
         focus = picked[-1][1] if picked else ""
     else:
         picked = best_sentences(question_terms, passages, limit)

@@ -224,7 +224,9 @@ def _answer_from_hits(
     simple = [Passage(p.n, p.text) for p in passages]
     extractive = extractive_answer(list(terms), simple, need_number=numeric)
     figure = quoted_figure(extractive.focus, list(terms), question) if numeric else None
-    if chat_model is None:
+    if chat_model is None or (numeric and not extractive.text):
+        # No sentence states the asked quantity with the question's terms: the model may not
+        # supply one either (it would pair a nearby number with the wrong thing).
         return _outcome(extractive, passages, "extractive"), figure
     if on_draft and extractive.text:  # citations and quoted sentences while the model writes
         on_draft(_outcome(extractive, passages, "extractive"))
@@ -248,6 +250,8 @@ def _answer_from_hits(
         warnings.append("llm_declined: 模型未作答，已改用原文摘录")
         return _outcome(extractive, passages, "extractive", warnings), figure
     verified = verify_answer(raw, simple, known_numbers)
+    if verified.text and figure and figure_text(figure[0]) not in numbers_in(verified.text):
+        verified = Verified("", [], [verified.text])  # the model's number is not the asked one
     if not verified.text:
         warnings.append("llm_unsupported: 模型回答无法与原文核对，已改用原文摘录")
         outcome = _outcome(extractive, passages, "extractive", warnings)

@@ -258,3 +258,29 @@ def test_english_content_words_no_table_label_covers_leave_the_table_route(assis
     assert result.route == "rag" and "10余名" in result.answer
     result = assistant.answer("What's the contact phone number given in Huai'an's 2024 report?")
     assert "0517-83605210" in result.answer  # "What's" is no place name
+
+
+def _model_answering(assistant, reply: str) -> None:
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    assistant._chat_models["local"] = FakeListChatModel(responses=[reply])
+
+
+def test_a_model_naming_another_number_of_the_passage_is_overruled(assistant):
+    _model_answering(assistant, "46件[1]。")  # 城乡建设类, not 城市管理类
+    result = assistant.answer("槐荫区2019年人大代表建议里城市管理类有多少件？", llm="local")
+    assert result.value == 23 and result.answer != "46件[1]。" and result.mode == "extractive"
+
+
+def test_a_model_may_not_drop_an_approximation(assistant):
+    _model_answering(assistant, "邀请了10名群众代表和企业代表[1]。")  # the source says 10余名
+    result = assistant.answer(
+        "莱芜区2020年政府开放日活动邀请了多少名群众代表和企业代表？", llm="local"
+    )
+    assert "10余名" in result.answer and result.mode == "extractive"
+
+
+def test_a_model_may_not_supply_a_quantity_no_sentence_states(assistant):
+    _model_answering(assistant, "莱芜教育公众号2020年一共发了2200余条信息[1]。")  # 2200: 生态莱芜
+    result = assistant.answer("莱芜教育公众号2020年一共发了多少条信息？", llm="local")
+    assert result.refused and "2200" not in result.answer
