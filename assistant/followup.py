@@ -301,8 +301,7 @@ def narrow_to_part(previous: str, question: str) -> str:
     old = [m for m in lx.find_terms(_norm(previous)) if m.term.slot == "row"]
     if not new or any(m.term.slot == "row" for m in new) or not old:
         return ""
-    tail = _QUANTITY_TAIL.search(previous)
-    head = previous[: tail.start()] if tail and tail.start() else previous.rstrip("？?。 ")
+    head = without_quantity(previous) or previous.rstrip("？?。 ")
     return f"{head.rstrip()}{body}"
 
 
@@ -371,6 +370,13 @@ def substitute(
     return out
 
 
+def without_quantity(question: str) -> str:
+    """The question without the quantity it ends with (…结果纠正多少件？ → …结果纠正), or ''
+    when it ends with none."""
+    tail = _QUANTITY_TAIL.search(question)
+    return question[: tail.start()] if tail and tail.start() else ""
+
+
 def change_question(
     question: str, history: Sequence[dict], own: _Parts, documents: Sequence[Document]
 ) -> str:
@@ -387,15 +393,15 @@ def change_question(
     before = understand(previous, documents)
     if not before.table or not before.is_numeric or len(before.years) != 1:
         return ""
-    tail = _QUANTITY_TAIL.search(previous)
-    if not tail or tail.start() == 0:
+    head = without_quantity(previous)
+    if not head:
         return ""
     ask = _LEAD.sub("", question)
     if "yoy" in measures and not own.years and not _COMPARISON_START.match(ask):
         earlier = _earlier_year(history, before, documents)
         if earlier:  # without one, a change is against the year before (the tools' 比上年)
             ask = f"比{earlier}年{ask}"
-    return previous[: tail.start()] + ask
+    return head + ask
 
 
 def _earlier_year(

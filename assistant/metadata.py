@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.understand import documents_of
 from index.models import Document
 
 MAX_LISTED = 5
@@ -146,13 +147,7 @@ def documents_asked(
 ) -> list[Document]:
     """The documents a field question is about: its regions, years and kind (要点/年报)."""
     kind = asked_kind(question)
-    return [
-        d
-        for d in documents
-        if (not regions or d.region in regions)
-        and (not years or d.year in years)
-        and (kind is None or d.kind == kind)
-    ]
+    return [d for d in documents_of(documents, regions, years) if kind is None or d.kind == kind]
 
 
 def answer_document_field(field: str, docs: Sequence[Document]) -> FieldAnswer:

@@ -29,6 +29,7 @@ from assistant.cite import (
 )
 from assistant.config import PROMPTS_DIR
 from assistant.lexicon import english_terms
+from assistant.tools import fmt
 from index.chunk import count_tokens
 
 CONTEXT_TOKENS = 600  # the 1.5B model reads ~58 tokens/s on 2 cores: keep the prompt small
@@ -195,14 +196,9 @@ def answer_from_hits(
     """
     stream = (on_token, on_draft)
     outcome, figure = _answer_from_hits(question, hits, chat_model, terms, known_numbers, stream)
-    if figure and not outcome.refused and figure_text(figure[0]) in numbers_in(outcome.text):
+    if figure and not outcome.refused and fmt(figure[0]) in numbers_in(outcome.text):
         outcome.figure = figure
     return outcome
-
-
-def figure_text(value: float) -> str:
-    """A figure as written in text: 7 for 7.0, 63.55 as is."""
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _answer_from_hits(
@@ -250,7 +246,7 @@ def _answer_from_hits(
         warnings.append("llm_declined: 模型未作答，已改用原文摘录")
         return _outcome(extractive, passages, "extractive", warnings), figure
     verified = verify_answer(raw, simple, known_numbers)
-    if verified.text and figure and figure_text(figure[0]) not in numbers_in(verified.text):
+    if verified.text and figure and fmt(figure[0]) not in numbers_in(verified.text):
         verified = Verified("", [], [verified.text])  # the model's number is not the asked one
     if not verified.text:
         warnings.append("llm_unsupported: 模型回答无法与原文核对，已改用原文摘录")

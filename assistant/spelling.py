@@ -26,15 +26,18 @@ def _syllables(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=16)
-def _sound_index(regions: tuple[str, ...]) -> dict[tuple[str, ...], set[str]]:
-    """Toneless syllables → the known phrases that sound so."""
+def _sound_index(
+    regions: tuple[str, ...],
+) -> tuple[dict[tuple[str, ...], set[str]], frozenset[str], list[int]]:
+    """Toneless syllables → the known phrases that sound so; every known phrase; the phrase
+    lengths, longest first."""
     phrases = [p for p in lx.phrase_table() if _CJK_WORD.fullmatch(p)]
     phrases += [a for r in regions for a in lx.region_aliases(r) if _CJK_WORD.fullmatch(a)]
     phrases += [w for w in lx.QUESTION_FILLER if _CJK_WORD.fullmatch(w)]
     index: dict[tuple[str, ...], set[str]] = {}
     for phrase in phrases:
         index.setdefault(_syllables(phrase), set()).add(phrase)
-    return index
+    return index, frozenset(phrases), sorted({len(k) for k in index}, reverse=True)
 
 
 def _known_word(word: str) -> bool:
@@ -54,9 +57,7 @@ def correct_homophones(
     """
     import jieba
 
-    index = _sound_index(tuple(sorted({d.region for d in documents if d.region})))
-    known = set().union(*index.values()) if index else set()
-    lengths = sorted({len(k) for k in index}, reverse=True)
+    index, known, lengths = _sound_index(tuple(sorted({d.region for d in documents if d.region})))
     corrections: list[tuple[str, str]] = []
     out, last = [], 0
     for run in re.finditer(r"[\u4e00-\u9fff]+", question):

@@ -173,6 +173,17 @@ def years_after_regions(
     return found
 
 
+def documents_of(
+    documents: Sequence[Document], regions: Sequence[str], years: Sequence[int]
+) -> list[Document]:
+    """The documents of the given regions and years (all of them when none are given)."""
+    return [
+        d
+        for d in documents
+        if (not regions or d.region in regions) and (not years or d.year in years)
+    ]
+
+
 def find_unknown_places(text: str, known_spans: Sequence[tuple[int, int]]) -> list[str]:
     """Place names in ``text`` (NFKC, case kept) that are not regions of the corpus
     (历下区, 上海市, 北京, Shanghai). A place printed right before a known region is its
@@ -494,9 +505,9 @@ def unexplained_words(
         words.append(word)
     # English content words the glossary knows (open day, gazette) name things too, unless
     # their Chinese is a table word (requests → 申请)
+    known = lx.phrase_table()
     for term in lx.english_terms(rest):
         alternatives = term.split("|")
-        known = lx.phrase_table()
         if not any(a in known or a in lx.QUESTION_FILLER for a in alternatives) and not any(
             a in label for a in alternatives for label in table_labels
         ):
@@ -554,13 +565,9 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
     named, named_span = find_unit(_mask(text, year_spans))
     if named_span and any(named_span[0] < a and b <= named_span[1] for a, b in region_spans):
         unit, unit_span = named, named_span  # 市公安局莱芜区分局: the region is part of the name
-    scoped = [
-        d
-        for d in documents
-        if (query.regions or query.years)
-        and (not query.regions or d.region in query.regions)
-        and (not query.years or d.year in query.years)
-    ]
+    scoped = (
+        documents_of(documents, query.regions, query.years) if query.regions or query.years else []
+    )
     kinds = {d.kind for d in scoped}  # work points and no annual report to compete with
     work_points_only = "work_points" in kinds and "annual_report" not in kinds
     query.is_task = is_task_question(masked, numbers, unit, unit_span, work_points_only)
