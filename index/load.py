@@ -8,7 +8,7 @@ from pathlib import Path
 
 from index.models import IngestError
 
-SUPPORTED_SUFFIXES = {".txt", ".pdf", ".docx", ".html", ".htm"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".html", ".htm"}
 
 
 @dataclass
@@ -38,6 +38,7 @@ def load_file(path: Path, max_bytes: int = 20 * 1024 * 1024) -> LoadedText:
     data = path.read_bytes()
     loader = {
         ".txt": _load_txt,
+        ".md": _load_txt,
         ".pdf": _load_pdf,
         ".docx": _load_docx,
         ".html": _load_html,

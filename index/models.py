@@ -35,7 +35,7 @@ class Document:
     table_format: str = ""  # "2019" | "2021" | ""
     warnings: list[str] = field(default_factory=list)
     pages: list[tuple[int, int]] = field(default_factory=list)  # (start offset, page no)
-    file_sha: str = ""  # sha256 of the raw file bytes, for change detection
+    file_sha: str = ""  # sha256 of the raw file bytes + build version, for change detection
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page holding ``offset``, or None for sources without pages."""
@@ -95,19 +95,27 @@ class Chunk:
 
 @dataclass
 class Fact:
-    """One number from a statistical table cell (origin "table") or stated in prose ("text")."""
+    """One number from a statistical table cell (origin "table") or stated in prose ("text").
+
+    A cell printed empty in a filled table is kept as ``blank`` with ``value`` None: it is not
+    a 0. ``page`` and ``bbox`` (x0, top, x1, bottom in PDF points) locate PDF cells.
+    """
 
     doc_id: str
     table: str  # 主动公开 | 依申请 | 复议诉讼 | text
     row: str
     col: str
-    value: float
+    value: float | None
     unit: str = "件"
     start: int = 0
     end: int = 0
-    origin: str = "table"  # "table" | "text"
+    origin: str = "table"  # "table" | "sum" | "text"
     region: str = ""
     year: int | None = None
+    blank: bool = False
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    issuer: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -21,6 +21,16 @@ from index.stores.sqlite import SQLiteStore
 from index.tag import tag_document
 
 
+# Bump when loading, cleaning, tagging or table reading changes what a file yields: files
+# recorded under another version are rebuilt on the next ingest even though their bytes match.
+BUILD_VERSION = "2"
+
+
+def file_stamp(data: bytes) -> str:
+    """What the manifest records for a file: its byte hash plus the build version."""
+    return f"{hashlib.sha256(data).hexdigest()}+b{BUILD_VERSION}"
+
+
 @dataclass
 class BuiltDocument:
     doc: Document
@@ -83,7 +93,7 @@ def build_document(path: Path, max_bytes: int) -> BuiltDocument:
         table_format=tags.table_format,
         warnings=loaded.warnings + cleaned.warnings + tags.warnings,
         pages=pages,
-        file_sha=hashlib.sha256(path.read_bytes()).hexdigest(),
+        file_sha=file_stamp(path.read_bytes()),
     )
     facts: list[Fact] = []
     tasks: list[Task] = []
@@ -107,7 +117,7 @@ def ingest_file(path: Path, store: SQLiteStore, max_bytes: int) -> IngestResult:
     """Ingest one file; unchanged files (same bytes) are skipped, changed ones replaced."""
     source = str(path.resolve())
     try:
-        data_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        data_sha = file_stamp(path.read_bytes())
     except OSError as exc:
         return IngestResult(source, "failed", error=f"{path}: 无法读取文件（{exc.strerror}）")
     entry = store.manifest_entry(source)

@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS facts (
     doc_id TEXT, tbl TEXT, row TEXT, col TEXT, value REAL, unit TEXT,
-    start INTEGER, "end" INTEGER, origin TEXT
+    start INTEGER, "end" INTEGER, origin TEXT, blank INTEGER DEFAULT 0, page INTEGER, bbox TEXT
 );
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
 CREATE TABLE IF NOT EXISTS tasks (
@@ -46,6 +46,17 @@ _DOC_COLUMNS = (
 )
 
 
+_FACT_COLUMNS_ADDED = {"blank": "INTEGER DEFAULT 0", "page": "INTEGER", "bbox": "TEXT"}
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Bring a store written by an older version to the current facts schema."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(facts)")}
+    for name, decl in _FACT_COLUMNS_ADDED.items():
+        if name not in have:
+            conn.execute(f"ALTER TABLE facts ADD COLUMN {name} {decl}")
+
+
 class SQLiteStore:
     """The document store behind :class:`index.stores.base.DocumentStore`."""
 
@@ -55,6 +66,7 @@ class SQLiteStore:
         self._local = threading.local()
         with self._conn() as conn:
             conn.executescript(SCHEMA)
+            _add_missing_columns(conn)
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -125,11 +137,12 @@ class SQLiteStore:
                 ],
             )  # fmt: skip
             conn.executemany(
-                "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (f.doc_id, f.table, f.row, f.col, f.value, f.unit, f.start, f.end, f.origin)
+                    (f.doc_id, f.table, f.row, f.col, f.value, f.unit, f.start, f.end, f.origin,
+                     int(f.blank), f.page, json.dumps(f.bbox) if f.bbox else None)
                     for f in facts
-                ],
+                ],  # fmt: skip
             )
             conn.executemany(
                 "INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -208,7 +221,8 @@ class SQLiteStore:
     def facts(self, doc_id: str | None = None) -> list[Fact]:
         sql = (
             'SELECT f.doc_id, f.tbl, f.row, f.col, f.value, f.unit, f.start, f."end", f.origin,'
-            " d.region, d.year FROM facts f JOIN documents d ON d.doc_id = f.doc_id"
+            " d.region, d.year, f.blank, f.page, f.bbox, d.issuer"
+            " FROM facts f JOIN documents d ON d.doc_id = f.doc_id"
         )
         params: tuple = ()
         if doc_id:
@@ -217,7 +231,8 @@ class SQLiteStore:
         return [
             Fact(
                 doc_id=r[0], table=r[1], row=r[2], col=r[3], value=r[4], unit=r[5], start=r[6],
-                end=r[7], origin=r[8], region=r[9], year=r[10],
+                end=r[7], origin=r[8], region=r[9], year=r[10], blank=bool(r[11]), page=r[12],
+                bbox=tuple(json.loads(r[13])) if r[13] else None, issuer=r[14] or "",
             )
             for r in rows
         ]  # fmt: skip
