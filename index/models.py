@@ -97,8 +97,10 @@ class Chunk:
 class Fact:
     """One number from a statistical table cell (origin "table") or stated in prose ("text").
 
-    A cell printed empty in a filled table is kept as ``blank`` with ``value`` None: it is not
-    a 0. ``page`` and ``bbox`` (x0, top, x1, bottom in PDF points) locate PDF cells.
+    ``start``/``end`` span the table row as printed (what a citation quotes); ``cell_start``/
+    ``cell_end`` span the cell's own text (empty at the cell's place when blank). A cell printed
+    empty in a filled table is kept as ``blank`` with ``value`` None: it is not a 0. ``page`` and
+    ``bbox`` (x0, top, x1, bottom in PDF points) locate PDF cells.
     """
 
     doc_id: str
@@ -113,6 +115,8 @@ class Fact:
     region: str = ""
     year: int | None = None
     blank: bool = False
+    cell_start: int = 0
+    cell_end: int = 0
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
     issuer: str = ""

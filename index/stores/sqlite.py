@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS facts (
     doc_id TEXT, tbl TEXT, row TEXT, col TEXT, value REAL, unit TEXT,
-    start INTEGER, "end" INTEGER, origin TEXT, blank INTEGER DEFAULT 0, page INTEGER, bbox TEXT
+    start INTEGER, "end" INTEGER, origin TEXT, blank INTEGER DEFAULT 0, page INTEGER, bbox TEXT,
+    cell_start INTEGER DEFAULT 0, cell_end INTEGER DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
 CREATE TABLE IF NOT EXISTS tasks (
@@ -46,7 +47,13 @@ _DOC_COLUMNS = (
 )
 
 
-_FACT_COLUMNS_ADDED = {"blank": "INTEGER DEFAULT 0", "page": "INTEGER", "bbox": "TEXT"}
+_FACT_COLUMNS_ADDED = {
+    "blank": "INTEGER DEFAULT 0",
+    "page": "INTEGER",
+    "bbox": "TEXT",
+    "cell_start": "INTEGER DEFAULT 0",
+    "cell_end": "INTEGER DEFAULT 0",
+}
 
 
 def _add_missing_columns(conn: sqlite3.Connection) -> None:
@@ -137,10 +144,11 @@ class SQLiteStore:
                 ],
             )  # fmt: skip
             conn.executemany(
-                "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (f.doc_id, f.table, f.row, f.col, f.value, f.unit, f.start, f.end, f.origin,
-                     int(f.blank), f.page, json.dumps(f.bbox) if f.bbox else None)
+                     int(f.blank), f.page, json.dumps(f.bbox) if f.bbox else None, f.cell_start,
+                     f.cell_end)
                     for f in facts
                 ],  # fmt: skip
             )
@@ -221,7 +229,7 @@ class SQLiteStore:
     def facts(self, doc_id: str | None = None) -> list[Fact]:
         sql = (
             'SELECT f.doc_id, f.tbl, f.row, f.col, f.value, f.unit, f.start, f."end", f.origin,'
-            " d.region, d.year, f.blank, f.page, f.bbox, d.issuer"
+            " d.region, d.year, f.blank, f.page, f.bbox, d.issuer, f.cell_start, f.cell_end"
             " FROM facts f JOIN documents d ON d.doc_id = f.doc_id"
         )
         params: tuple = ()
@@ -233,6 +241,7 @@ class SQLiteStore:
                 doc_id=r[0], table=r[1], row=r[2], col=r[3], value=r[4], unit=r[5], start=r[6],
                 end=r[7], origin=r[8], region=r[9], year=r[10], blank=bool(r[11]), page=r[12],
                 bbox=tuple(json.loads(r[13])) if r[13] else None, issuer=r[14] or "",
+                cell_start=r[15], cell_end=r[16],
             )
             for r in rows
         ]  # fmt: skip
