@@ -30,6 +30,7 @@ class Settings:
     openai_base_url: str
     openai_model: str
     openai_api_key: str
+    api_token: str = ""  # Bearer token for /api and /v1 (besides the GONGKAI_AUTH login)
 
     @property
     def db_path(self) -> Path:
@@ -64,4 +65,5 @@ def load_settings() -> Settings:
         openai_base_url=env("GONGKAI_OPENAI_BASE_URL", ""),
         openai_model=env("GONGKAI_OPENAI_MODEL", ""),
         openai_api_key=env("GONGKAI_OPENAI_API_KEY", "none"),
+        api_token=env("GONGKAI_API_TOKEN", ""),
     )

