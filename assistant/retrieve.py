@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -361,9 +362,17 @@ class Retrieval:
         return sorted(head, key=lambda h: -(h.rerank_score or 0.0)) + tail
 
 
+_OPENING = threading.Lock()
+
+
 def open_retrieval(settings: Settings | None = None) -> Retrieval:
-    """The retrieval engine for ``settings`` (default: the environment), opened once."""
-    return _open_retrieval(settings or load_settings())
+    """The retrieval engine for ``settings`` (default: the environment), opened once.
+
+    Locked: concurrent first requests would each open an embedded Chroma client on the same
+    folder, which Chroma does not allow ("Could not connect to tenant default_tenant").
+    """
+    with _OPENING:
+        return _open_retrieval(settings or load_settings())
 
 
 @lru_cache(maxsize=4)
