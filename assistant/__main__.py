@@ -51,6 +51,7 @@ def open_store():
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from index.locks import IndexBusy
     from index.pipeline import ingest_paths
     from index.search_indexes import open_search_indexes
 
@@ -59,13 +60,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not p.exists()]
     for path in missing:
         print(f"✗ {path}: 文件或文件夹不存在", file=sys.stderr)
-    results = ingest_paths(
-        [p for p in args.paths if p.exists()],
-        store,
-        open_search_indexes(settings),
-        max_bytes=settings.max_file_mb * 1024 * 1024,
-        on_result=print_result,
-    )
+    try:
+        results = ingest_paths(
+            [p for p in args.paths if p.exists()],
+            store,
+            open_search_indexes(settings),
+            max_bytes=settings.max_file_mb * 1024 * 1024,
+            on_result=print_result,
+        )
+    except IndexBusy as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return 2
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1

@@ -15,11 +15,11 @@ from pathlib import Path
 from index.chunk import chunk_document
 from index.clean import clean_text
 from index.load import SUPPORTED_SUFFIXES, load_file
+from index.locks import writer_lock
 from index.models import Chunk, Document, Fact, IngestError, Task, content_id
 from index.stores.base import SearchIndex
 from index.stores.sqlite import SQLiteStore
 from index.tag import tag_document
-
 
 # Bump when loading, cleaning, tagging or table reading changes what a file yields: files
 # recorded under another version are rebuilt on the next ingest even though their bytes match.
@@ -150,18 +150,20 @@ def ingest_paths(
 ) -> list[IngestResult]:
     """Ingest files and folders, then bring every derived index in step with the store."""
     results = []
-    for path in collect_files(paths):
-        result = ingest_file(path, store, max_bytes)
-        results.append(result)
-        if on_result:
-            on_result(result)
-    sync_indexes(store, indexes)
+    with writer_lock(store.path.parent):
+        for path in collect_files(paths):
+            result = ingest_file(path, store, max_bytes)
+            results.append(result)
+            if on_result:
+                on_result(result)
+        sync_indexes(store, indexes)
     return results
 
 
 def sync_indexes(store: SQLiteStore, indexes: Sequence[SearchIndex]) -> None:
-    """Make each derived index hold exactly the store's chunks."""
+    """Make each derived index hold exactly the store's chunks (one writer at a time)."""
     if indexes:
-        chunks = store.chunks()
-        for index in indexes:
-            index.sync(chunks)
+        with writer_lock(store.path.parent):
+            chunks = store.chunks()
+            for index in indexes:
+                index.sync(chunks)

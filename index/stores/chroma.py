@@ -17,6 +17,7 @@ from chromadb.utils.embedding_functions import register_embedding_function
 from langchain_core.embeddings import Embeddings
 
 from index.embed import embedding_key, make_embeddings
+from index.locks import claim_embedded
 from index.models import Chunk, content_id
 
 COLLECTION_PREFIX = "gongkai"
@@ -64,7 +65,7 @@ def open_chroma_client(path: Path, url: str = ""):
         return chromadb.HttpClient(
             host=parsed.hostname or "localhost", port=port, ssl=ssl, settings=settings
         )
-    path.mkdir(parents=True, exist_ok=True)
+    claim_embedded(path)
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
