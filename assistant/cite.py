@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from index.numerals import arabic_numbers
+
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -74,8 +76,9 @@ def term_weight(term: str) -> int:
 
 
 def numbers_in(text: str) -> list[str]:
-    """Numbers written in ``text`` (citation markers excluded, thousands separators removed)."""
-    return _NUMBER.findall(_MARKER.sub("", text).replace(",", ""))
+    """Numbers written in ``text`` in Arabic, full-width or Chinese numerals (九百件 → 900),
+    citation markers excluded, thousands separators removed."""
+    return _NUMBER.findall(arabic_numbers(_MARKER.sub("", text)).replace(",", ""))
 
 
 _APPROXIMATE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:余|多|左右|以上|以下|万余|余万)")
@@ -84,7 +87,8 @@ _APPROXIMATE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:余|多|左右|以上|以下|�
 def numbers_supported(sentence: str, passages: list[str], extra: set[str] = frozenset()) -> bool:
     """True when every number in the sentence appears in one of the passages or in ``extra``,
     and a number the passages only give as approximate (10余名) stays approximate."""
-    flat = [re.sub(r"\s+", "", p) for p in passages]
+    flat = [arabic_numbers(re.sub(r"\s+", "", p)) for p in passages]
+    sentence = arabic_numbers(sentence)
     haystack = {n for p in flat for n in numbers_in(p)} | set(extra)
     if not all(n in haystack or _strip_zero(n) in haystack for n in numbers_in(sentence)):
         return False

@@ -89,3 +89,13 @@ def test_followups_resolve_against_the_previous_turn(sample_docs):
         resolve_followup("去年收到多少申请？", [], docs, today=dt.date(2021, 3, 1))
         == "2020年收到多少申请？"
     )
+
+
+def test_a_number_in_chinese_numerals_is_checked_like_digits(sample_docs):
+    passages = _passages(sample_docs)  # the passage says 70件
+    forged = verify_answer("2021年共收到政府信息公开案件九百件[1]。", passages)
+    assert forged.text == "" and forged.dropped
+    same = verify_answer("2021年共收到政府信息公开案件七十件[1]。", passages)
+    assert same.text == "2021年共收到政府信息公开案件七十件[1]。"
+    wide = verify_answer("2021年共收到政府信息公开案件７０件[1]。", passages)
+    assert wide.text.startswith("2021年共收到政府信息公开案件７０件")
