@@ -8,6 +8,7 @@ leaves the previous state queryable and the next run completes what it left.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from index.stores.base import SearchIndex
 from index.stores.sqlite import SQLiteStore
 from index.tag import tag_document
 
+log = logging.getLogger("gongkai.ingest")
 # Bump when loading, cleaning, tagging or table reading changes what a file yields: files
 # recorded under another version are rebuilt on the next ingest even though their bytes match.
 BUILD_VERSION = "2"
@@ -128,6 +130,10 @@ def ingest_file(path: Path, store: SQLiteStore, max_bytes: int) -> IngestResult:
         built = build_document(path, max_bytes)
     except IngestError as exc:
         return IngestResult(source, "failed", error=str(exc))
+    except Exception as exc:  # a parser bug must not abort the batch or lose the old version
+        log.exception("ingest of %s failed", path)
+        reason = f"解析时出错（{type(exc).__name__}: {str(exc)[:120]}），原有内容保持不变"
+        return IngestResult(source, "failed", error=f"{path}: {reason}")
     built.doc.source = source
     store.replace_document(source, built.doc, built.chunks, built.facts, built.tasks)
     return IngestResult(

@@ -76,3 +76,31 @@ def test_a_second_process_is_refused_the_embedded_store_with_the_way_out(tmp_pat
     assert run.returncode == 2
     assert "正由另一个进程使用" in run.stderr and "GONGKAI_CHROMA_URL" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_parser_bug_fails_one_file_and_the_batch_goes_on(tmp_path, monkeypatch):
+    import index.tables.prose as prose
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("laiwu_2020_annual_report.txt", "huaiyin_2020_work_points.txt"):
+        (corpus / name).write_bytes((SAMPLE / name).read_bytes())
+    store = SQLiteStore(tmp_path / "home" / "gongkai.sqlite3")
+    ingest_paths([corpus], store)
+    before = {d.doc_id for d in store.documents()}
+    report = corpus / "laiwu_2020_annual_report.txt"
+    report.write_text(report.read_text("utf-8") + "\n补充说明。\n", "utf-8")
+    (corpus / "zz_new.txt").write_text(
+        "某区人民政府办公室\n关于做好培训工作的通知\n内容。\n", "utf-8"
+    )
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(prose, "extract_prose_facts", broken)
+    results = {Path(r.source).name: r for r in ingest_paths([corpus], store)}
+    failed = results["laiwu_2020_annual_report.txt"]
+    assert failed.status == "failed" and "ZeroDivisionError" in failed.error
+    assert "laiwu_2020_annual_report.txt" in failed.error and "原有内容保持不变" in failed.error
+    assert results["zz_new.txt"].status == "added"
+    assert before <= {d.doc_id for d in store.documents()}  # the old version is still there
