@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import docx
@@ -16,7 +17,7 @@ from index.tables.tasks import (
     squeeze_spaces,
     unit_roles,
 )
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import REPO, SAMPLE_DIR
 
 OTHERS = ["各镇（街道）", "区政府有关部门（单位）"]
 
@@ -439,3 +440,120 @@ def test_unit_roles_from_markers_and_prefixes():
 def test_deadline_whitespace_is_squeezed():
     assert squeeze_spaces("2022 年年底 前完成，长 期坚持") == "2022年年底前完成，长期坚持"
     assert squeeze_spaces(" 本文件印发后 30 日内 ") == "本文件印发后30日内"
+
+
+# ---------------------------------------------------------------- 福建 2016 (run-together cells)
+
+DEV_DIR = REPO.parent / "shared" / "realdocs" / "dev"
+FUJIAN = DEV_DIR / "fujian_2016_workpoints.txt"
+needs_dev = pytest.mark.skipif(not FUJIAN.exists(), reason="dev corpus not mounted")
+
+
+@pytest.fixture(scope="module")
+def fujian() -> tuple[str, TaskParse, dict[int, dict]]:
+    gold = json.loads((DEV_DIR / "gold" / "fujian_2016_workpoints.json").read_text("utf-8"))
+    text = cleaned(FUJIAN)
+    return text, parse_task_tables(text, doc_id="fujian"), {t["number"]: t for t in gold["tasks"]}
+
+
+def gold_names(cell: str) -> list[str]:
+    """Gold unit cell → names ("省应急办、省政府新闻办 (printed run together: …)" → two)."""
+    return split_units(cell.split(" (printed")[0]) if cell else []
+
+
+@needs_dev
+def test_fujian_all_66_tasks_with_their_headings_and_rows(fujian):
+    text, parse, gold = fujian
+    assert [t.number for t in parse.tasks] == list(range(1, 67))
+    assert parse.title == "2016年政务公开工作主要任务分解表"
+    for task in parse.tasks:
+        expected = gold[task.number]
+        assert (task.area, task.subarea) == (expected["area"], expected["subarea"]), task.number
+        assert expected["raw"] in text[task.start : task.end], task.number
+        # the span is the row itself: it starts at its number and holds no other row
+        assert text[task.start : task.end].startswith(f"{task.number}.")
+        assert f"{task.number + 1}." not in text[task.start : task.end]
+    assert len({t.area for t in parse.tasks}) == 6
+
+
+@needs_dev
+def test_fujian_rows_with_given_cells_are_exact(fujian):
+    _, parse, gold = fujian
+    given = [g for g in gold.values() if "task" in g]
+    assert len(given) == 11
+    tasks = {t.number: t for t in parse.tasks}
+    for expected in given:
+        task = tasks[expected["number"]]
+        assert task.subtask == expected["task"], task.number
+        assert task.lead_units == gold_names(expected["lead_unit_牵头单位"]), task.number
+        assert task.units == gold_names(expected["responsible_units_责任单位"]), task.number
+        if expected["requirement_工作要求"] is not None:
+            assert task.requirement == expected["requirement_工作要求"], task.number
+        assert task.units_printed
+
+
+@needs_dev
+def test_fujian_merged_unit_cells_are_marked_not_filled(fujian):
+    _, parse, gold = fujian
+    unprinted = {n for n, g in gold.items() if g.get("units_printed") is False}
+    assert {t.number for t in parse.tasks if not t.units_printed} == unprinted
+    for task in parse.tasks:
+        if not task.units_printed:
+            assert task.units == [] and task.lead_units == []
+            assert any(f"第{task.number}项未印单位" in p for p in parse.problems)
+        else:
+            assert task.units and task.subtask
+    assert len(parse.problems) == len(unprinted)
+
+
+@needs_dev
+def test_fujian_deadlines_come_from_the_requirement_text(fujian):
+    _, parse, _ = fujian
+    gold = json.loads((DEV_DIR / "gold" / "fujian_2016_workpoints.json").read_text("utf-8"))
+    tasks = {t.number: t for t in parse.tasks}
+    for number, sentence in gold["deadlines_in_tasks"].items():
+        parts = tasks[int(number)].deadline.split("；")
+        assert parts != [""] and all(part in sentence for part in parts), number
+    # a deadline is only ever text of the row's own requirement; the notice's own dates
+    # (6月20日前 …) belong to no task
+    for task in parse.tasks:
+        assert all(part in task.requirement for part in task.deadline.split("；") if part)
+    assert not any("6月20日" in t.deadline for t in parse.tasks)
+
+
+@needs_dev
+def test_fujian_lead_units_survive_the_store_and_answer_a_question(tmp_path):
+    from assistant.tools import answer_structured
+    from index.pipeline import ingest_paths
+    from index.stores.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "gongkai.sqlite3")
+    assert [r.status for r in ingest_paths([FUJIAN], store)] == ["added"]
+    stored = {t.number: t for t in store.tasks()}
+    assert len(stored) == 66
+    assert stored[53].lead_units == ["省应急办", "省政府新闻办"]
+    assert stored[53].subarea == "（二）积极回应社会关切"
+    assert stored[2].units_printed is False and stored[1].units_printed is True
+    result = answer_structured(
+        "2016年福建省政务公开工作中，做好重大突发事件处置任务的牵头单位是哪个？", store
+    )
+    assert result is not None and not result.refused
+    assert [t["number"] for t in result.tasks] == [53]
+    assert result.tasks[0]["lead_units"] == ["省应急办", "省政府新闻办"]
+
+
+def test_old_task_tables_gain_the_new_columns(tmp_path):
+    import sqlite3
+
+    from index.stores.sqlite import SQLiteStore
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE tasks (doc_id TEXT, number INTEGER, area TEXT, subtask TEXT,"
+            ' requirement TEXT, units TEXT, deadline TEXT, start INTEGER, "end" INTEGER)'
+        )
+    SQLiteStore(path)
+    with sqlite3.connect(path) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(tasks)")}
+    assert {"lead_units", "subarea", "units_printed"} <= columns
