@@ -557,3 +557,60 @@ def test_old_task_tables_gain_the_new_columns(tmp_path):
     with sqlite3.connect(path) as conn:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(tasks)")}
     assert {"lead_units", "subarea", "units_printed"} <= columns
+
+
+# ---------------------------------------------------------------- prose notices
+
+
+def sample_sentence(name: str, opening: str) -> str:
+    """The sentence of a sample notice that starts with ``opening`` (through its 。)."""
+    text = cleaned(SAMPLE_DIR / name)
+    at = text.index(opening)
+    return text[at : text.index("。", at) + 1]
+
+
+def test_prose_notice_with_unit_lines_after_each_item():
+    # Real sentences of the sample notices, laid out as a notice without a table.
+    first = sample_sentence("laiwu_2022_work_points.txt", "准确把握不同类型公开要求")
+    second = sample_sentence("laiwu_2022_work_points.txt", "积极推动政府网站和政务新媒体")
+    third = sample_sentence("huaiyin_2020_work_points.txt", "街道办事处要聚焦权力运行")
+    lines = [
+        "2022年政务公开工作要点",
+        "四、紧扣夯实基础深化公开",
+        f"（一）规范开展政府信息公开。{first}",
+        "责任单位：区政府办公室、各镇（街道）",
+        "完成时限：全年",
+        f"（二）加强公开平台建设。{second}",
+        "牵头单位：区政府办公室；配合单位：区大数据局、区融媒体中心",
+        "五、紧扣基层建设深化公开",
+        f"1.{third}",
+        "责任单位：各街道办事处",
+    ]
+    text = "\n".join(lines)
+    parse = parse_task_tables(text, doc_id="prose")
+    assert parse.problems == []
+    assert len(parse.tasks) == len(parse.unit_roles) == 3
+    one, two, three = parse.tasks
+    assert (one.area, one.subtask, one.requirement) == (lines[1], "规范开展政府信息公开", first)
+    assert (one.units, one.lead_units, one.deadline) == (
+        ["区政府办公室", "各镇（街道）"],
+        [],
+        "全年",
+    )
+    assert (two.subtask, two.requirement) == ("加强公开平台建设", second)
+    assert two.lead_units == ["区政府办公室"]
+    assert two.units == ["区大数据局", "区融媒体中心"]
+    assert two.deadline == ""
+    assert (three.area, three.number, three.requirement) == (lines[7], 1, third)
+    assert (three.units, three.deadline) == (["各街道办事处"], "2020年年底前")
+    # each span runs from the item through its last unit/deadline line
+    assert text[one.start : one.end] == "\n".join(lines[2:5])
+    assert text[two.start : two.end] == "\n".join(lines[5:7])
+    assert text[three.start : three.end] == "\n".join(lines[8:10])
+
+
+def test_prose_unit_line_without_an_item_is_reported():
+    text = "一、加强政策解读\n责任单位：区政府办公室\n（一）做好政策解读。各部门要做好解读。\n责任单位：区司法局"
+    parse = parse_task_tables(text)
+    assert [t.units for t in parse.tasks] == [["区司法局"]]
+    assert len(parse.problems) == 1 and "责任单位：区政府办公室" in parse.problems[0]

@@ -1092,6 +1092,131 @@ def read_run_on_table(
     return tasks, problems
 
 
+# ---------------------------------------------------------------- prose notices
+
+# A notice without a table, each item followed by lines such as "责任单位：…" / "牵头单位：…；
+# 配合单位：…" / "完成时限：…" (field names: the lead/units/deadline words of task_columns.tsv).
+_FIELD_KINDS = {w: k for w, k in HEADER_KEYWORDS.items() if k in ("lead", "units", "deadline")}
+_FIELD = re.compile(
+    "(" + "|".join(sorted(map(re.escape, _FIELD_KINDS), key=len, reverse=True)) + r")\s*[：:]"
+)
+_ITEM_NUMBER = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、]|[（(]\s*(\d{1,3})\s*[)）])\s*")
+
+
+def _field_values(line: str) -> dict[str, str] | None:
+    """{kind: text} of a field line ("牵头单位：A；配合单位：B"), or None for any other line."""
+    if not _FIELD.match(line.strip()):
+        return None
+    values: dict[str, str] = {}
+    matches = list(_FIELD.finditer(line))
+    for m, following in zip(matches, [*matches[1:], None], strict=True):
+        value = line[m.end() : following.start() if following else len(line)]
+        kind = _FIELD_KINDS[m.group(1)]
+        value = value.strip().strip("；;。，, \u3000")
+        values[kind] = "、".join(v for v in (values.get(kind, ""), value) if v)
+    return values
+
+
+def _heading_only(line: str) -> bool:
+    """A heading line with no body of its own (一、深化公开 / （一）做好解读)."""
+    return len(label_key(line)) <= 40 and not _SENTENCE_PUNCT.search(line.strip()[:-1] or "x")
+
+
+def read_prose_tasks(text: str, doc_id: str) -> tuple[list[Task], list[str]]:
+    """Items of a prose notice, one per run of field lines that follows them.
+
+    An item is the text since the previous field line; 一、 and （一） lines without a body are
+    the area and subarea; an item starting "（一）标题。正文" takes 标题 as its subtask.
+    """
+    lines = _lines(text)
+    if sum(_field_values(line) is not None for line, _ in lines) < 2:
+        return [], []
+    tasks: list[Task] = []
+    problems: list[str] = []
+    area = subarea = ""
+    block: list[tuple[str, int]] = []
+    i = 0
+    while i < len(lines):
+        line, offset = lines[i]
+        fields = _field_values(line) if line.strip() else None
+        if fields is None:
+            if line.strip():
+                area, subarea, block = _read_item_line(line, offset, area, subarea, block)
+            i += 1
+            continue
+        end = offset + len(line.rstrip())
+        while i + 1 < len(lines) and _field_values(lines[i + 1][0]) is not None:
+            i += 1
+            for kind, value in (_field_values(lines[i][0]) or {}).items():
+                fields[kind] = "、".join(v for v in (fields.get(kind, ""), value) if v)
+            end = lines[i][1] + len(lines[i][0].rstrip())
+        if block:
+            tasks.append(_prose_task(block, fields, area, subarea, end, doc_id))
+        else:
+            problems.append(f"原文位置 {offset}：“{line.strip()[:20]}”前面没有任务内容，未能对齐")
+        block = []
+        i += 1
+    return tasks, problems
+
+
+def _read_item_line(
+    line: str, offset: int, area: str, subarea: str, block: list[tuple[str, int]]
+) -> tuple[str, str, list[tuple[str, int]]]:
+    """Fold one non-field line into (area, subarea, the current item's lines).
+
+    A line opening with 一、/（一）/1. starts afresh: text before it that no field line
+    followed (the notice's preamble) belongs to no item.
+    """
+    if _LEVEL1.match(line) and _heading_only(line):
+        return line.strip(), "", []
+    if _LEVEL2.match(line) and _heading_only(line):
+        return area, line.strip(), []
+    if _LEVEL1.match(line) or _LEVEL2.match(line) or _ITEM_NUMBER.match(line):
+        return area, subarea, [(line, offset)]
+    return area, subarea, [*block, (line, offset)]
+
+
+def _prose_task(
+    block: list[tuple[str, int]],
+    fields: dict[str, str],
+    area: str,
+    subarea: str,
+    end: int,
+    doc_id: str,
+) -> Task:
+    first, start = block[0]
+    start += len(first) - len(first.lstrip())
+    body = "".join(line.strip() for line, _ in block)
+    number_match = _ITEM_NUMBER.match(body)
+    number = None
+    subtask = ""
+    if number_match:
+        number = int(number_match.group(1) or number_match.group(2))
+        body = body[number_match.end() :]
+    elif _LEVEL2.match(body):
+        title = _LEVEL2.match(body).group(1)
+        subtask = re.split(r"[。；;：:]", title, maxsplit=1)[0].strip()
+        body = title[len(subtask) :].lstrip("。；;：: ")
+    lead = split_units(fields.get("lead", ""))
+    units = split_units(fields.get("units", "")) or lead
+    return Task(
+        doc_id=doc_id,
+        number=number,
+        area=area,
+        subtask=subtask,
+        requirement=body,
+        units=units,
+        deadline=squeeze_spaces(fields["deadline"])
+        if fields.get("deadline")
+        else deadline_in_text(body),
+        start=start,
+        end=end,
+        lead_units=lead,
+        subarea=subarea,
+        units_printed=bool(units),
+    )
+
+
 # ---------------------------------------------------------------- the document
 
 
@@ -1187,5 +1312,8 @@ def parse_task_tables(text: str, doc_id: str = "") -> TaskParse:
             table.add_flat_cell(cells[0])
         i += 1
     _collect(result, table)
+    if not result.tasks and not result.titles:
+        result.tasks, result.problems = read_prose_tasks(text, doc_id)
+        result.unit_roles = [{} for _ in result.tasks]
     result.title = next((t for t in result.titles if t), "")
     return result
