@@ -614,3 +614,33 @@ def test_prose_unit_line_without_an_item_is_reported():
     parse = parse_task_tables(text)
     assert [t.units for t in parse.tasks] == [["区司法局"]]
     assert len(parse.problems) == 1 and "责任单位：区政府办公室" in parse.problems[0]
+
+
+@needs_dev
+@pytest.mark.parametrize("layout", ["tabs", "one cell per line"])
+def test_lead_and_responsible_columns_in_other_layouts(fujian, layout):
+    """The 福建 rows whose cells the gold gives, printed as a tab table and as a page that
+    puts each cell on its own line (an empty 牵头单位 then prints nothing)."""
+    _, _, gold = fujian
+    rows = [g for g in gold.values() if "task" in g and g["requirement_工作要求"]]
+    columns = ["序号", "工作任务", "牵头单位", "责任单位", "工作要求"]
+    lines = ["2016年政务公开工作主要任务分解表"]
+    for number, g in enumerate(rows, start=1):  # renumbered: the table holds only these rows
+        cells = [
+            str(number),
+            g["task"],
+            g["lead_unit_牵头单位"],
+            g["responsible_units_责任单位"],
+            g["requirement_工作要求"],
+        ]
+        lines.append("\t".join(cells) if layout == "tabs" else "\n".join(c for c in cells if c))
+    header = "\t".join(columns) if layout == "tabs" else "\n".join(columns)
+    text = "\n".join([lines[0], header, *lines[1:]])
+    parse = parse_task_tables(text)
+    assert parse.problems == []
+    assert [t.number for t in parse.tasks] == list(range(1, len(rows) + 1))
+    for task, g in zip(parse.tasks, rows, strict=True):
+        assert g["task"] in (task.area, task.subtask)
+        assert task.lead_units == gold_names(g["lead_unit_牵头单位"]), task.number
+        assert task.units == gold_names(g["responsible_units_责任单位"]), task.number
+        assert task.requirement == g["requirement_工作要求"]

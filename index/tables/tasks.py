@@ -662,6 +662,12 @@ class _Table:
             self.flat = _Row(number=number, cells=[cell])
             return
         row = self.flat
+        if row is not None and row.labels and not row.requirement and self._units_first(text):
+            # 工作任务/牵头单位/责任单位/工作要求: unit cells come before the requirement
+            lead_free = "lead" in self.kinds and not row.lead and not row.units
+            getattr(row, "lead" if lead_free else "units").append(cell)
+            row.cells.append(cell)
+            return
         kind = self._trailing_kind(row, text) if row is not None else None
         if row is not None and kind:
             if not row.requirement and row.labels:
@@ -682,6 +688,12 @@ class _Table:
                 self.flat = _Row()
             self.flat.labels.append(cell)
             self.flat.cells.append(cell)
+
+    def _units_first(self, text: str) -> bool:
+        """Whether ``text`` is a unit cell of a table printing its units before 具体要求."""
+        where = {kind: i for i, kind in reversed(list(enumerate(self.kinds)))}
+        first_units = min(where.get("units", 99), where.get("lead", 99))
+        return first_units < where.get("requirement", -1) and is_units_text(text)
 
     def _trailing_kind(self, row: _Row, text: str) -> str | None:
         """ "units" or "deadline" when ``text`` can follow the row's cells, else None."""
@@ -708,6 +720,8 @@ class _Table:
     def flush_flat(self) -> None:
         if self.flat is not None:
             row, self.flat = self.flat, None
+            if row.lead and not row.units:  # one unit cell printed: not provably the 牵头单位
+                row.units, row.lead = row.lead, []
             self._finish(row)
 
     def _finish(self, row: _Row) -> None:
