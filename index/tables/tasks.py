@@ -1,10 +1,22 @@
 """Parse the 任务分解表 of a 政务公开工作要点 into Task rows.
 
-The table arrives in one of two shapes inside the cleaned text, and one code path reads both:
+The table arrives in one of these shapes inside the cleaned text:
 
 - one printed row per line, cells joined by tabs (txt exports, docx, HTML): merged cells are
   blank, and in PDF-derived text cells may sit one column left or right of their header;
-- one cell per line (flattened web pages): rows are recovered from what each cell looks like.
+- one cell per line (flattened web pages): rows are recovered from what each cell looks like;
+- cells run together on one line (crawler text: "工作任务牵头单位责任单位工作要求一、…（一）…
+  1.任务省发改委省直各部门，各设区市…要求。2.…"): rows are cut at the 序号 1., 2., … in order,
+  一、/（一） heading rows between them give ``area``/``subarea``, and the unit cells are the
+  first run of unit names holding a name the table itself shows to be whole (see
+  ``learn_unit_names``). An empty 牵头单位 prints as a space. A row printing no unit (a merged
+  cell) inherits nothing: ``units_printed`` is False and a problem names it;
+- no table at all: a prose notice whose items are each followed by 责任单位：/牵头单位：/
+  完成时限： lines (``read_prose_tasks``).
+
+Column headers, unit-name suffixes/prefixes and in-text deadline patterns are data files in
+index/vocab (task_*.tsv). Where no 完成时限 column is printed, the deadline is the time limit
+the requirement itself writes (2020年年底前, 3个工作日内 …), quoted as printed.
 
 A table starts at a header line (序号/工作任务/具体要求/责任单位/完成时限, any subset and order, or
 the same keywords one per line); headers repeated on page breaks are skipped but re-read, since
