@@ -644,3 +644,28 @@ def test_lead_and_responsible_columns_in_other_layouts(fujian, layout):
         assert task.lead_units == gold_names(g["lead_unit_牵头单位"]), task.number
         assert task.units == gold_names(g["responsible_units_责任单位"]), task.number
         assert task.requirement == g["requirement_工作要求"]
+
+
+def test_prose_items_ending_in_bracketed_units():
+    first = sample_sentence("laiwu_2022_work_points.txt", "准确把握不同类型公开要求")
+    third = sample_sentence("huaiyin_2020_work_points.txt", "街道办事处要聚焦权力运行")
+    lines = [
+        "四、紧扣夯实基础深化公开",
+        f"1.{first}（责任单位：区政府办公室、各镇（街道）；完成时限：2022年6月底前）",
+        f"2.{third}（牵头单位：区政府办公室；配合单位：各街道办事处）",
+        "（三）推进依申请公开工作。",
+        "（责任单位：区司法局）",
+    ]
+    text = "\n".join(lines)
+    parse = parse_task_tables(text)
+    assert parse.problems == []
+    one, two, three = parse.tasks
+    assert (one.number, one.requirement, one.deadline) == (1, first, "2022年6月底前")
+    assert one.units == ["区政府办公室", "各镇（街道）"]
+    assert text[one.start : one.end] == lines[1]
+    assert (two.number, two.requirement, two.deadline) == (2, third, "2020年年底前")
+    assert (two.lead_units, two.units) == (["区政府办公室"], ["各街道办事处"])
+    # a （三） line followed at once by its unit line is the item itself, not a heading
+    assert (three.subtask, three.subarea, three.units) == ("推进依申请公开工作", "", ["区司法局"])
+    assert text[three.start : three.end] == "\n".join(lines[3:])
+    assert {t.area for t in parse.tasks} == {lines[0]}

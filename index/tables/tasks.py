@@ -1130,8 +1130,12 @@ _ITEM_NUMBER = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、]|[（(]\s*(\d{1,3})\s*[)
 
 
 def _field_values(line: str) -> dict[str, str] | None:
-    """{kind: text} of a field line ("牵头单位：A；配合单位：B"), or None for any other line."""
-    if not _FIELD.match(line.strip()):
+    """{kind: text} of a field line ("牵头单位：A；配合单位：B", also in brackets), or None for
+    any other line."""
+    line = line.strip()
+    if line[:1] in "（(" and line[-1:] in "）)" and _FIELD.match(line[1:]):
+        line = line[1:-1]
+    if not _FIELD.match(line):
         return None
     values: dict[str, str] = {}
     matches = list(_FIELD.finditer(line))
@@ -1143,39 +1147,64 @@ def _field_values(line: str) -> dict[str, str] | None:
     return values
 
 
+def _inline_fields(line: str) -> tuple[int, dict[str, str]] | None:
+    """Fields written in brackets at the end of an item ("…。（责任单位：区司法局）"): where the
+    bracket opens, and the fields; None when the line does not end so."""
+    stripped = line.rstrip().rstrip("。；;")
+    if not stripped.endswith(("）", ")")):
+        return None
+    opens = [m.start() for m in re.finditer("[（(]", stripped) if _FIELD.match(stripped, m.end())]
+    if not opens or opens[-1] == 0:
+        return None
+    values = _field_values(stripped[opens[-1] :])
+    return (opens[-1], values) if values else None
+
+
 def _heading_only(line: str) -> bool:
     """A heading line with no body of its own (一、深化公开 / （一）做好解读)."""
     return len(label_key(line)) <= 40 and not _SENTENCE_PUNCT.search(line.strip()[:-1] or "x")
 
 
 def read_prose_tasks(text: str, doc_id: str) -> tuple[list[Task], list[str]]:
-    """Items of a prose notice, one per run of field lines that follows them.
+    """Items of a prose notice, one per run of field lines that follows them (or per item
+    ending in bracketed fields: "…。（责任单位：区司法局；完成时限：6月底前）").
 
     An item is the text since the previous field line; 一、 and （一） lines without a body are
     the area and subarea; an item starting "（一）标题。正文" takes 标题 as its subtask.
     """
     lines = _lines(text)
-    if sum(_field_values(line) is not None for line, _ in lines) < 2:
+    if sum(bool(_field_values(ln) or _inline_fields(ln)) for ln, _ in lines) < 2:
         return [], []
     tasks: list[Task] = []
     problems: list[str] = []
     area = subarea = ""
     block: list[tuple[str, int]] = []
+    heading: tuple[str, int, str] | None = None  # a （一） line just read, and the subarea before
     i = 0
     while i < len(lines):
         line, offset = lines[i]
         fields = _field_values(line) if line.strip() else None
         if fields is None:
-            if line.strip():
-                area, subarea, block = _read_item_line(line, offset, area, subarea, block)
-            i += 1
-            continue
+            inline = _inline_fields(line) if line.strip() else None
+            if inline is None:
+                if line.strip():
+                    before = subarea
+                    area, subarea, block = _read_item_line(line, offset, area, subarea, block)
+                    new_heading = not block and subarea != before and subarea == line.strip()
+                    heading = (line, offset, before) if new_heading else None
+                i += 1
+                continue
+            cut, fields = inline
+            area, subarea, block = _read_item_line(line[:cut], offset, area, subarea, block)
         end = offset + len(line.rstrip())
         while i + 1 < len(lines) and _field_values(lines[i + 1][0]) is not None:
             i += 1
             for kind, value in (_field_values(lines[i][0]) or {}).items():
                 fields[kind] = "、".join(v for v in (fields.get(kind, ""), value) if v)
             end = lines[i][1] + len(lines[i][0].rstrip())
+        if not block and heading is not None:  # "（三）规范依申请公开。" then its unit line
+            block, subarea = [heading[:2]], heading[2]
+        heading = None
         if block:
             tasks.append(_prose_task(block, fields, area, subarea, end, doc_id))
         else:
@@ -1222,7 +1251,7 @@ def _prose_task(
     elif _LEVEL2.match(body):
         title = _LEVEL2.match(body).group(1)
         subtask = re.split(r"[。；;：:]", title, maxsplit=1)[0].strip()
-        body = title[len(subtask) :].lstrip("。；;：: ")
+        body = title[len(subtask) :].lstrip("。；;：: ") or title
     lead = split_units(fields.get("lead", ""))
     units = split_units(fields.get("units", "")) or lead
     return Task(
