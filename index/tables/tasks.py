@@ -871,55 +871,55 @@ class _RunOnRow:
     subarea: str
 
 
-def _split_run_on_rows(body: str, base: int) -> tuple[list[_RunOnRow], int]:
-    """Rows 1., 2., … in order, with the 一、/（一） headings printed between them.
+def _tail_heading(segment: str, pattern: re.Pattern[str], start: int = 0) -> re.Match[str] | None:
+    """The first heading marker of ``pattern`` after which the segment holds no full stop (a
+    heading row ends the segment; a 一、 inside a requirement sentence is not one)."""
+    return next(
+        (m for m in pattern.finditer(segment, start) if "。" not in segment[m.end() :]), None
+    )
 
-    Returns the rows and the offset (in ``body``) where the first row starts.
-    """
+
+def _split_run_on_rows(body: str, base: int) -> list[_RunOnRow]:
+    """Rows 1., 2., … in order, with the 一、/（一） headings printed between them."""
     first = _row_marker(1).search(body)
     if first is None:
-        return [], -1
+        return []
     rows: list[_RunOnRow] = []
     area_no = sub_no = 0
     area = subarea = ""
 
-    def headings(segment: str, at: int) -> int:
+    def headings(segment: str) -> int:
         """Read headings in ``segment``; return where the first one starts (len when none)."""
         nonlocal area_no, sub_no, area, subarea
-        cut = len(segment)
-        level1 = _heading_marker(area_no + 1, 1).search(segment)
-        rest_from = 0
+        cut = rest_from = len(segment)
+        level1 = _tail_heading(segment, _heading_marker(area_no + 1, 1))
         if level1:
             level2 = _heading_marker(1, 2).search(segment, level1.end())
-            end = level2.start() if level2 else len(segment)
-            area_no, sub_no, area, subarea = (
-                area_no + 1,
-                0,
-                segment[level1.start() : end].strip(),
-                "",
-            )
-            cut, rest_from = level1.start(), end
-        level2 = _heading_marker(sub_no + 1, 2).search(segment, rest_from)
+            rest_from = level2.start() if level2 else len(segment)
+            area_no, sub_no, subarea = area_no + 1, 0, ""
+            area = segment[level1.start() : rest_from].strip()
+            cut = level1.start()
+        level2 = _tail_heading(
+            segment, _heading_marker(sub_no + 1, 2), 0 if level1 is None else rest_from
+        )
         if level2:
             sub_no, subarea = sub_no + 1, segment[level2.start() :].strip()
             cut = min(cut, level2.start())
         return cut
 
-    headings(body[: first.start()], 0)
+    headings(body[: first.start()])
     n, marker = 1, first
     while marker is not None:
         following = _row_marker(n + 1).search(body, marker.end())
-        end = following.start() if following else len(body)
-        segment = body[marker.end() : end]
+        segment = body[marker.end() : following.start() if following else len(body)]
         row_area, row_subarea = area, subarea
-        cut = headings(segment, marker.end()) if following else len(segment)
+        cut = headings(segment) if following else len(segment)
+        content_start = base + marker.end()
         rows.append(
-            _RunOnRow(
-                n, base + marker.start(), segment[:cut], base + marker.end(), row_area, row_subarea
-            )
+            _RunOnRow(n, base + marker.start(), segment[:cut], content_start, row_area, row_subarea)
         )
         n, marker = n + 1, following
-    return rows, first.start()
+    return rows
 
 
 def _is_name_text(text: str) -> bool:
@@ -1078,7 +1078,7 @@ def read_run_on_table(
     text: str, start: int, end: int, kinds: list[str | None], doc_id: str
 ) -> tuple[list[Task], list[str]]:
     """Tasks of a run-on 任务分解表 printed in ``text[start:end]`` (after its header)."""
-    rows, _ = _split_run_on_rows(text[start:end], start)
+    rows = _split_run_on_rows(text[start:end], start)
     if not rows:
         return [], [f"原文位置 {start}：任务分解表的单元格连在一起，且没有序号，未能拆分"]
     known = learn_unit_names([r.content for r in rows])
