@@ -134,12 +134,15 @@ class Task:
     area: str  # 工作任务, filled down through merged cells
     subtask: str
     requirement: str  # 具体要求
-    units: list[str]
+    units: list[str]  # 责任单位 (and 配合单位); 牵头单位 too when no column sets them apart
     deadline: str
     start: int = 0
     end: int = 0
     region: str = ""
     year: int | None = None
+    lead_units: list[str] = field(default_factory=list)  # 牵头单位, when printed in its own column
+    subarea: str = ""  # a （一）… heading row between the area heading and the task rows
+    units_printed: bool = True  # False: the row prints no unit (merged cell) and none is inferred
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import docx
@@ -16,7 +17,7 @@ from index.tables.tasks import (
     squeeze_spaces,
     unit_roles,
 )
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import REPO, SAMPLE_DIR
 
 OTHERS = ["各镇（街道）", "区政府有关部门（单位）"]
 
@@ -169,14 +170,19 @@ def test_laiwu_lead_and_support_units_are_kept_apart(laiwu):
 # ---------------------------------------------------------------- huaiyin 2020
 
 
-def test_huaiyin_has_35_unnumbered_tasks_without_deadlines(huaiyin):
+def test_huaiyin_has_35_unnumbered_tasks_without_a_deadline_column(huaiyin):
     _, parse = huaiyin
     # Counted by hand: 9 + 2 + 1 + 3 (一), 1 + 7 + 1 (二), 4 (三), 3 (四), 4 (五).
     assert len(parse.tasks) == 35
     assert parse.problems == []
     assert parse.title == "2020年槐荫区政务公开重点工作任务分解表"
-    assert all(t.number is None and t.deadline == "" for t in parse.tasks)
-    assert all(t.units for t in parse.tasks)
+    assert all(t.number is None for t in parse.tasks)
+    assert all(t.units and t.units_printed and t.lead_units == [] for t in parse.tasks)
+    # No 完成时限 column: only time limits written in the 具体要求 itself are kept, as printed
+    # ("…2020年年底前编制完成…", "每季度梳理涉企政策"); "持续推进国资监管" is an action, not one.
+    with_deadline = {i: t.deadline for i, t in enumerate(parse.tasks) if t.deadline}
+    assert with_deadline == {13: "每季度", 30: "2020年年底前"}
+    assert all(t.deadline in t.requirement for t in parse.tasks)
 
 
 def test_huaiyin_areas_and_subtasks(huaiyin):
@@ -434,3 +440,232 @@ def test_unit_roles_from_markers_and_prefixes():
 def test_deadline_whitespace_is_squeezed():
     assert squeeze_spaces("2022 年年底 前完成，长 期坚持") == "2022年年底前完成，长期坚持"
     assert squeeze_spaces(" 本文件印发后 30 日内 ") == "本文件印发后30日内"
+
+
+# ---------------------------------------------------------------- 福建 2016 (run-together cells)
+
+DEV_DIR = REPO.parent / "shared" / "realdocs" / "dev"
+FUJIAN = DEV_DIR / "fujian_2016_workpoints.txt"
+needs_dev = pytest.mark.skipif(not FUJIAN.exists(), reason="dev corpus not mounted")
+
+
+@pytest.fixture(scope="module")
+def fujian() -> tuple[str, TaskParse, dict[int, dict]]:
+    gold = json.loads((DEV_DIR / "gold" / "fujian_2016_workpoints.json").read_text("utf-8"))
+    text = cleaned(FUJIAN)
+    return text, parse_task_tables(text, doc_id="fujian"), {t["number"]: t for t in gold["tasks"]}
+
+
+def gold_names(cell: str) -> list[str]:
+    """Gold unit cell → names ("省应急办、省政府新闻办 (printed run together: …)" → two)."""
+    return split_units(cell.split(" (printed")[0]) if cell else []
+
+
+@needs_dev
+def test_fujian_all_66_tasks_with_their_headings_and_rows(fujian):
+    text, parse, gold = fujian
+    assert [t.number for t in parse.tasks] == list(range(1, 67))
+    assert parse.title == "2016年政务公开工作主要任务分解表"
+    for task in parse.tasks:
+        expected = gold[task.number]
+        assert (task.area, task.subarea) == (expected["area"], expected["subarea"]), task.number
+        assert expected["raw"] in text[task.start : task.end], task.number
+        # the span is the row itself: it starts at its number and holds no other row
+        assert text[task.start : task.end].startswith(f"{task.number}.")
+        assert f"{task.number + 1}." not in text[task.start : task.end]
+    assert len({t.area for t in parse.tasks}) == 6
+
+
+@needs_dev
+def test_fujian_rows_with_given_cells_are_exact(fujian):
+    _, parse, gold = fujian
+    given = [g for g in gold.values() if "task" in g]
+    assert len(given) == 11
+    tasks = {t.number: t for t in parse.tasks}
+    for expected in given:
+        task = tasks[expected["number"]]
+        assert task.subtask == expected["task"], task.number
+        assert task.lead_units == gold_names(expected["lead_unit_牵头单位"]), task.number
+        assert task.units == gold_names(expected["responsible_units_责任单位"]), task.number
+        if expected["requirement_工作要求"] is not None:
+            assert task.requirement == expected["requirement_工作要求"], task.number
+        assert task.units_printed
+
+
+@needs_dev
+def test_fujian_merged_unit_cells_are_marked_not_filled(fujian):
+    _, parse, gold = fujian
+    unprinted = {n for n, g in gold.items() if g.get("units_printed") is False}
+    assert {t.number for t in parse.tasks if not t.units_printed} == unprinted
+    for task in parse.tasks:
+        if not task.units_printed:
+            assert task.units == [] and task.lead_units == []
+            assert any(f"第{task.number}项未印单位" in p for p in parse.problems)
+        else:
+            assert task.units and task.subtask
+    assert len(parse.problems) == len(unprinted)
+
+
+@needs_dev
+def test_fujian_deadlines_come_from_the_requirement_text(fujian):
+    _, parse, _ = fujian
+    gold = json.loads((DEV_DIR / "gold" / "fujian_2016_workpoints.json").read_text("utf-8"))
+    tasks = {t.number: t for t in parse.tasks}
+    for number, sentence in gold["deadlines_in_tasks"].items():
+        parts = tasks[int(number)].deadline.split("；")
+        assert parts != [""] and all(part in sentence for part in parts), number
+    # a deadline is only ever text of the row's own requirement; the notice's own dates
+    # (6月20日前 …) belong to no task
+    for task in parse.tasks:
+        assert all(part in task.requirement for part in task.deadline.split("；") if part)
+    assert not any("6月20日" in t.deadline for t in parse.tasks)
+
+
+@needs_dev
+def test_fujian_lead_units_survive_the_store_and_answer_a_question(tmp_path):
+    from assistant.tools import answer_structured
+    from index.pipeline import ingest_paths
+    from index.stores.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "gongkai.sqlite3")
+    assert [r.status for r in ingest_paths([FUJIAN], store)] == ["added"]
+    stored = {t.number: t for t in store.tasks()}
+    assert len(stored) == 66
+    assert stored[53].lead_units == ["省应急办", "省政府新闻办"]
+    assert stored[53].subarea == "（二）积极回应社会关切"
+    assert stored[2].units_printed is False and stored[1].units_printed is True
+    result = answer_structured(
+        "2016年福建省政务公开工作中，做好重大突发事件处置任务的牵头单位是哪个？", store
+    )
+    assert result is not None and not result.refused
+    assert [t["number"] for t in result.tasks] == [53]
+    assert result.tasks[0]["lead_units"] == ["省应急办", "省政府新闻办"]
+
+
+def test_old_task_tables_gain_the_new_columns(tmp_path):
+    import sqlite3
+
+    from index.stores.sqlite import SQLiteStore
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE tasks (doc_id TEXT, number INTEGER, area TEXT, subtask TEXT,"
+            ' requirement TEXT, units TEXT, deadline TEXT, start INTEGER, "end" INTEGER)'
+        )
+    SQLiteStore(path)
+    with sqlite3.connect(path) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(tasks)")}
+    assert {"lead_units", "subarea", "units_printed"} <= columns
+
+
+# ---------------------------------------------------------------- prose notices
+
+
+def sample_sentence(name: str, opening: str) -> str:
+    """The sentence of a sample notice that starts with ``opening`` (through its 。)."""
+    text = cleaned(SAMPLE_DIR / name)
+    at = text.index(opening)
+    return text[at : text.index("。", at) + 1]
+
+
+def test_prose_notice_with_unit_lines_after_each_item():
+    # Real sentences of the sample notices, laid out as a notice without a table.
+    first = sample_sentence("laiwu_2022_work_points.txt", "准确把握不同类型公开要求")
+    second = sample_sentence("laiwu_2022_work_points.txt", "积极推动政府网站和政务新媒体")
+    third = sample_sentence("huaiyin_2020_work_points.txt", "街道办事处要聚焦权力运行")
+    lines = [
+        "2022年政务公开工作要点",
+        "四、紧扣夯实基础深化公开",
+        f"（一）规范开展政府信息公开。{first}",
+        "责任单位：区政府办公室、各镇（街道）",
+        "完成时限：全年",
+        f"（二）加强公开平台建设。{second}",
+        "牵头单位：区政府办公室；配合单位：区大数据局、区融媒体中心",
+        "五、紧扣基层建设深化公开",
+        f"1.{third}",
+        "责任单位：各街道办事处",
+    ]
+    text = "\n".join(lines)
+    parse = parse_task_tables(text, doc_id="prose")
+    assert parse.problems == []
+    assert len(parse.tasks) == len(parse.unit_roles) == 3
+    one, two, three = parse.tasks
+    assert (one.area, one.subtask, one.requirement) == (lines[1], "规范开展政府信息公开", first)
+    assert (one.units, one.lead_units, one.deadline) == (
+        ["区政府办公室", "各镇（街道）"],
+        [],
+        "全年",
+    )
+    assert (two.subtask, two.requirement) == ("加强公开平台建设", second)
+    assert two.lead_units == ["区政府办公室"]
+    assert two.units == ["区大数据局", "区融媒体中心"]
+    assert two.deadline == ""
+    assert (three.area, three.number, three.requirement) == (lines[7], 1, third)
+    assert (three.units, three.deadline) == (["各街道办事处"], "2020年年底前")
+    # each span runs from the item through its last unit/deadline line
+    assert text[one.start : one.end] == "\n".join(lines[2:5])
+    assert text[two.start : two.end] == "\n".join(lines[5:7])
+    assert text[three.start : three.end] == "\n".join(lines[8:10])
+
+
+def test_prose_unit_line_without_an_item_is_reported():
+    text = "一、加强政策解读\n责任单位：区政府办公室\n（一）做好政策解读。各部门要做好解读。\n责任单位：区司法局"
+    parse = parse_task_tables(text)
+    assert [t.units for t in parse.tasks] == [["区司法局"]]
+    assert len(parse.problems) == 1 and "责任单位：区政府办公室" in parse.problems[0]
+
+
+@needs_dev
+@pytest.mark.parametrize("layout", ["tabs", "one cell per line"])
+def test_lead_and_responsible_columns_in_other_layouts(fujian, layout):
+    """The 福建 rows whose cells the gold gives, printed as a tab table and as a page that
+    puts each cell on its own line (an empty 牵头单位 then prints nothing)."""
+    _, _, gold = fujian
+    rows = [g for g in gold.values() if "task" in g and g["requirement_工作要求"]]
+    columns = ["序号", "工作任务", "牵头单位", "责任单位", "工作要求"]
+    lines = ["2016年政务公开工作主要任务分解表"]
+    for number, g in enumerate(rows, start=1):  # renumbered: the table holds only these rows
+        cells = [
+            str(number),
+            g["task"],
+            g["lead_unit_牵头单位"],
+            g["responsible_units_责任单位"],
+            g["requirement_工作要求"],
+        ]
+        lines.append("\t".join(cells) if layout == "tabs" else "\n".join(c for c in cells if c))
+    header = "\t".join(columns) if layout == "tabs" else "\n".join(columns)
+    text = "\n".join([lines[0], header, *lines[1:]])
+    parse = parse_task_tables(text)
+    assert parse.problems == []
+    assert [t.number for t in parse.tasks] == list(range(1, len(rows) + 1))
+    for task, g in zip(parse.tasks, rows, strict=True):
+        assert g["task"] in (task.area, task.subtask)
+        assert task.lead_units == gold_names(g["lead_unit_牵头单位"]), task.number
+        assert task.units == gold_names(g["responsible_units_责任单位"]), task.number
+        assert task.requirement == g["requirement_工作要求"]
+
+
+def test_prose_items_ending_in_bracketed_units():
+    first = sample_sentence("laiwu_2022_work_points.txt", "准确把握不同类型公开要求")
+    third = sample_sentence("huaiyin_2020_work_points.txt", "街道办事处要聚焦权力运行")
+    lines = [
+        "四、紧扣夯实基础深化公开",
+        f"1.{first}（责任单位：区政府办公室、各镇（街道）；完成时限：2022年6月底前）",
+        f"2.{third}（牵头单位：区政府办公室；配合单位：各街道办事处）",
+        "（三）推进依申请公开工作。",
+        "（责任单位：区司法局）",
+    ]
+    text = "\n".join(lines)
+    parse = parse_task_tables(text)
+    assert parse.problems == []
+    one, two, three = parse.tasks
+    assert (one.number, one.requirement, one.deadline) == (1, first, "2022年6月底前")
+    assert one.units == ["区政府办公室", "各镇（街道）"]
+    assert text[one.start : one.end] == lines[1]
+    assert (two.number, two.requirement, two.deadline) == (2, third, "2020年年底前")
+    assert (two.lead_units, two.units) == (["区政府办公室"], ["各街道办事处"])
+    # a （三） line followed at once by its unit line is the item itself, not a heading
+    assert (three.subtask, three.subarea, three.units) == ("推进依申请公开工作", "", ["区司法局"])
+    assert text[three.start : three.end] == "\n".join(lines[3:])
+    assert {t.area for t in parse.tasks} == {lines[0]}

@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS facts (
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
 CREATE TABLE IF NOT EXISTS tasks (
     doc_id TEXT, number INTEGER, area TEXT, subtask TEXT, requirement TEXT, units TEXT,
-    deadline TEXT, start INTEGER, "end" INTEGER
+    deadline TEXT, start INTEGER, "end" INTEGER, lead_units TEXT DEFAULT '[]',
+    subarea TEXT DEFAULT '', units_printed INTEGER DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS tasks_doc ON tasks(doc_id);
 """
@@ -54,14 +55,20 @@ _FACT_COLUMNS_ADDED = {
     "cell_start": "INTEGER DEFAULT 0",
     "cell_end": "INTEGER DEFAULT 0",
 }
+_TASK_COLUMNS_ADDED = {
+    "lead_units": "TEXT DEFAULT '[]'",
+    "subarea": "TEXT DEFAULT ''",
+    "units_printed": "INTEGER DEFAULT 1",
+}
 
 
 def _add_missing_columns(conn: sqlite3.Connection) -> None:
-    """Bring a store written by an older version to the current facts schema."""
-    have = {row[1] for row in conn.execute("PRAGMA table_info(facts)")}
-    for name, decl in _FACT_COLUMNS_ADDED.items():
-        if name not in have:
-            conn.execute(f"ALTER TABLE facts ADD COLUMN {name} {decl}")
+    """Bring a store written by an older version to the current facts and tasks schema."""
+    for table, added in (("facts", _FACT_COLUMNS_ADDED), ("tasks", _TASK_COLUMNS_ADDED)):
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for name, decl in added.items():
+            if name not in have:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
 
 
 class SQLiteStore:
@@ -153,10 +160,14 @@ class SQLiteStore:
                 ],  # fmt: skip
             )
             conn.executemany(
-                "INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO tasks (doc_id, number, area, subtask, requirement, units, deadline,"
+                ' start, "end", lead_units, subarea, units_printed)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (t.doc_id, t.number, t.area, t.subtask, t.requirement,
-                     json.dumps(t.units, ensure_ascii=False), t.deadline, t.start, t.end)
+                     json.dumps(t.units, ensure_ascii=False), t.deadline, t.start, t.end,
+                     json.dumps(t.lead_units, ensure_ascii=False), t.subarea,
+                     int(t.units_printed))
                     for t in tasks
                 ],
             )  # fmt: skip
@@ -249,7 +260,8 @@ class SQLiteStore:
     def tasks(self, doc_id: str | None = None) -> list[Task]:
         sql = (
             "SELECT t.doc_id, t.number, t.area, t.subtask, t.requirement, t.units, t.deadline,"
-            ' t.start, t."end", d.region, d.year FROM tasks t'
+            ' t.start, t."end", d.region, d.year, t.lead_units, t.subarea, t.units_printed'
+            " FROM tasks t"
             " JOIN documents d ON d.doc_id = t.doc_id"
         )
         params: tuple = ()
@@ -260,7 +272,8 @@ class SQLiteStore:
             Task(
                 doc_id=r[0], number=r[1], area=r[2], subtask=r[3], requirement=r[4],
                 units=json.loads(r[5]), deadline=r[6], start=r[7], end=r[8], region=r[9],
-                year=r[10],
+                year=r[10], lead_units=json.loads(r[11] or "[]"), subarea=r[12] or "",
+                units_printed=bool(r[13]),
             )
             for r in rows
         ]  # fmt: skip

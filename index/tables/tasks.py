@@ -1,10 +1,22 @@
 """Parse the 任务分解表 of a 政务公开工作要点 into Task rows.
 
-The table arrives in one of two shapes inside the cleaned text, and one code path reads both:
+The table arrives in one of these shapes inside the cleaned text:
 
 - one printed row per line, cells joined by tabs (txt exports, docx, HTML): merged cells are
   blank, and in PDF-derived text cells may sit one column left or right of their header;
-- one cell per line (flattened web pages): rows are recovered from what each cell looks like.
+- one cell per line (flattened web pages): rows are recovered from what each cell looks like;
+- cells run together on one line (crawler text: "工作任务牵头单位责任单位工作要求一、…（一）…
+  1.任务省发改委省直各部门，各设区市…要求。2.…"): rows are cut at the 序号 1., 2., … in order,
+  一、/（一） heading rows between them give ``area``/``subarea``, and the unit cells are the
+  first run of unit names holding a name the table itself shows to be whole (see
+  ``learn_unit_names``). An empty 牵头单位 prints as a space. A row printing no unit (a merged
+  cell) inherits nothing: ``units_printed`` is False and a problem names it;
+- no table at all: a prose notice whose items are each followed by 责任单位：/牵头单位：/
+  完成时限： lines (``read_prose_tasks``).
+
+Column headers, unit-name suffixes/prefixes and in-text deadline patterns are data files in
+index/vocab (task_*.tsv). Where no 完成时限 column is printed, the deadline is the time limit
+the requirement itself writes (2020年年底前, 3个工作日内 …), quoted as printed.
 
 A table starts at a header line (序号/工作任务/具体要求/责任单位/完成时限, any subset and order, or
 the same keywords one per line); headers repeated on page breaks are skipped but re-read, since
@@ -33,22 +45,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from index.models import Task
 from index.tables.cells import Cell, split_cells
 
-# Column kinds and the header words that name them.
-_HEADER_WORDS = {
-    "number": "序号 编号",
-    "area": "工作任务 重点任务 主要任务 任务 工作事项 重点工作 工作项目 任务分类",
-    "requirement": "具体要求 工作要求 具体内容 工作内容 任务内容 具体措施 工作措施 主要内容 任务要求 具体任务",
-    "units": "责任单位 责任部门 牵头单位 配合单位 牵头部门 配合部门 责任主体 承办单位 负责单位",
-    "deadline": "完成时限 时限 完成时间 时间要求 时间安排 进度安排 完成期限 时限要求",
-}
-# Header keywords (whitespace removed) → column kind.
-HEADER_KEYWORDS: dict[str, str] = {
-    word: kind for kind, words in _HEADER_WORDS.items() for word in words.split()
-}
+_VOCAB = Path(__file__).resolve().parent.parent / "vocab"
+
+
+def read_vocab(name: str) -> list[tuple[str, str]]:
+    """(word, kind) rows of a vocabulary file in index/vocab (tab-separated, # comments)."""
+    rows = []
+    for line in (_VOCAB / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, kind = line.split("\t")[:2]
+            rows.append((word, kind))
+    return rows[1:]  # the first row names the columns
+
+
+# Header keywords (whitespace removed) → column kind (number/area/requirement/lead/units/deadline).
+HEADER_KEYWORDS: dict[str, str] = dict(read_vocab("task_columns.tsv"))
+_UNIT_WORDS = read_vocab("task_units.tsv")
+UNIT_SUFFIXES = tuple(w for w, k in _UNIT_WORDS if k == "suffix")
+UNIT_PREFIXES = tuple(w for w, k in _UNIT_WORDS if k == "prefix")
+UNIT_JOINERS = tuple(w for w, k in _UNIT_WORDS if k == "joiner")
+_DEADLINE_WORDS = read_vocab("task_deadlines.tsv")
 ROLE_WORDS = ("牵头", "配合", "参与", "协助", "协同", "协办", "主办", "负责")
 
 _NUMBER = re.compile(r"^[（(]?(\d{1,3})[)）.、．]?$")
@@ -60,11 +81,14 @@ _DEADLINE = re.compile(
     r"^(?:全年|长期|常年|持续|常态化|每年|每季度|每月|适时|立即|随时)"
     r"|\d{4}\s*年|\d{1,2}\s*月|年\s*底|年末|月\s*底|月末|季度|上半年|下半年|年内|日内|个月内|工作日"
 )
+# 办 ends a unit name (区委编办) but also words such as 通办/上办/帮代办 (一网通办).
 _UNIT_SUFFIX = re.compile(
-    r"(?:局|室|委|院|部|部门|单位|中心|馆|处|队|站|街道|镇|乡|公司|集团|厅|署|社|联|协|组|银行|"
-    r"委员会|管委会|协会|联合会|商会|红十字会|居委会|村委会|人民政府|区政府|县政府|市政府|镇政府|"
-    r"各级政府|功能区|开发区|园区|片区|社区|电视台|所|(?<![通上次近网帮代马即好])办)$"
+    "(?:"
+    + "|".join(re.escape(w) for w in sorted(UNIT_SUFFIXES, key=len, reverse=True) if w != "办")
+    + "|(?<![通上次近网帮代马即好])办)$"
 )
+_DEADLINE_PATTERNS = [re.compile(w) for w, k in _DEADLINE_WORDS if k == "pattern"]
+_DEADLINE_CLAUSES = frozenset(w for w, k in _DEADLINE_WORDS if k == "clause")
 _NOT_UNIT_SUFFIX = re.compile(r"(?:网站|场所|公开专区)$")
 _TRAILING_PAREN = re.compile(r"[（(][^（）()]*[)）]$")
 _LEVEL1 = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*(.+)$")
@@ -91,6 +115,7 @@ class _Row:
     label_columns: list[str] = field(default_factory=list)  # header kind under each label
     requirement: list[Cell] = field(default_factory=list)
     units: list[Cell] = field(default_factory=list)
+    lead: list[Cell] = field(default_factory=list)
     deadline: list[Cell] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)  # every cell printed, for the span
 
@@ -139,6 +164,24 @@ def is_deadline_text(text: str) -> bool:
     if not compact or len(compact) > 40 or "。" in compact:
         return False
     return bool(_DEADLINE.search(compact)) and not is_units_text(compact)
+
+
+def deadline_in_text(text: str) -> str:
+    """Time limits written inside a requirement ("2020年年底前编制完成…" → "2020年年底前"),
+    joined by "；" in the order printed; "" when it names none (patterns: task_deadlines.tsv)."""
+    found: list[tuple[int, str]] = []
+    for pattern in _DEADLINE_PATTERNS:
+        found += [(m.start(), squeeze_spaces(m.group())) for m in pattern.finditer(text)]
+    found += [
+        (m.start(), m.group(1))
+        for m in re.finditer(r"(?:^|[，。；,;：:])\s*([^，。；,;：:]+?)\s*(?=$|[，。；,;])", text)
+        if m.group(1) in _DEADLINE_CLAUSES
+    ]
+    kept: list[str] = []
+    for _, phrase in sorted(found):
+        if not any(phrase in k for k in kept):
+            kept = [k for k in kept if k not in phrase] + [phrase]
+    return "；".join(kept)
 
 
 def is_unit_name(name: str) -> bool:
@@ -295,6 +338,8 @@ def header_kinds(cells: list[str]) -> list[str | None] | None:
         if after_area or (kind == "area" and "area" in kinds):
             kind = "subtask"
         kinds.append(kind)
+    if "lead" in kinds and "units" not in kinds:  # a lone 牵头单位 column holds the units
+        kinds = ["units" if k == "lead" else k for k in kinds]
     named = {k for k in kinds if k not in (None, "other", "subtask")}
     if len(named) < 2 or unknown > 1 or not named & {"requirement", "units"}:
         return None
@@ -426,10 +471,10 @@ def _positional_row(cells: list[Cell], kinds: list[str | None]) -> _Row | None:
             if not _looks_like_requirement(cell.text):
                 return None
             row.requirement.append(cell)
-        elif kind == "units":
+        elif kind in ("units", "lead"):
             if is_deadline_text(cell.text) or is_prose(cell.text):
                 return None
-            row.units.append(cell)
+            getattr(row, kind).append(cell)
         elif kind == "deadline":
             if not is_deadline_text(cell.text):
                 return None
@@ -550,7 +595,7 @@ class _Table:
         self.doc_id = doc_id
         self.two_level = "subtask" in kinds
         self.area = self.subtask = self.deadline = ""
-        self.units_text = ""
+        self.units_text = self.lead_text = ""
         self.known_areas: set[str] = set()
         self.known_subtasks: set[str] = set()
         self.printed_subtasks: list[tuple[int, str]] = []  # (task index, label) in order
@@ -629,6 +674,12 @@ class _Table:
             self.flat = _Row(number=number, cells=[cell])
             return
         row = self.flat
+        if row is not None and row.labels and not row.requirement and self._units_first(text):
+            # 工作任务/牵头单位/责任单位/工作要求: unit cells come before the requirement
+            lead_free = "lead" in self.kinds and not row.lead and not row.units
+            getattr(row, "lead" if lead_free else "units").append(cell)
+            row.cells.append(cell)
+            return
         kind = self._trailing_kind(row, text) if row is not None else None
         if row is not None and kind:
             if not row.requirement and row.labels:
@@ -649,6 +700,12 @@ class _Table:
                 self.flat = _Row()
             self.flat.labels.append(cell)
             self.flat.cells.append(cell)
+
+    def _units_first(self, text: str) -> bool:
+        """Whether ``text`` is a unit cell of a table printing its units before 具体要求."""
+        where = {kind: i for i, kind in reversed(list(enumerate(self.kinds)))}
+        first_units = min(where.get("units", 99), where.get("lead", 99))
+        return first_units < where.get("requirement", -1) and is_units_text(text)
 
     def _trailing_kind(self, row: _Row, text: str) -> str | None:
         """ "units" or "deadline" when ``text`` can follow the row's cells, else None."""
@@ -675,6 +732,8 @@ class _Table:
     def flush_flat(self) -> None:
         if self.flat is not None:
             row, self.flat = self.flat, None
+            if row.lead and not row.units:  # one unit cell printed: not provably the 牵头单位
+                row.units, row.lead = row.lead, []
             self._finish(row)
 
     def _finish(self, row: _Row) -> None:
@@ -689,8 +748,9 @@ class _Table:
                 )
             return
         area_printed, subtask_printed = self._set_labels(row)
-        if row.units:
+        if row.units or row.lead:
             self.units_text = "、".join(c.text for c in row.units)
+            self.lead_text = "、".join(c.text for c in row.lead)
         elif not self.units_text:
             self.problems.append(
                 f"原文位置 {row.cells[0].start}：第{row.number or '?'}行没有责任单位"
@@ -698,6 +758,7 @@ class _Table:
         if row.deadline:
             self.deadline = squeeze_spaces("".join(c.text for c in row.deadline))
         requirement = "".join(c.text for c in row.requirement)
+        has_column = "deadline" in self.kinds
         task = Task(
             doc_id=self.doc_id,
             number=row.number,
@@ -705,9 +766,10 @@ class _Table:
             subtask=self.subtask,
             requirement=requirement,
             units=split_units(self.units_text),
-            deadline=self.deadline if "deadline" in self.kinds else "",
+            deadline=self.deadline if has_column else deadline_in_text(requirement),
             start=min(c.start for c in row.cells),
             end=max(c.end for c in row.cells),
+            lead_units=split_units(self.lead_text),
         )
         self.emitted.append(
             _Emitted(task, unit_roles(self.units_text), area_printed, subtask_printed)
@@ -747,6 +809,469 @@ class _Table:
                 task.subtask = printed.get(heading[0], heading[1])
 
 
+# ---------------------------------------------------------------- run-on tables
+
+# A 任务分解表 whose cells were run together (crawler text without cell separators): the header
+# keywords follow one another on one line, then "一、…（一）…1.工作任务牵头单位责任单位工作要求2.…".
+_GAP = "[ \u3000]*"
+_HEADER_WORD = re.compile(
+    "|".join(
+        _GAP.join(map(re.escape, word)) for word in sorted(HEADER_KEYWORDS, key=len, reverse=True)
+    )
+)
+_CN_DIGITS = "一二三四五六七八九十"
+_PIECE_SEPARATORS = "，、,"
+_STOP = "，、,。；;：:！？!? \u3000\t\n"
+_MAX_NAME = 16
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (heading numbers of 一、 and （一）)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _CN_DIGITS[tens - 1] + "十")
+    return head + (_CN_DIGITS[ones - 1] if ones else "")
+
+
+def find_run_on_header(line: str) -> tuple[list[str | None], int, int] | None:
+    """A header printed as keywords run together inside ``line`` and followed by the table on
+    the same line: (column kinds, header start, header end), else None."""
+    words = list(_HEADER_WORD.finditer(line))
+    i = 0
+    while i < len(words):
+        j = i + 1
+        while j < len(words) and not line[words[j - 1].end() : words[j].start()].strip():
+            j += 1
+        run = words[i:j]
+        if len(run) >= 3 and line[run[-1].end() :].strip():
+            kinds = header_kinds([m.group() for m in run])
+            if kinds:
+                return kinds, run[0].start(), run[-1].end()
+        i = j
+    return None
+
+
+def _row_marker(n: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\d.．]){n}[.．、](?!\d)")
+
+
+def _heading_marker(n: int, level: int) -> re.Pattern[str]:
+    numeral = chinese_numeral(n)
+    if level == 1:
+        return re.compile(rf"(?<![{_CN_DIGITS}第（(]){numeral}[、.．]")
+    return re.compile(rf"[（(]{numeral}[)）]")
+
+
+@dataclass
+class _RunOnRow:
+    number: int
+    start: int  # of the "N." marker, in the document
+    content: str  # the row after "N." (headings removed)
+    content_start: int
+    area: str
+    subarea: str
+
+
+def _tail_heading(segment: str, pattern: re.Pattern[str], start: int = 0) -> re.Match[str] | None:
+    """The first heading marker of ``pattern`` after which the segment holds no full stop (a
+    heading row ends the segment; a 一、 inside a requirement sentence is not one)."""
+    return next(
+        (m for m in pattern.finditer(segment, start) if "。" not in segment[m.end() :]), None
+    )
+
+
+def _split_run_on_rows(body: str, base: int) -> list[_RunOnRow]:
+    """Rows 1., 2., … in order, with the 一、/（一） headings printed between them."""
+    first = _row_marker(1).search(body)
+    if first is None:
+        return []
+    rows: list[_RunOnRow] = []
+    area_no = sub_no = 0
+    area = subarea = ""
+
+    def headings(segment: str) -> int:
+        """Read headings in ``segment``; return where the first one starts (len when none)."""
+        nonlocal area_no, sub_no, area, subarea
+        cut = rest_from = len(segment)
+        level1 = _tail_heading(segment, _heading_marker(area_no + 1, 1))
+        if level1:
+            level2 = _heading_marker(1, 2).search(segment, level1.end())
+            rest_from = level2.start() if level2 else len(segment)
+            area_no, sub_no, subarea = area_no + 1, 0, ""
+            area = segment[level1.start() : rest_from].strip()
+            cut = level1.start()
+        level2 = _tail_heading(
+            segment, _heading_marker(sub_no + 1, 2), 0 if level1 is None else rest_from
+        )
+        if level2:
+            sub_no, subarea = sub_no + 1, segment[level2.start() :].strip()
+            cut = min(cut, level2.start())
+        return cut
+
+    headings(body[: first.start()])
+    n, marker = 1, first
+    while marker is not None:
+        following = _row_marker(n + 1).search(body, marker.end())
+        segment = body[marker.end() : following.start() if following else len(body)]
+        row_area, row_subarea = area, subarea
+        cut = headings(segment) if following else len(segment)
+        content_start = base + marker.end()
+        rows.append(
+            _RunOnRow(n, base + marker.start(), segment[:cut], content_start, row_area, row_subarea)
+        )
+        n, marker = n + 1, following
+    return rows
+
+
+def _is_name_text(text: str) -> bool:
+    return 2 <= len(text) <= _MAX_NAME and not any(c in _STOP for c in text) and is_unit_name(text)
+
+
+def learn_unit_names(contents: list[str]) -> set[str]:
+    """Unit names a run-on table itself shows to be whole names.
+
+    A name is whole when it is printed between two separators (，、 or a space) in two rows or
+    more ("，各设区市、"), or when it follows a separator in three rows or more and is followed
+    by different text each time (the last name of a 责任单位 cell runs into the 工作要求:
+    "、平潭综合实验区通过…", "、平潭综合实验区明确…").
+    """
+    between: dict[str, int] = {}
+    after: dict[str, set[str]] = {}
+    counts: dict[str, int] = {}
+    for content in contents:
+        pieces = re.split(rf"[{_PIECE_SEPARATORS} \u3000]", content)
+        for piece in set(pieces[1:-1]):
+            if _is_name_text(piece):
+                between[piece] = between.get(piece, 0) + 1
+        seen: set[str] = set()
+        for m in re.finditer(rf"[{_PIECE_SEPARATORS} \u3000]", content):
+            tail = content[m.end() : m.end() + _MAX_NAME + 1]
+            for length in range(2, min(len(tail) - 1, _MAX_NAME) + 1):
+                name = tail[:length]
+                if any(c in _STOP for c in name):
+                    break
+                if is_unit_name(name) and name not in seen:
+                    seen.add(name)
+                    counts[name] = counts.get(name, 0) + 1
+                    after.setdefault(name, set()).add(tail[length])
+    learned = {n for n, c in between.items() if c >= 2}
+    learned |= {n for n, c in counts.items() if c >= 3 and len(after[n]) >= 2}
+    return learned
+
+
+@dataclass
+class _Region:
+    """The unit names of a row: (name, start, end, how it is joined to the name before it)."""
+
+    names: list[tuple[str, int, int, str]]
+
+    @property
+    def end(self) -> int:
+        return self.names[-1][2]
+
+
+def _name_ends(text: str, i: int, known: set[str], free: bool) -> list[int]:
+    """Where a unit name starting at ``i`` may end: a known name is taken whole; otherwise any
+    unit suffix within reach (a name after a separator may start with any character, a name
+    run together with the one before must start with a level prefix such as 省/市/各)."""
+    whole = [i + len(n) for n in known if text.startswith(n, i)]
+    if whole:
+        ends = [max(whole)]
+    elif free or text.startswith(UNIT_PREFIXES, i):
+        ends = []
+        for j in range(i + 3, min(len(text), i + _MAX_NAME) + 1):
+            if text[j - 1] in _STOP:
+                break
+            if _UNIT_SUFFIX.search(text[i:j]) and not _NOT_UNIT_SUFFIX.search(text[i:j]):
+                ends.append(j)
+    else:
+        return []
+    with_paren = []
+    for j in ends:
+        paren = re.match(r"[（(][^（）()。，；]{1,12}[)）]", text[j:])
+        with_paren.append(j + paren.end() if paren else j)
+    return with_paren
+
+
+def parse_unit_region(text: str, i: int, known: set[str]) -> _Region | None:
+    """The longest run of unit names starting at ``i``: names run together (only before the
+    first separator, as in 省发改委省经信委省直各部门，…), or joined by ，、 or 会同/等."""
+    memo: dict[tuple[int, bool, bool], list[tuple[str, int, int, str]] | None] = {}
+
+    def best_from(at: int, separated: bool, free: bool) -> list[tuple[str, int, int, str]] | None:
+        key = (at, separated, free)
+        if key in memo:
+            return memo[key]
+        memo[key] = None  # guards against loops
+        best: list[tuple[str, int, int, str]] | None = None
+        for end in _name_ends(text, at, known, free):
+            options = [[]]
+            if end < len(text) and text[end] in _PIECE_SEPARATORS:
+                tail = best_from(end + 1, True, True)
+                options.append(_joined(tail, "separator"))
+            joiner = next((w for w in UNIT_JOINERS if text.startswith(w, end)), "")
+            if joiner:
+                options.append(_joined(best_from(end + len(joiner), separated, True), joiner))
+            if not separated:
+                options.append(_joined(best_from(end, False, False), "run"))
+            for tail in options:
+                if tail is None:
+                    continue
+                chain = [(text[at:end], at, end, "start"), *tail]
+                if best is None or chain[-1][2] > best[-1][2]:
+                    best = chain
+        memo[key] = best
+        return best
+
+    chain = best_from(i, False, False)
+    return _Region(chain) if chain else None
+
+
+def _joined(
+    chain: list[tuple[str, int, int, str]] | None, how: str
+) -> list[tuple[str, int, int, str]] | None:
+    """``chain`` with its first name marked as joined to the name before it by ``how``."""
+    if not chain:
+        return None
+    name, start, end, _ = chain[0]
+    return [(name, start, end, how), *chain[1:]]
+
+
+def _known_in(region: _Region, known: set[str]) -> bool:
+    return any(name in known for name, *_ in region.names)
+
+
+def _find_region(content: str, known: set[str]) -> tuple[_Region, bool] | None:
+    """The row's unit cells: after a space (an empty 牵头单位 prints as one), else the first
+    run of unit names holding a name the table is known to use. Also says whether a space
+    came first."""
+    gap = re.search(r"[ \u3000]+", content)
+    if gap and gap.start() > 0:
+        region = parse_unit_region(content, gap.end(), known)
+        if region and _known_in(region, known):
+            return region, True
+    for k in range(1, len(content)):
+        if content[k - 1] in _STOP and content[k - 1] not in " \u3000":
+            continue  # a cell starts right after the text before it, or after a space
+        region = parse_unit_region(content, k, known)
+        if region and _known_in(region, known):
+            return region, False
+    return None
+
+
+def _split_lead(region: _Region, after_space: bool, has_lead: bool) -> tuple[list[str], list[str]]:
+    """(牵头单位, 责任单位) of a region: the 责任单位 cell starts at the last name run together
+    with the one before it (in 省发改委省经信委省直各部门，各设区市 that is 省直各部门)."""
+    names = [squeeze_spaces(n) for n, *_ in region.names]
+    if not has_lead or after_space:
+        return [], names
+    first_list = next(
+        (i for i, (*_, how) in enumerate(region.names) if how not in ("start", "run")),
+        len(names),
+    )
+    runs = [i for i in range(1, min(first_list + 1, len(names))) if region.names[i][3] == "run"]
+    if not runs:
+        return [], names
+    return names[: runs[-1]], names[runs[-1] :]
+
+
+def read_run_on_table(
+    text: str, start: int, end: int, kinds: list[str | None], doc_id: str
+) -> tuple[list[Task], list[str]]:
+    """Tasks of a run-on 任务分解表 printed in ``text[start:end]`` (after its header)."""
+    rows = _split_run_on_rows(text[start:end], start)
+    if not rows:
+        return [], [f"原文位置 {start}：任务分解表的单元格连在一起，且没有序号，未能拆分"]
+    known = learn_unit_names([r.content for r in rows])
+    has_lead = "lead" in kinds
+    tasks, problems = [], []
+    for row in rows:
+        content = row.content.rstrip()
+        found = _find_region(content, known)
+        task = Task(
+            doc_id=doc_id,
+            number=row.number,
+            area=row.area,
+            subtask="",
+            requirement=content.strip(),
+            units=[],
+            deadline="",
+            start=row.start,
+            end=row.content_start + len(content),
+            subarea=row.subarea,
+            units_printed=found is not None,
+        )
+        if found is None:
+            problems.append(
+                f"原文位置 {row.start}：第{row.number}项未印单位（合并单元格），工作任务与要求未能分开"
+            )
+        else:
+            region, after_space = found
+            task.subtask = content[: region.names[0][1]].strip()
+            task.requirement = content[region.end :].strip()
+            task.lead_units, task.units = _split_lead(region, after_space, has_lead)
+            if has_lead and not after_space and not task.lead_units:
+                problems.append(
+                    f"原文位置 {row.start}：第{row.number}项的牵头单位与责任单位未能分开"
+                )
+        task.deadline = deadline_in_text(task.requirement)
+        tasks.append(task)
+    return tasks, problems
+
+
+# ---------------------------------------------------------------- prose notices
+
+# A notice without a table, each item followed by lines such as "责任单位：…" / "牵头单位：…；
+# 配合单位：…" / "完成时限：…" (field names: the lead/units/deadline words of task_columns.tsv).
+_FIELD_KINDS = {w: k for w, k in HEADER_KEYWORDS.items() if k in ("lead", "units", "deadline")}
+_FIELD = re.compile(
+    "(" + "|".join(sorted(map(re.escape, _FIELD_KINDS), key=len, reverse=True)) + r")\s*[：:]"
+)
+_ITEM_NUMBER = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、]|[（(]\s*(\d{1,3})\s*[)）])\s*")
+
+
+def _field_values(line: str) -> dict[str, str] | None:
+    """{kind: text} of a field line ("牵头单位：A；配合单位：B", also in brackets), or None for
+    any other line."""
+    line = line.strip()
+    if line[:1] in "（(" and line[-1:] in "）)" and _FIELD.match(line[1:]):
+        line = line[1:-1]
+    if not _FIELD.match(line):
+        return None
+    values: dict[str, str] = {}
+    matches = list(_FIELD.finditer(line))
+    for m, following in zip(matches, [*matches[1:], None], strict=True):
+        value = line[m.end() : following.start() if following else len(line)]
+        kind = _FIELD_KINDS[m.group(1)]
+        value = value.strip().strip("；;。，, \u3000")
+        values[kind] = "、".join(v for v in (values.get(kind, ""), value) if v)
+    return values
+
+
+def _inline_fields(line: str) -> tuple[int, dict[str, str]] | None:
+    """Fields written in brackets at the end of an item ("…。（责任单位：区司法局）"): where the
+    bracket opens, and the fields; None when the line does not end so."""
+    stripped = line.rstrip().rstrip("。；;")
+    if not stripped.endswith(("）", ")")):
+        return None
+    opens = [m.start() for m in re.finditer("[（(]", stripped) if _FIELD.match(stripped, m.end())]
+    if not opens or opens[-1] == 0:
+        return None
+    values = _field_values(stripped[opens[-1] :])
+    return (opens[-1], values) if values else None
+
+
+def _heading_only(line: str) -> bool:
+    """A heading line with no body of its own (一、深化公开 / （一）做好解读)."""
+    return len(label_key(line)) <= 40 and not _SENTENCE_PUNCT.search(line.strip()[:-1] or "x")
+
+
+def read_prose_tasks(text: str, doc_id: str) -> tuple[list[Task], list[str]]:
+    """Items of a prose notice, one per run of field lines that follows them (or per item
+    ending in bracketed fields: "…。（责任单位：区司法局；完成时限：6月底前）").
+
+    An item is the text since the previous field line; 一、 and （一） lines without a body are
+    the area and subarea; an item starting "（一）标题。正文" takes 标题 as its subtask.
+    """
+    lines = _lines(text)
+    if sum(bool(_field_values(ln) or _inline_fields(ln)) for ln, _ in lines) < 2:
+        return [], []
+    tasks: list[Task] = []
+    problems: list[str] = []
+    area = subarea = ""
+    block: list[tuple[str, int]] = []
+    heading: tuple[str, int, str] | None = None  # a （一） line just read, and the subarea before
+    i = 0
+    while i < len(lines):
+        line, offset = lines[i]
+        fields = _field_values(line) if line.strip() else None
+        if fields is None:
+            inline = _inline_fields(line) if line.strip() else None
+            if inline is None:
+                if line.strip():
+                    before = subarea
+                    area, subarea, block = _read_item_line(line, offset, area, subarea, block)
+                    new_heading = not block and subarea != before and subarea == line.strip()
+                    heading = (line, offset, before) if new_heading else None
+                i += 1
+                continue
+            cut, fields = inline
+            area, subarea, block = _read_item_line(line[:cut], offset, area, subarea, block)
+        end = offset + len(line.rstrip())
+        while i + 1 < len(lines) and _field_values(lines[i + 1][0]) is not None:
+            i += 1
+            for kind, value in (_field_values(lines[i][0]) or {}).items():
+                fields[kind] = "、".join(v for v in (fields.get(kind, ""), value) if v)
+            end = lines[i][1] + len(lines[i][0].rstrip())
+        if not block and heading is not None:  # "（三）规范依申请公开。" then its unit line
+            block, subarea = [heading[:2]], heading[2]
+        heading = None
+        if block:
+            tasks.append(_prose_task(block, fields, area, subarea, end, doc_id))
+        else:
+            problems.append(f"原文位置 {offset}：“{line.strip()[:20]}”前面没有任务内容，未能对齐")
+        block = []
+        i += 1
+    return tasks, problems
+
+
+def _read_item_line(
+    line: str, offset: int, area: str, subarea: str, block: list[tuple[str, int]]
+) -> tuple[str, str, list[tuple[str, int]]]:
+    """Fold one non-field line into (area, subarea, the current item's lines).
+
+    A line opening with 一、/（一）/1. starts afresh: text before it that no field line
+    followed (the notice's preamble) belongs to no item.
+    """
+    if _LEVEL1.match(line) and _heading_only(line):
+        return line.strip(), "", []
+    if _LEVEL2.match(line) and _heading_only(line):
+        return area, line.strip(), []
+    if _LEVEL1.match(line) or _LEVEL2.match(line) or _ITEM_NUMBER.match(line):
+        return area, subarea, [(line, offset)]
+    return area, subarea, [*block, (line, offset)]
+
+
+def _prose_task(
+    block: list[tuple[str, int]],
+    fields: dict[str, str],
+    area: str,
+    subarea: str,
+    end: int,
+    doc_id: str,
+) -> Task:
+    first, start = block[0]
+    start += len(first) - len(first.lstrip())
+    body = "".join(line.strip() for line, _ in block)
+    number_match = _ITEM_NUMBER.match(body)
+    number = None
+    subtask = ""
+    if number_match:
+        number = int(number_match.group(1) or number_match.group(2))
+        body = body[number_match.end() :]
+    elif _LEVEL2.match(body):
+        title = _LEVEL2.match(body).group(1)
+        subtask = re.split(r"[。；;：:]", title, maxsplit=1)[0].strip()
+        body = title[len(subtask) :].lstrip("。；;：: ") or title
+    lead = split_units(fields.get("lead", ""))
+    units = split_units(fields.get("units", "")) or lead
+    return Task(
+        doc_id=doc_id,
+        number=number,
+        area=area,
+        subtask=subtask,
+        requirement=body,
+        units=units,
+        deadline=squeeze_spaces(fields["deadline"])
+        if fields.get("deadline")
+        else deadline_in_text(body),
+        start=start,
+        end=end,
+        lead_units=lead,
+        subarea=subarea,
+        units_printed=bool(units),
+    )
+
+
 # ---------------------------------------------------------------- the document
 
 
@@ -781,6 +1306,12 @@ def _collect(result: TaskParse, table: _Table | None) -> None:
         result.problems.extend(_check_numbers([e.task for e in table.emitted]))
 
 
+def _run_on_title(before: str) -> str:
+    """The title printed just before a run-on header ("…2016年政务公开工作主要任务分解表")."""
+    match = re.search(r"[^\s。；：:，,]{2,60}(?:表|清单)$", before.rstrip())
+    return match.group() if match else ""
+
+
 def parse_task_tables(text: str, doc_id: str = "") -> TaskParse:
     """Every 任务分解表 in the cleaned ``text`` as Task rows (see the module docstring).
 
@@ -793,6 +1324,20 @@ def parse_task_tables(text: str, doc_id: str = "") -> TaskParse:
     i = 0
     while i < len(lines):
         line, offset = lines[i]
+        run_on = find_run_on_header(line) if "\t" not in line else None
+        if run_on is not None:
+            _collect(result, table)
+            table = None
+            kinds, header_start, header_end = run_on
+            tasks, problems = read_run_on_table(
+                text, offset + header_end, offset + len(line), kinds, doc_id
+            )
+            result.tasks.extend(tasks)
+            result.unit_roles.extend({} for _ in tasks)
+            result.problems.extend(problems)
+            result.titles.append(_run_on_title(line[:header_start]))
+            i += 1
+            continue
         header = _match_header(lines, i)
         if header is not None:
             kinds, after = header
@@ -822,5 +1367,8 @@ def parse_task_tables(text: str, doc_id: str = "") -> TaskParse:
             table.add_flat_cell(cells[0])
         i += 1
     _collect(result, table)
+    if not result.tasks and not result.titles:
+        result.tasks, result.problems = read_prose_tasks(text, doc_id)
+        result.unit_roles = [{} for _ in result.tasks]
     result.title = next((t for t in result.titles if t), "")
     return result
