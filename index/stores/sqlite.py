@@ -153,9 +153,22 @@ class SQLiteStore:
             conn.executemany(
                 "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (f.doc_id, f.table, f.row, f.col, f.value, f.unit, f.start, f.end, f.origin,
-                     int(f.blank), f.page, json.dumps(f.bbox) if f.bbox else None, f.cell_start,
-                     f.cell_end)
+                    (
+                        f.doc_id,
+                        f.table,
+                        f.row,
+                        f.col,
+                        f.value,
+                        f.unit,
+                        f.start,
+                        f.end,
+                        f.origin,
+                        int(f.blank),
+                        f.page,
+                        json.dumps(f.bbox) if f.bbox else None,
+                        f.cell_start,
+                        f.cell_end,
+                    )
                     for f in facts
                 ],  # fmt: skip
             )
