@@ -25,6 +25,9 @@ from assistant.spelling import correct_homophones, correction_note
 from assistant.tools import doc_warnings
 from index.models import Document
 
+MAX_QUESTION_CHARS = 1000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
 
 @dataclass
 class Answer:
@@ -122,6 +125,13 @@ class Assistant:
         model starts, and ``on_token`` the model's tokens as they come.
         """
         started = time.perf_counter()
+        question = " ".join(_CONTROL.sub(" ", question).split())  # control characters as spaces
+        if len(question) > MAX_QUESTION_CHARS:
+            return refusal(
+                question[:MAX_QUESTION_CHARS],
+                "none",
+                f"问题过长（{len(question)} 字，上限 {MAX_QUESTION_CHARS} 字），请精简后再问。",
+            )
         docs = self.documents()
         backend = llm or self.llm_backend
         resolution = resolve(question, history or [], docs)

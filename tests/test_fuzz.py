@@ -203,3 +203,8 @@ def test_hostile_questions_get_an_answer(assistant, question):
     with bounded():
         answer = assistant.answer(question, [])
     assert isinstance(answer.answer, str) and answer.route in ("table", "tasks", "rag", "none")
+
+
+def test_an_overlong_question_is_refused_saying_why(assistant):
+    answer = assistant.answer("莱芜区" * 400, [])
+    assert answer.refused and "问题过长" in answer.answer and "1000" in answer.answer

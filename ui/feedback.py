@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Mapping
@@ -36,8 +37,11 @@ def feedback_record(
 
 
 def append_feedback(path: Path, record: Mapping[str, Any]) -> None:
-    """Append one record as a line (one write under a lock, so lines never interleave)."""
+    """Append one record as a line (one write under a lock, so lines never interleave), flushed
+    and fsynced so that a rating the page confirmed survives a crash."""
     line = json.dumps(record, ensure_ascii=False) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     with _LOCK, path.open("a", encoding="utf-8") as fh:
         fh.write(line)
+        fh.flush()
+        os.fsync(fh.fileno())

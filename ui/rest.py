@@ -22,11 +22,11 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant.api import MAX_QUESTION_CHARS
 from assistant.llm import ModelUnavailable
 from ui.chat import Draft, stream_answer
 from ui.library import delete_document, ingest_uploads
 
-MAX_QUESTION_CHARS = 1000
 MAX_HISTORY_TURNS = 20
 MAX_JSON_BYTES = 256 * 1024
 MODEL_ID = "gongkai"
