@@ -130,8 +130,28 @@ def _value_and_span(doc: Document, field: str) -> tuple[str, tuple[int, int] | N
             return "", None
         year, month, day = (int(p) for p in doc.pub_date.split("-"))
         return f"{year}年{month}月{day}日", date_span(doc.text, doc.pub_date)
+    if field == "issuer":
+        return printed_issuer(doc)
     value = getattr(doc, field)
     return value, printed_span(doc.text, value) if value else None
+
+
+def printed_issuer(doc: Document) -> tuple[str, tuple[int, int] | None]:
+    """The issuer's full printed name (region + body) and where it is printed.
+
+    Tags keep region and issuer apart (济南市莱芜区 + 办公室); the answer names the body as the
+    document prints it (济南市莱芜区人民政府办公室), shortest region form last (莱芜区…)."""
+    from index.tag import OWN_LEVEL, short_region
+
+    if not doc.issuer or not doc.region:
+        return "", None
+    bodies = [""] if doc.issuer == OWN_LEVEL else [doc.issuer, "人民政府" + doc.issuer]
+    for region in dict.fromkeys((doc.region, short_region(doc.region))):
+        for body in bodies:
+            span = printed_span(doc.text, region + body)
+            if span:
+                return re.sub(r"\s+", "", doc.text[span[0] : span[1]]), span
+    return "", None
 
 
 def _missing_reason(doc: Document, field: str) -> str:

@@ -1,0 +1,138 @@
+"""Tags of the real dev documents (../shared/realdocs/dev) read from their own text.
+
+Expected kind/region/issuer/year follow the dev README table and the gold files; 文号 and dates
+are what the files print (crawler header, signature line)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from index.clean import clean_text
+from index.load import load_file
+from index.tag import OWN_LEVEL, is_own_level, split_org, tag_document
+
+DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "realdocs" / "dev"
+PT = "平潭综合实验区"
+
+# file: (kind, region, issuer, year, pub_date)
+EXPECTED = {
+    "pingtan-gonganju_2019_annual_report.txt": ("annual_report", PT, "公安局", 2019, "2020-01-17"),
+    "pingtan-jingjifazhanju_2020_annual_report.txt": (
+        "annual_report",
+        PT,
+        "经济发展局",
+        2020,
+        "2021-01-27",
+    ),
+    "pingtan-shichangjianguanju_2021_annual_report.txt": (
+        "annual_report",
+        PT,
+        "市场监督管理局",
+        2021,
+        "2022-01-07",
+    ),
+    # the signature prints 财政全融局 (typo); the title's 财政金融局 wins, the signature gives the date
+    "pingtan-caizhengjinrongju_2022_annual_report.txt": (
+        "annual_report",
+        PT,
+        "财政金融局",
+        2022,
+        "2023-01-04",
+    ),
+    "pingtan-shehuishiyeju_2023_annual_report.txt": (
+        "annual_report",
+        PT,
+        "社会事业局",
+        2023,
+        "2024-01-26",
+    ),
+    "pingtan-shehuishiyeju-html_2023_annual_report.html": (
+        "annual_report",
+        PT,
+        "社会事业局",
+        2023,
+        "2024-01-26",
+    ),
+    "pingtan-gonganju_2024_annual_report.txt": ("annual_report", PT, "公安局", 2024, "2025-01-20"),
+    # the whole region's own report: the title names the region alone; date from the header
+    "pingtan_2018_annual_report.txt": ("annual_report", PT, OWN_LEVEL, 2018, "2019-01-10"),
+    "huaian-pdf2md_2024_annual_report.md": ("annual_report", "淮安市", "人民政府", 2024, ""),
+    "hongze-pdf2md_2023_annual_report.md": ("annual_report", "淮安市洪泽区", "人民政府", 2023, ""),
+    "kgc-test_suqian_2025_annual_report.md": ("annual_report", "宿迁市", OWN_LEVEL, 2025, ""),
+    # no title and no region printed (区科委): left empty, with warnings
+    "kgc-test_fengxian-style_2025_annual_report.html": ("annual_report", "", "", 2025, ""),
+    # the blank template: an annual-report form without region, issuer or year
+    "blank-template_2021_annual_report.docx": ("annual_report", "", "", None, ""),
+    "fujian_2016_workpoints.txt": ("work_points", "福建省", "办公厅", 2016, "2016-05-27"),
+}
+# 测试市 is printed only in the page's <title>, which the loader keeps as the first line.
+TITLE_ONLY = {"kgc-test_hangzhou-style_2025_annual_report.html": ("annual_report", "测试市", 2025)}
+
+
+def cleaned(name: str) -> str:
+    loaded = load_file(DEV / name)
+    return clean_text(loaded.text, join_wrapped_lines=bool(loaded.pages)).text
+
+
+def test_every_dev_document_is_covered():
+    files = {p.name for p in DEV.iterdir() if p.is_file() and p.name != "README.md"}
+    assert files == set(EXPECTED) | set(TITLE_ONLY)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_dev_document_tags(name):
+    tags = tag_document(cleaned(name))
+    kind, region, issuer, year, pub_date = EXPECTED[name]
+    assert (tags.kind, tags.region, tags.issuer, tags.year) == (kind, region, issuer, year)
+    assert tags.pub_date == pub_date
+    for field, value in (("region", region), ("issuer", issuer), ("year", year)):
+        assert (f"{field}_unknown" in tags.warnings) == (not value)
+    assert tags.title and not tags.title.startswith(("标题", "正文", "#"))
+
+
+@pytest.mark.parametrize("name", sorted(TITLE_ONLY))
+def test_region_printed_only_in_the_html_title(name):
+    text = cleaned(name)
+    title = re.search(r"<title>(.*?)</title>", (DEV / name).read_text(encoding="utf-8")).group(1)
+    if title not in text:
+        pytest.skip("the loader does not keep the HTML <title> line yet")
+    tags = tag_document(text)
+    assert (tags.kind, tags.region, tags.year) == TITLE_ONLY[name]
+
+
+def test_tags_agree_with_gold_where_gold_names_them():
+    for name, (_kind, region, issuer, year, _) in EXPECTED.items():
+        gold = json.loads((DEV / "gold" / (Path(name).stem + ".json")).read_text(encoding="utf-8"))
+        assert gold.get("report_year", year) == year, name
+        if region and isinstance(gold.get("region"), str):
+            assert gold["region"].endswith(region), name  # gold adds the province (福建省…)
+        if gold.get("issuer") and not is_own_level(issuer):
+            assert gold["issuer"].startswith(region + issuer), name
+
+
+def test_header_title_and_doc_number_come_from_the_crawler_header():
+    tags = tag_document(cleaned("pingtan-caizhengjinrongju_2022_annual_report.txt"))
+    assert tags.title == "平潭综合实验区财政金融局2022年度政府信息公开工作年度报告"
+    fujian = tag_document(cleaned("fujian_2016_workpoints.txt"))
+    assert fujian.title == "福建省人民政府办公厅关于印发2016年政务公开工作主要任务分解表的通知"
+    assert fujian.doc_number == ""  # the header's 文号 is empty: no number invented
+
+
+@pytest.mark.parametrize(
+    ("org", "expected"),
+    [
+        ("平潭综合实验区公安局", (PT, "公安局")),
+        ("平潭综合实验区市场监督管理局", (PT, "市场监督管理局")),
+        ("上海市人民政府办公厅", ("上海市", "办公厅")),
+        ("济南市莱芜区人民政府", ("济南市莱芜区", "人民政府")),
+        ("宿迁市", ("宿迁市", OWN_LEVEL)),
+        ("办公室", ("", "")),
+        ("关于印发", ("", "")),
+    ],
+)
+def test_split_org(org, expected):
+    assert split_org(org) == expected
