@@ -133,7 +133,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
             print(json.dumps(fact.to_dict(), ensure_ascii=False))
         else:
             print(
-                f"{fact.region} {fact.year} {fact.table}/{fact.row}/{fact.col} = {fact.value:g}{fact.unit}"
+                f"{fact.region} {fact.year} {fact.table}/{fact.row}/{fact.col} = {'空' if fact.value is None else format(fact.value, 'g')}{fact.unit}"
             )
     return 0
 

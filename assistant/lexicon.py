@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.lexicon_terms import region_names
+from index.tag import short_region
+from index.vocab import entries
+
+REGION_SUFFIXES = entries("admin_suffixes.tsv", "region")  # longest first
 
 ACTIVE = "主动公开"
 APPLICATIONS = "依申请"
@@ -430,6 +434,11 @@ def region_aliases(region: str) -> set[str]:
     """Names a user may use for ``region``: the names of :func:`region_names` and the pinyin of
     its bare name (济南市莱芜区 → 济南市莱芜区, 莱芜区, 莱芜, laiwu)."""
     names = region_names(region)
+    short = short_region(region)
+    for suffix in REGION_SUFFIXES:  # the bare name: 平潭综合实验区 → 平潭, 莱芜区 → 莱芜
+        if short.endswith(suffix) and len(short) - len(suffix) >= 2:
+            names = [*names, short[: -len(suffix)]]
+            break
     aliases = {normalize(name) for name in names}
     for bare in names:
         if bare[-1] not in "省市区县旗州":  # the name without its level: 莱芜, 淮安

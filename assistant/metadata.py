@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.scope import find_issuers
 from assistant.understand import documents_of
 from index.models import Document
 
@@ -165,9 +166,12 @@ def _missing_reason(doc: Document, field: str) -> str:
 def documents_asked(
     question: str, regions: Sequence[str], years: Sequence[int], documents: Sequence[Document]
 ) -> list[Document]:
-    """The documents a field question is about: its regions, years and kind (要点/年报)."""
+    """The documents a field question is about: its regions, years, kind (要点/年报) and the
+    department it names (平潭公安局2019年报 → that department's report)."""
     kind = asked_kind(question)
-    return [d for d in documents_of(documents, regions, years) if kind is None or d.kind == kind]
+    docs = [d for d in documents_of(documents, regions, years) if kind is None or d.kind == kind]
+    issuers, _ = find_issuers(question, docs)
+    return [d for d in docs if d.issuer in issuers] if issuers else docs
 
 
 def answer_document_field(field: str, docs: Sequence[Document]) -> FieldAnswer:

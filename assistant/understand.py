@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant import lexicon as lx
+from assistant.scope import find_issuers, region_forms
 from index.models import Document
 
 Measure = str  # "value" | "rate" | "share" | "yoy" | "sum" | "compare"
@@ -29,8 +30,9 @@ class Query:
     """
 
     question: str
-    regions: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)  # every printed form of each named region
     unknown_regions: list[str] = field(default_factory=list)
+    issuers: list[str] = field(default_factory=list)  # departments named (公安局), as tagged
     years: list[int] = field(default_factory=list)
     table: str | None = None
     rows: list[str] = field(default_factory=list)
@@ -121,16 +123,19 @@ def _alias_index(regions: tuple[str, ...]) -> tuple[dict[str, set[str]], re.Patt
 def find_regions(
     text: str, documents: Sequence[Document]
 ) -> tuple[list[str], list[tuple[int, int]]]:
-    """Known regions named in ``text`` (normalised) and the spans that named them."""
-    index, pattern = _alias_index(tuple(sorted({d.region for d in documents if d.region})))
+    """Known regions named in ``text`` (normalised) and the spans that named them. A region
+    printed in several forms (济南市莱芜区, 莱芜区) is returned with all of them, longest first."""
+    held = tuple(sorted({d.region for d in documents if d.region}))
+    index, pattern = _alias_index(held)
     regions: list[str] = []
     spans: list[tuple[int, int]] = []
     if pattern is None:
         return regions, spans
     for m in pattern.finditer(text):
         for region in sorted(index[m.group(0)]):
-            if region not in regions:
-                regions.append(region)
+            for form in region_forms(region, held):
+                if form not in regions:
+                    regions.append(form)
         spans.append(m.span())
     return regions, spans
 
@@ -548,6 +553,7 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
         cased = text
     query = Query(question=question)
     query.regions, region_spans = find_regions(text, documents)
+    query.issuers, issuer_spans = find_issuers(text, documents)
     query.years, year_spans = find_years(text)
     for year, span in years_after_regions(text, region_spans, year_spans):  # 莱芜22, hongze 24
         query.years.append(year)
@@ -556,7 +562,7 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
     masked = _mask(text, known)
     query.unknown_regions = [  # 济南市 beside 莱芜区 is the parent city, not another region
         p
-        for p in find_unknown_places(_mask(cased, year_spans), region_spans)
+        for p in find_unknown_places(_mask(cased, year_spans), [*region_spans, *issuer_spans])
         if not any(p in region for region in query.regions)
     ]
 
@@ -579,6 +585,7 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
         query.keyword = task_keyword(text, spans)
         return query
 
+    masked = _mask(masked, issuer_spans)  # 公安局 names a report here, not a table label
     mentions = lx.find_terms(masked)
     query.table, query.rows, query.cols = table_slots(mentions)
     measures = [m.term.value for m in mentions if m.term.slot == "measure"]
