@@ -95,6 +95,7 @@ def scope_by_issuer(
     named_regions: Sequence[str],
     kind_name: str,
     all_docs: Sequence[Document],
+    years: Sequence[int] = (),
 ) -> Scoped:
     """Narrow ``pool`` (one kind, already filtered by region and year) to the issuers asked."""
     kind_issuers = {d.issuer for d in all_docs}
@@ -104,11 +105,16 @@ def scope_by_issuer(
         named = [d for d in pool if d.issuer in asked]
         if named:
             return Scoped(named)
-        held = _issuer_list([d for d in pool if not is_own_level(d.issuer)])
-        have = f"现有：{held}。" if held else ""
-        return Scoped(
-            [], refusal=f"语料中没有{where}{'、'.join(asked)}的{kind_name}，无法回答。{have}"
-        )
+        held = [
+            d
+            for d in all_docs
+            if d.issuer and not is_own_level(d.issuer)
+            if not named_regions or d.region in named_regions
+        ]
+        have = f"现有该地区部门的{kind_name}：{_issuer_list(held)}。" if held else ""
+        when = "、".join(f"{y}年" for y in years)
+        text = f"语料中没有{where}{'、'.join(asked)}{when}的{kind_name}，无法回答。{have}"
+        return Scoped([], refusal=text)
     own = [d for d in pool if not d.issuer or is_own_level(d.issuer)]
     depts = [d for d in pool if d.issuer and not is_own_level(d.issuer)]
     if not depts:

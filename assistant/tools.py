@@ -135,7 +135,7 @@ def select_documents(query: Query, documents: Sequence[Document], kind: str) -> 
         pool = in_years
     if not pool:
         return Selection([], f"语料中没有{name}。")
-    scoped = scope_by_issuer(pool, query.issuers, query.regions, name, kind_docs)
+    scoped = scope_by_issuer(pool, query.issuers, query.regions, name, kind_docs, query.years)
     if scoped.refusal:
         return Selection([], scoped.refusal)
     pool = scoped.docs

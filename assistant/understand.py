@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant import lexicon as lx
-from assistant.scope import find_issuers, region_forms
+from assistant.scope import distinct_regions, find_issuers, region_forms
 from index.models import Document
 
 Measure = str  # "value" | "rate" | "share" | "yoy" | "sum" | "compare"
@@ -592,7 +592,8 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
     if lx.asks_which_is_more(masked):
         measures.append("compare")
     items = max(len(query.rows), 1) * max(len(query.cols), 1)
-    query.measure = choose_measure(measures, items, len(query.regions), len(query.years))
+    regions = len(distinct_regions(query.regions))  # 济南市莱芜区 and 莱芜区 are one region
+    query.measure = choose_measure(measures, items, regions, len(query.years))
     if query.measure == "share" and len(query.rows) == 1:
         # 不予公开的申请里，属于行政查询事项的占几成: the share is of the group named with it
         named = {m.term.value for m in mentions if m.term.slot == "row"}

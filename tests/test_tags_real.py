@@ -136,3 +136,117 @@ def test_header_title_and_doc_number_come_from_the_crawler_header():
 )
 def test_split_org(org, expected):
     assert split_org(org) == expected
+
+
+# ── answering by region and issuer ──────────────────────────────────────────────────────
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+LAIWU = (SAMPLE / "laiwu_2020_annual_report.txt").read_text(encoding="utf-8")
+
+
+def built_report(folder: Path, name: str, org: str, year: int, region_printed: str) -> Path:
+    """The sample 莱芜区 2020 report (whose tables the reader parses) reissued by ``org`` for
+    ``year``: its title line and every printed 济南市莱芜区 changed, nothing else."""
+    text = LAIWU.replace("济南市莱芜区人民政府\n", f"{org}\n", 1).replace(
+        "2020年政府信息公开工作年度报告", f"{year}年政府信息公开工作年度报告", 1
+    )
+    path = folder / name
+    path.write_text(text.replace("济南市莱芜区", region_printed), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def scoped_store(tmp_path_factory):
+    """Real 平潭 department reports and the 全区 2018 report, the sample 莱芜区 2020 report, and
+    built reports: 平潭 全区 and 公安局 2023 (with tables), 莱芜区 2021 printed without 济南市."""
+    from index.pipeline import ingest_paths
+    from index.stores.sqlite import SQLiteStore
+
+    folder = tmp_path_factory.mktemp("scoped")
+    built = [
+        built_report(folder, "pt_all_2023.txt", "平潭综合实验区管委会办公室", 2023, PT),
+        built_report(folder, "pt_police_2023.txt", "平潭综合实验区公安局", 2023, PT),
+        built_report(folder, "laiwu_2021.txt", "莱芜区人民政府", 2021, "莱芜区"),
+    ]
+    real = [
+        DEV / "pingtan-gonganju_2024_annual_report.txt",
+        DEV / "pingtan-caizhengjinrongju_2022_annual_report.txt",
+        DEV / "pingtan_2018_annual_report.txt",
+        SAMPLE / "laiwu_2020_annual_report.txt",
+    ]
+    store = SQLiteStore(folder / "gongkai.sqlite3")
+    results = ingest_paths([*built, *real], store)
+    assert not [r.error for r in results if r.status == "failed"]
+    return store
+
+
+def by_title(store, fragment: str):
+    return [d for d in store.documents() if fragment in d.title]
+
+
+def test_built_reports_are_tagged_by_their_issuer(scoped_store):
+    police = by_title(scoped_store, "公安局2023")
+    assert [(d.region, d.issuer, d.year) for d in police] == [(PT, "公安局", 2023)]
+    own = by_title(scoped_store, "管委会办公室2023")
+    assert [(d.region, d.issuer) for d in own] == [(PT, "管委会办公室")]
+    short = [d for d in scoped_store.documents() if d.year == 2021]
+    assert [d.region for d in short] == ["莱芜区"]
+
+
+def test_department_question_answers_from_that_department(scoped_store):
+    from assistant.tools import answer_structured
+
+    for question in ("平潭公安局2023年本年新收政府信息公开申请多少件", "公安局2023年新收申请数量"):
+        answer = answer_structured(question, scoped_store)
+        assert answer is not None and not answer.refused, question
+        cited = {c["doc_id"] for c in answer.citations}
+        police = by_title(scoped_store, "公安局2023")[0]
+        assert cited == {police.doc_id}, question
+        assert "另有" not in answer.answer and "语料中没有" not in answer.answer
+
+
+def test_region_question_answers_from_the_regions_own_report_and_names_the_others(scoped_store):
+    from assistant.tools import answer_structured
+
+    answer = answer_structured("平潭2023年本年新收政府信息公开申请多少件", scoped_store)
+    assert answer is not None and not answer.refused
+    own = by_title(scoped_store, "管委会办公室2023")[0]
+    assert {c["doc_id"] for c in answer.citations} == {own.doc_id}
+    assert "另有平潭综合实验区公安局" in answer.answer and "语料中没有" not in answer.answer
+
+
+def test_region_with_only_department_reports_lists_them(scoped_store):
+    from assistant.tools import answer_structured
+
+    answer = answer_structured("平潭综合实验区2024年本年新收申请多少件", scoped_store)
+    assert answer is not None and answer.refused and answer.value is None
+    assert "公安局（2024年）" in answer.answer and "请写明部门" in answer.answer
+
+
+def test_one_region_printed_two_ways_is_one_region(scoped_store):
+    from assistant.tools import answer_structured
+    from assistant.understand import understand
+
+    docs = scoped_store.documents()
+    assert understand("莱芜区2021年新收申请多少件", docs).regions == ["济南市莱芜区", "莱芜区"]
+    for question in ("莱芜区2021年本年新收申请多少件", "济南市莱芜区2021年本年新收申请多少件"):
+        answer = answer_structured(question, scoped_store)
+        assert answer is not None and not answer.refused, question
+        assert "语料中没有" not in answer.answer, question  # an answer, never also a refusal
+        assert answer.value is not None
+    both = answer_structured("莱芜2020年和2021年本年新收申请分别是多少", scoped_store)
+    assert both is not None and "语料中没有" not in both.answer
+    assert len({c["doc_id"] for c in both.citations}) == 2
+
+
+def test_docs_json_prints_every_document_field(scoped_store, capsys, monkeypatch):
+    from assistant import __main__ as cli
+
+    monkeypatch.setattr(cli, "open_store", lambda: scoped_store)
+    assert cli.main(["docs", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == len(scoped_store.documents())
+    fields = {"doc_id", "source", "title", "kind", "region", "issuer", "year", "doc_number"}
+    fields |= {"pub_date", "table_format", "warnings"}
+    assert all(fields <= set(row) and "text" not in row for row in rows)
+    police = [r for r in rows if r["source"].endswith("pingtan-gonganju_2024_annual_report.txt")]
+    assert [(r["region"], r["issuer"], r["year"]) for r in police] == [(PT, "公安局", 2024)]
