@@ -449,7 +449,8 @@ def answer_values(
         text = f"{doc_label(cell.doc)}{cell.label}：{figure(cell)}{citations.cite_cell(cell)}"
         if cell.formula:
             text += f"（{cell.formula}）"
-        return _finish(text + "。", cells, citations, value=cell.value, unit=cell.unit)
+        text += "。" + blank_note(cells) if cell.formula else "。"
+        return _finish(text, cells, citations, value=cell.value, unit=cell.unit)
     lines = [
         f"- {series_label(c, by_doc, by_item)}：{figure(c)}{citations.cite_cell(c)}"
         + (f"（{c.formula}）" if c.formula else "")
@@ -458,8 +459,8 @@ def answer_values(
     series = {series_label(c, by_doc, by_item): c.number for c in cells}
     missing = [doc_label(d) for d in docs if not per_doc[d.doc_id]]
     tail = [f"（{'、'.join(missing)}报告中没有这一数字）"] if missing else []
-    computed = query.measure in ("sum", "compare") and unit
-    tail += [blank_note(cells)] if computed and blank_note(cells) else []
+    computed = [c for c in cells if c.formula or (query.measure in ("sum", "compare") and unit)]
+    tail += [blank_note(computed)] if blank_note(computed) else []
     if query.measure == "sum" and unit:
         total = sum(c.number for c in cells)
         formula = " + ".join(fmt(c.number) for c in cells)

@@ -250,3 +250,44 @@ def test_docs_json_prints_every_document_field(scoped_store, capsys, monkeypatch
     assert all(fields <= set(row) and "text" not in row for row in rows)
     police = [r for r in rows if r["source"].endswith("pingtan-gonganju_2024_annual_report.txt")]
     assert [(r["region"], r["issuer"], r["year"]) for r in police] == [(PT, "公安局", 2024)]
+
+
+# ── blank cells ──────────────────────────────────────────────────────────────────────────
+@pytest.fixture(scope="module")
+def blank_store(tmp_path_factory):
+    """The sample 莱芜区 2020 report with its 本年新收/商业企业 cell stored as printed empty (the
+    table reader's Fact(value=None, blank=True), as for the dev reports' empty cells)."""
+    from index.pipeline import build_document
+    from index.stores.sqlite import SQLiteStore
+
+    built = build_document(SAMPLE / "laiwu_2020_annual_report.txt", 20 * 1024 * 1024)
+    blanked = [
+        f for f in built.facts if (f.table, f.row, f.col) == ("依申请", "本年新收", "商业企业")
+    ]
+    assert len(blanked) == 1
+    blanked[0].value, blanked[0].blank = None, True
+    store = SQLiteStore(tmp_path_factory.mktemp("blank") / "gongkai.sqlite3")
+    store.replace_document(built.doc.source, built.doc, built.chunks, built.facts, built.tasks)
+    return store
+
+
+def test_a_blank_cell_is_answered_as_blank_not_as_a_number(blank_store):
+    from assistant.tools import answer_structured
+
+    answer = answer_structured("莱芜区2020年本年新收申请中商业企业有多少件", blank_store)
+    assert answer is not None and answer.value is None
+    assert "表中该格为空" in answer.answer and not re.search(r"商业企业：\d", answer.answer)
+    assert answer.cells and answer.cells[0]["value"] is None
+
+
+def test_a_sum_over_a_blank_cell_reads_it_as_zero_and_says_so(blank_store):
+    from assistant.tools import answer_structured
+
+    facts = {
+        (f.row, f.col): f.value for f in blank_store.facts() if f.table == "依申请" and f.value
+    }
+    legal = ("科研机构", "社会公益组织", "法律服务机构", "其他")
+    expected = sum(facts.get(("本年新收", c), 0) for c in legal)
+    answer = answer_structured("莱芜区2020年本年新收申请中法人或其他组织有多少件", blank_store)
+    assert answer is not None and answer.value == expected
+    assert "商业企业 空" in answer.answer and "按0计" in answer.answer
