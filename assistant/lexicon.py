@@ -96,13 +96,13 @@ def _terms(slot: str, table: str, mapping: dict[str, tuple[str, ...]]) -> dict[s
 _REVIEW_ROW_PHRASES = {
     "行政复议": ("行政复议", "复议", "administrative review", "reconsideration", "review"),
     LITIGATION: (
-        "行政诉讼", "诉讼", "起诉", "被诉", "被告", "官司", "告到法院", "告上法院", "litigation",
+        "行政诉讼", "诉讼", "起诉", "被诉", "被告", "官司", "告上法院", "litigation",
         "lawsuit", "lawsuits",
         "sued", "court case", "court cases",
     ),
     LITIGATION_DIRECT: (
         "未经复议直接起诉", "未经复议直接提起", "未经复议", "未经过复议", "没经过复议", "没有经过复议",
-        "没经复议", "不经复议", "直接起诉", "直接提起诉讼", "直接去法院", "直接告到法院", "直接告",
+        "没经复议", "不经复议", "直接起诉", "直接提起诉讼",
         "directly sued", "direct lawsuit", "without review",
     ),
     LITIGATION_AFTER_REVIEW: ("复议后起诉", "复议后提起诉讼", "经复议后起诉", "after review"),
@@ -203,7 +203,7 @@ _ACTIVE_COL_PHRASES = {
 }  # fmt: skip
 _TEXT_ROW_PHRASES = {
     "主动公开信息": (
-        "主动公开政府信息", "主动公开信息", "主动公开了多少条", "主动发布", "发布政府信息",
+        "主动公开政府信息", "主动公开信息", "主动发布", "发布政府信息",
         "proactively disclosed", "proactively published",
     ),
     "平均答复工作日数": ("平均答复工作日", "平均答复", "答复工作日", "average response", "response time"),

@@ -544,6 +544,9 @@ def choose_measure(measures: Sequence[str], items: int, regions: int, years: int
     return "compare" if several else "value"
 
 
+_COUNTS_ITEMS = re.compile(r"(?:多少|几|\d+)\s*条")
+
+
 def understand(question: str, documents: Sequence[Document]) -> Query:
     """Read a question (Chinese, English or mixed) into a :class:`Query`."""
     # case kept for English place names; 其它 is the variant spelling of 其他
@@ -588,6 +591,10 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
     masked = _mask(masked, issuer_spans)  # 公安局 names a report here, not a table label
     mentions = lx.find_terms(masked)
     query.table, query.rows, query.cols = table_slots(mentions)
+    if query.table == lx.ACTIVE and not query.rows and _COUNTS_ITEMS.search(masked):
+        # 主动公开了多少条: the statistical table counts 件 of named kinds (规章, 规范性文件 …);
+        # a count of 条 of information is the prose figure (主动公开政府信息X条).
+        query.table, query.rows = lx.TEXT, ["主动公开信息"]
     measures = [m.term.value for m in mentions if m.term.slot == "measure"]
     if lx.asks_which_is_more(masked):
         measures.append("compare")
