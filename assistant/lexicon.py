@@ -22,6 +22,10 @@ from index.vocab import entries
 
 REGION_SUFFIXES = entries("admin_suffixes.tsv", "region")  # longest first
 
+# Channels of 主动公开 (条例 第二十三条: 政府公报、政府网站或者其他互联网政务媒体 …): a prose
+# figure's own sentence names its channel, so naming one does not ask for something else.
+CHANNEL_WORDS = ("网站", "平台", "公报", "媒体", "门户")
+
 ACTIVE = "主动公开"
 APPLICATIONS = "依申请"
 REVIEW = "复议诉讼"

@@ -547,6 +547,15 @@ def choose_measure(measures: Sequence[str], items: int, regions: int, years: int
 _COUNTS_ITEMS = re.compile(r"(?:多少|几|\d+)\s*条")
 
 
+def asks_published_items(query: Query, masked: str) -> bool:
+    """主动公开了多少条(政府信息): the statistical table counts 件 of named kinds (规章,
+    规范性文件 …); a count of 条 of information, qualified at most by the channel, is the
+    prose figure (主动公开政府信息X条). 财政类信息多少条 names a kind no figure covers."""
+    if query.table != lx.ACTIVE or query.rows or not _COUNTS_ITEMS.search(masked):
+        return False
+    return all(any(c in word for c in lx.CHANNEL_WORDS) for word in query.unexplained)
+
+
 def understand(question: str, documents: Sequence[Document]) -> Query:
     """Read a question (Chinese, English or mixed) into a :class:`Query`."""
     # case kept for English place names; 其它 is the variant spelling of 其他
@@ -591,10 +600,6 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
     masked = _mask(masked, issuer_spans)  # 公安局 names a report here, not a table label
     mentions = lx.find_terms(masked)
     query.table, query.rows, query.cols = table_slots(mentions)
-    if query.table == lx.ACTIVE and not query.rows and _COUNTS_ITEMS.search(masked):
-        # 主动公开了多少条: the statistical table counts 件 of named kinds (规章, 规范性文件 …);
-        # a count of 条 of information is the prose figure (主动公开政府信息X条).
-        query.table, query.rows = lx.TEXT, ["主动公开信息"]
     measures = [m.term.value for m in mentions if m.term.slot == "measure"]
     if lx.asks_which_is_more(masked):
         measures.append("compare")
@@ -614,6 +619,8 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
         query.unexplained = unexplained_words(
             masked, mentions, query.unknown_regions, query.table, query.rows, query.cols
         )
+    if asks_published_items(query, masked):
+        query.table, query.rows, query.unexplained = lx.TEXT, ["主动公开信息"], []
     asks_number = lx.has_quantity_cue(masked) or query.measure in ("rate", "share", "yoy")
     asks_number = asks_number or any(m in measures for m in ("compare", "sum"))
     # A counting column named as a noun phrase (行政许可决定数, 采购总金额) asks for its figure.
