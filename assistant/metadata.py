@@ -116,9 +116,12 @@ def printed_span(text: str, value: str) -> tuple[int, int] | None:
 
 
 def date_span(text: str, iso: str) -> tuple[int, int] | None:
-    """Where an ISO date is printed as 2020年8月27日 (spaces and leading zeros allowed)."""
+    """Where an ISO date is printed as 2020年8月27日 (spaces and leading zeros allowed), or as
+    the crawler header's 发布时间: 2025-01-20."""
     year, month, day = (int(p) for p in iso.split("-"))
-    m = re.search(rf"{year}\s*年\s*0?{month}\s*月\s*0?{day}\s*日", text)
+    m = re.search(rf"{year}\s*年\s*0?{month}\s*月\s*0?{day}\s*日", text) or re.search(
+        rf"{year}-0?{month}-0?{day}(?!\d)", text
+    )
     return m.span() if m else None
 
 

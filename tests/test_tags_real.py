@@ -291,3 +291,24 @@ def test_a_sum_over_a_blank_cell_reads_it_as_zero_and_says_so(blank_store):
     answer = answer_structured("莱芜区2020年本年新收申请中法人或其他组织有多少件", blank_store)
     assert answer is not None and answer.value == expected
     assert "商业企业 空" in answer.answer and "按0计" in answer.answer
+
+
+# ── document-field answers name the issuer as printed ───────────────────────────────────
+@pytest.mark.parametrize(
+    ("path", "issuer", "date"),
+    [
+        (DEV / "pingtan-gonganju_2024_annual_report.txt", "平潭综合实验区公安局", "2025年1月20日"),
+        (DEV / "fujian_2016_workpoints.txt", "福建省人民政府办公厅", "2016年5月27日"),
+        (SAMPLE / "laiwu_2022_work_points.txt", "济南市莱芜区人民政府办公室", "2022年6月15日"),
+    ],
+)
+def test_issuer_and_date_answers_quote_the_printed_name(path, issuer, date):
+    from assistant.metadata import answer_document_field
+    from index.pipeline import build_document
+
+    doc = build_document(path, 20 * 1024 * 1024).doc
+    named = answer_document_field("issuer", [doc])
+    assert not named.refused and f"发文机关为{issuer}[1]" in named.text
+    assert issuer in re.sub(r"\s+", "", named.citations[0]["quote"])
+    dated = answer_document_field("pub_date", [doc])
+    assert not dated.refused and f"为{date}[1]" in dated.text
