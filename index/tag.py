@@ -110,17 +110,21 @@ def split_header(head: str) -> tuple[dict[str, str], list[str]]:
     """The crawler header fields (up to ``==== 正文 ====``) and the remaining non-empty lines."""
     header: dict[str, str] = {}
     body: list[str] = []
+    in_header = True  # until the body mark, or the first lines when there is no header
     for raw in head.split("\n"):
         line = raw.strip()
         if not line:
             continue
         match = _HEADER_LINE.match(line)
-        if match and not body:
+        if _BODY_MARK.match(line):
+            in_header = False
+        elif match and in_header:
             header.setdefault(match.group(1), match.group(2).strip())
-        elif _BODY_MARK.match(line) or (header and not body and not match and "详见" in line):
-            continue  # the header's own closing lines
+        elif in_header and header and "详见" in line:
+            continue  # the header's closing note (页面链接与图片详见 links.tsv)
         else:
             body.append(line)
+            in_header = in_header and (bool(header) or len(body) <= 2)
     return header, body
 
 
@@ -152,6 +156,16 @@ def find_title(lines: list[str]) -> str:
 
 
 def kind_of_title(title: str) -> str:
+    """The kind a title names. A notice (关于…的通知) has the kind of the dated document it
+    印发 (关于印发2022年…工作要点的通知); one about reports in general (关于…年度报告有关事项的
+    通知, 关于印发《…年度报告格式》的通知) is neither."""
+    if "关于" in title:
+        issued = title.split("关于", 1)[1]
+        if "印发" not in issued:
+            return "other"
+        issued = issued.split("印发", 1)[1]
+        found = kind_phrase(issued)
+        return found[0] if found and _YEAR.search(issued[: found[1].start()]) else "other"
     found = kind_phrase(title)
     return found[0] if found else ""
 

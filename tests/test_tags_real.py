@@ -312,3 +312,13 @@ def test_issuer_and_date_answers_quote_the_printed_name(path, issuer, date):
     assert issuer in re.sub(r"\s+", "", named.citations[0]["quote"])
     dated = answer_document_field("pub_date", [doc])
     assert not dated.refused and f"为{date}[1]" in dated.text
+
+
+@pytest.mark.parametrize(
+    "name", ["format-2019_guobanhan-2019-60_notice.txt", "format-2021_guobanhan-2021-30_notice.txt"]
+)
+def test_a_notice_about_reports_in_general_is_not_a_report(name):
+    loaded = load_file(DEV.parent / "reference" / name)
+    tags = tag_document(clean_text(loaded.text).text)
+    assert tags.kind == "other" and tags.title.startswith("国务院办公厅")  # read after '# SOURCE'
+    assert tags.title.endswith("通知") and tags.year is None
