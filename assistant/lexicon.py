@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from index.lexicon_terms import region_names
 from index.tag import short_region
-from index.vocab import entries
+from index.vocab import entries, mapping
 
 REGION_SUFFIXES = entries("admin_suffixes.tsv", "region")  # longest first
 
@@ -388,25 +388,9 @@ def table_of_row(row: str) -> str:
     return APPLICATIONS
 
 
-# ── units of work-point task tables: common abbreviations → printed names ─────────────────
-UNIT_ABBREVIATIONS = {
-    "住建局": "住房城乡建设局", "住房和城乡建设局": "住房城乡建设局", "人社局": "人力资源社会保障局",
-    "人力资源和社会保障局": "人力资源社会保障局", "发改局": "发展改革局", "发改委": "发展改革局",
-    "教体局": "教育和体育局", "教育局": "教育和体育局", "工信局": "工业和信息化局",
-    "市监局": "市场监管局", "市场监督管理局": "市场监管局", "卫健局": "卫生健康局",
-    "卫生局": "卫生健康局", "审批局": "行政审批服务局", "政府办": "政府办公室", "交通局": "交通运输局",
-    "农业局": "农业农村局", "文旅局": "文化和旅游局", "应急管理局": "应急局", "医疗保障局": "医保局",
-    "城市管理局": "城管局", "科学技术局": "科技局",
-}  # fmt: skip
-UNIT_ENGLISH = {
-    "civil affairs": "民政局", "finance bureau": "财政局", "education": "教育和体育局",
-    "medical insurance": "医保局", "healthcare security": "医保局", "health": "卫生健康局",
-    "housing": "住房城乡建设局", "market regulation": "市场监管局", "human resources": "人力资源社会保障局",
-    "government office": "政府办公室", "general office": "政府办公室", "justice": "司法局",
-    "transport": "交通运输局", "emergency": "应急局", "tax": "税务局", "agriculture": "农业农村局",
-    "big data": "大数据局", "archives": "档案馆", "library": "图书馆", "subdistrict": "街道",
-    "towns": "各镇（街道）",
-}  # fmt: skip
+# ── units of work-point task tables: short and English names → printed names ──────────────
+UNIT_ABBREVIATIONS = mapping("unit_names.tsv", "abbreviation")  # index/vocab/unit_names.tsv
+UNIT_ENGLISH = mapping("unit_names.tsv", "english")
 
 MONTHS_EN = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,

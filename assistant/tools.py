@@ -20,6 +20,7 @@ from assistant.scope import distinct_regions, same_region, same_report_series, s
 from assistant.understand import Query, understand
 from index.models import Document, Fact, Task
 from index.tag import is_own_level
+from index.vocab import entries
 
 ANNUAL = "annual_report"
 WORK_POINTS = "work_points"
@@ -655,7 +656,11 @@ def answer_change(
 
 
 # ── task answers ─────────────────────────────────────────────────────────────────────────
-_UNIT_END = re.compile(r"(?:局|办|委|馆|中心|院|部门|所|队|街道|办事处|分局|公司)$")
+_UNIT_END = re.compile(
+    "(?:"
+    + "|".join(re.escape(e) for k in ("issuer", "unit") for e in entries("admin_suffixes.tsv", k))
+    + ")$"
+)  # the endings of 机构 names: index/vocab/admin_suffixes.tsv
 
 
 def asked_units(asked: str) -> list[str]:
