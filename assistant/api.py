@@ -21,6 +21,7 @@ from assistant.lexicon import english_terms, region_aliases
 from assistant.metadata import answer_document_field, asked_field, documents_asked
 from assistant.rag import answer_from_hits, load_prompt, question_terms
 from assistant.router import route_question
+from assistant.scope import of_issuers
 from assistant.spelling import correct_homophones, correction_note
 from assistant.tools import doc_warnings
 from index.models import Document
@@ -183,11 +184,14 @@ class Assistant:
             filters.get("kind") or None,
             auto=False,
         )
-        drop = sorted({a for r in query.regions for a in region_aliases(r)}, key=len, reverse=True)
+        named = {a for r in query.regions for a in region_aliases(r)} | set(query.issuers)
+        drop = sorted(named, key=len, reverse=True)  # the document's own names are no content
         terms = question_terms(question, drop)
         # Keyword search cannot match English words in Chinese text: add their translations.
         translated = " ".join(t.replace("|", " ") for t in english_terms(question.lower()))
-        hits = retrieval.search(f"{question} {translated}".strip(), 6, chosen)
+        depth = 24 if query.issuers else 6  # a named department: its report's passages only
+        hits = retrieval.search(f"{question} {translated}".strip(), depth, chosen)
+        hits = of_issuers(hits, query.issuers, docs)[:6]
         chat = self.chat_model(llm) if llm != "none" else None
         draft = (lambda o: on_draft(rag_answer(question, o, docs))) if on_draft else None
         outcome = answer_from_hits(question, hits, chat, terms, on_token=on_token, on_draft=draft)

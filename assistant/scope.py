@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from index.models import Document
 from index.tag import is_own_level, split_org
@@ -78,6 +79,14 @@ def find_issuers(
             if name not in found:
                 found.append(name)
     return found, spans
+
+
+def of_issuers(hits: Sequence[Any], issuers: Sequence[str], docs: Sequence[Document]) -> list:
+    """Retrieved passages of the named departments' reports (all of them when none is named)."""
+    if not issuers:
+        return list(hits)
+    wanted = {d.doc_id for d in docs if d.issuer in issuers}
+    return [h for h in hits if h.doc_id in wanted]
 
 
 @dataclass

@@ -327,3 +327,38 @@ def test_a_notice_about_reports_in_general_is_not_a_report(name):
     tags = tag_document(clean_text(loaded.text).text)
     assert tags.kind == "other" and tags.title.startswith("国务院办公厅")  # read after '# SOURCE'
     assert tags.title.endswith("通知") and tags.year is None
+
+
+# ── the whole answering path: a department's passages only ───────────────────────────────
+@pytest.fixture(scope="module")
+def pingtan_assistant(tmp_path_factory):
+    """Two 平潭 department reports (公安局 2024, 财政金融局 2022) and the sample 莱芜区 2020
+    report, fully indexed; answers use no LLM."""
+    from dataclasses import replace
+
+    from assistant.api import Assistant
+    from assistant.config import load_settings
+    from index.pipeline import ingest_paths
+    from index.search_indexes import open_search_indexes
+
+    settings = replace(load_settings(), home=tmp_path_factory.mktemp("pt"), embed="use", llm="none")
+    assistant = Assistant(settings, llm="none")
+    files = [
+        DEV / "pingtan-gonganju_2024_annual_report.txt",
+        DEV / "pingtan-caizhengjinrongju_2022_annual_report.txt",
+        SAMPLE / "laiwu_2020_annual_report.txt",
+    ]
+    ingest_paths(files, assistant.store, open_search_indexes(settings))
+    return assistant
+
+
+def test_a_department_question_retrieves_only_that_departments_report(pingtan_assistant):
+    docs = {d.issuer: d for d in pingtan_assistant.documents()}
+    for question, issuer in (
+        ("平潭公安局的年报里说下一步怎么改进？", "公安局"),
+        ("区财政金融局的年度报告中存在哪些问题？", "财政金融局"),
+    ):
+        result = pingtan_assistant.answer(question)
+        assert not result.refused and result.citations, question
+        assert {c["doc_id"] for c in result.citations} == {docs[issuer].doc_id}, question
+        assert "语料中没有" not in result.answer and "资料库中没有" not in result.answer
