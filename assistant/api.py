@@ -21,10 +21,11 @@ from assistant.lexicon import english_terms, region_aliases
 from assistant.metadata import answer_document_field, asked_field, documents_asked
 from assistant.rag import answer_from_hits, load_prompt, question_terms
 from assistant.router import route_question
-from assistant.scope import of_issuers
+from assistant.scope import distinct_regions, of_issuers
 from assistant.spelling import correct_homophones, correction_note
 from assistant.tools import doc_warnings
 from index.models import Document
+from index.tag import is_own_level
 
 
 @dataclass
@@ -242,7 +243,8 @@ def scope_gap(query, docs: Sequence[Document]) -> str:
     years = {d.year for d in held if d.year}
     missing = [y for y in query.years if y not in years]
     if missing and len(missing) == len(query.years):
-        return f"{'、'.join(query.regions)}{'、'.join(str(y) for y in missing)}年"
+        where = "、".join(distinct_regions(query.regions))  # 济南市莱芜区 and 莱芜区 are one
+        return f"{where}{'、'.join(str(y) for y in missing)}年"
     return ""
 
 
@@ -251,11 +253,10 @@ def holdings(documents: Sequence[Document]) -> str:
     kinds = {"annual_report": "年报", "work_points": "工作要点", "other": "其他文件"}
     by_region: dict[str, list[str]] = {}
     for doc in documents:
-        label = (
-            f"{doc.year}年{kinds.get(doc.kind, '')}"
-            if doc.year
-            else f"年份未知的{kinds.get(doc.kind, '')}"
-        )
+        kind = kinds.get(doc.kind, "")
+        if doc.issuer and not is_own_level(doc.issuer):
+            kind = f"{doc.issuer}{kind}"  # a department's report: 2024年公安局年报
+        label = f"{doc.year}年{kind}" if doc.year else f"年份未知的{kind}"
         by_region.setdefault(doc.region or "地区未标注", []).append(label)
     return "；".join(f"{r}（{'、'.join(sorted(v))}）" for r, v in sorted(by_region.items()))
 
