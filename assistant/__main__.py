@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("ingest", help="入库文件或文件夹")
     p.add_argument("paths", nargs="+", type=Path)
-    sub.add_parser("docs", help="列出已入库文档")
+    p = sub.add_parser("docs", help="列出已入库文档")
+    p.add_argument("--json", action="store_true", help="每行一个文档的 JSON（不含正文）")
     p = sub.add_parser("facts", help="输出解析出的表格数字")
     p.add_argument("--json", action="store_true")
     p.add_argument("--doc")
@@ -106,12 +107,20 @@ def print_result(result: IngestResult) -> None:
 def cmd_docs(args: argparse.Namespace) -> int:
     docs = open_store().documents()
     if not docs:
-        print("尚未入库任何文档。先运行：python -m assistant ingest data/sample")
+        hint = "尚未入库任何文档。先运行：python -m assistant ingest data/sample"
+        print(hint, file=sys.stderr if args.json else sys.stdout)
+        return 0
+    if args.json:
+        for doc in docs:
+            data = doc.to_dict()
+            data.pop("pages", None)
+            data.pop("file_sha", None)
+            print(json.dumps(data, ensure_ascii=False))
         return 0
     for doc in docs:
         fields = [
             doc.doc_id, _KIND_NAMES.get(doc.kind, doc.kind), doc.region or "（地区未知）",
-            str(doc.year or "（年份未知）"), doc.title,
+            doc.issuer or "（发文机关未知）", str(doc.year or "（年份未知）"), doc.title,
         ]  # fmt: skip
         if doc.doc_number:
             fields.append(doc.doc_number)
@@ -129,7 +138,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
             print(json.dumps(fact.to_dict(), ensure_ascii=False))
         else:
             print(
-                f"{fact.region} {fact.year} {fact.table}/{fact.row}/{fact.col} = {fact.value:g}{fact.unit}"
+                f"{fact.region} {fact.year} {fact.table}/{fact.row}/{fact.col} = {'空' if fact.value is None else format(fact.value, 'g')}{fact.unit}"
             )
     return 0
 

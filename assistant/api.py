@@ -21,9 +21,11 @@ from assistant.lexicon import english_terms, region_aliases
 from assistant.metadata import answer_document_field, asked_field, documents_asked
 from assistant.rag import answer_from_hits, load_prompt, question_terms
 from assistant.router import route_question
+from assistant.scope import distinct_regions, of_issuers
 from assistant.spelling import correct_homophones, correction_note
 from assistant.tools import doc_warnings
 from index.models import Document
+from index.tag import is_own_level
 
 MAX_QUESTION_CHARS = 1000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -193,11 +195,14 @@ class Assistant:
             filters.get("kind") or None,
             auto=False,
         )
-        drop = sorted({a for r in query.regions for a in region_aliases(r)}, key=len, reverse=True)
+        named = {a for r in query.regions for a in region_aliases(r)} | set(query.issuers)
+        drop = sorted(named, key=len, reverse=True)  # the document's own names are no content
         terms = question_terms(question, drop)
         # Keyword search cannot match English words in Chinese text: add their translations.
         translated = " ".join(t.replace("|", " ") for t in english_terms(question.lower()))
-        hits = retrieval.search(f"{question} {translated}".strip(), 6, chosen)
+        depth = 24 if query.issuers else 6  # a named department: its report's passages only
+        hits = retrieval.search(f"{question} {translated}".strip(), depth, chosen)
+        hits = of_issuers(hits, query.issuers, docs)[:6]
         chat = self.chat_model(llm) if llm != "none" else None
         draft = (lambda o: on_draft(rag_answer(question, o, docs))) if on_draft else None
         outcome = answer_from_hits(question, hits, chat, terms, on_token=on_token, on_draft=draft)
@@ -248,7 +253,8 @@ def scope_gap(query, docs: Sequence[Document]) -> str:
     years = {d.year for d in held if d.year}
     missing = [y for y in query.years if y not in years]
     if missing and len(missing) == len(query.years):
-        return f"{'、'.join(query.regions)}{'、'.join(str(y) for y in missing)}年"
+        where = "、".join(distinct_regions(query.regions))  # 济南市莱芜区 and 莱芜区 are one
+        return f"{where}{'、'.join(str(y) for y in missing)}年"
     return ""
 
 
@@ -257,11 +263,10 @@ def holdings(documents: Sequence[Document]) -> str:
     kinds = {"annual_report": "年报", "work_points": "工作要点", "other": "其他文件"}
     by_region: dict[str, list[str]] = {}
     for doc in documents:
-        label = (
-            f"{doc.year}年{kinds.get(doc.kind, '')}"
-            if doc.year
-            else f"年份未知的{kinds.get(doc.kind, '')}"
-        )
+        kind = kinds.get(doc.kind, "")
+        if doc.issuer and not is_own_level(doc.issuer):
+            kind = f"{doc.issuer}{kind}"  # a department's report: 2024年公安局年报
+        label = f"{doc.year}年{kind}" if doc.year else f"年份未知的{kind}"
         by_region.setdefault(doc.region or "地区未标注", []).append(label)
     return "；".join(f"{r}（{'、'.join(sorted(v))}）" for r, v in sorted(by_region.items()))
 

@@ -17,6 +17,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.lexicon_terms import region_names
+from index.tag import short_region
+from index.vocab import entries, mapping
+
+REGION_SUFFIXES = entries("admin_suffixes.tsv", "region")  # longest first
+
+# Channels of 主动公开 (条例 第二十三条: 政府公报、政府网站或者其他互联网政务媒体 …): a prose
+# figure's own sentence names its channel, so naming one does not ask for something else.
+CHANNEL_WORDS = ("网站", "平台", "公报", "媒体", "门户")
 
 ACTIVE = "主动公开"
 APPLICATIONS = "依申请"
@@ -92,13 +100,13 @@ def _terms(slot: str, table: str, mapping: dict[str, tuple[str, ...]]) -> dict[s
 _REVIEW_ROW_PHRASES = {
     "行政复议": ("行政复议", "复议", "administrative review", "reconsideration", "review"),
     LITIGATION: (
-        "行政诉讼", "诉讼", "起诉", "被诉", "被告", "官司", "告到法院", "告上法院", "litigation",
+        "行政诉讼", "诉讼", "起诉", "被诉", "被告", "官司", "告上法院", "litigation",
         "lawsuit", "lawsuits",
         "sued", "court case", "court cases",
     ),
     LITIGATION_DIRECT: (
         "未经复议直接起诉", "未经复议直接提起", "未经复议", "未经过复议", "没经过复议", "没有经过复议",
-        "没经复议", "不经复议", "直接起诉", "直接提起诉讼", "直接去法院", "直接告到法院", "直接告",
+        "没经复议", "不经复议", "直接起诉", "直接提起诉讼",
         "directly sued", "direct lawsuit", "without review",
     ),
     LITIGATION_AFTER_REVIEW: ("复议后起诉", "复议后提起诉讼", "经复议后起诉", "after review"),
@@ -199,7 +207,7 @@ _ACTIVE_COL_PHRASES = {
 }  # fmt: skip
 _TEXT_ROW_PHRASES = {
     "主动公开信息": (
-        "主动公开政府信息", "主动公开信息", "主动公开了多少条", "主动发布", "发布政府信息",
+        "主动公开政府信息", "主动公开信息", "主动发布", "发布政府信息",
         "proactively disclosed", "proactively published",
     ),
     "平均答复工作日数": ("平均答复工作日", "平均答复", "答复工作日", "average response", "response time"),
@@ -380,25 +388,9 @@ def table_of_row(row: str) -> str:
     return APPLICATIONS
 
 
-# ── units of work-point task tables: common abbreviations → printed names ─────────────────
-UNIT_ABBREVIATIONS = {
-    "住建局": "住房城乡建设局", "住房和城乡建设局": "住房城乡建设局", "人社局": "人力资源社会保障局",
-    "人力资源和社会保障局": "人力资源社会保障局", "发改局": "发展改革局", "发改委": "发展改革局",
-    "教体局": "教育和体育局", "教育局": "教育和体育局", "工信局": "工业和信息化局",
-    "市监局": "市场监管局", "市场监督管理局": "市场监管局", "卫健局": "卫生健康局",
-    "卫生局": "卫生健康局", "审批局": "行政审批服务局", "政府办": "政府办公室", "交通局": "交通运输局",
-    "农业局": "农业农村局", "文旅局": "文化和旅游局", "应急管理局": "应急局", "医疗保障局": "医保局",
-    "城市管理局": "城管局", "科学技术局": "科技局",
-}  # fmt: skip
-UNIT_ENGLISH = {
-    "civil affairs": "民政局", "finance bureau": "财政局", "education": "教育和体育局",
-    "medical insurance": "医保局", "healthcare security": "医保局", "health": "卫生健康局",
-    "housing": "住房城乡建设局", "market regulation": "市场监管局", "human resources": "人力资源社会保障局",
-    "government office": "政府办公室", "general office": "政府办公室", "justice": "司法局",
-    "transport": "交通运输局", "emergency": "应急局", "tax": "税务局", "agriculture": "农业农村局",
-    "big data": "大数据局", "archives": "档案馆", "library": "图书馆", "subdistrict": "街道",
-    "towns": "各镇（街道）",
-}  # fmt: skip
+# ── units of work-point task tables: short and English names → printed names ──────────────
+UNIT_ABBREVIATIONS = mapping("unit_names.tsv", "abbreviation")  # index/vocab/unit_names.tsv
+UNIT_ENGLISH = mapping("unit_names.tsv", "english")
 
 MONTHS_EN = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -430,6 +422,11 @@ def region_aliases(region: str) -> set[str]:
     """Names a user may use for ``region``: the names of :func:`region_names` and the pinyin of
     its bare name (济南市莱芜区 → 济南市莱芜区, 莱芜区, 莱芜, laiwu)."""
     names = region_names(region)
+    short = short_region(region)
+    for suffix in REGION_SUFFIXES:  # the bare name: 平潭综合实验区 → 平潭, 莱芜区 → 莱芜
+        if short.endswith(suffix) and len(short) - len(suffix) >= 2:
+            names = [*names, short[: -len(suffix)]]
+            break
     aliases = {normalize(name) for name in names}
     for bare in names:
         if bare[-1] not in "省市区县旗州":  # the name without its level: 莱芜, 淮安

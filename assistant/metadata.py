@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.scope import find_issuers
 from assistant.understand import documents_of
 from index.models import Document
 
@@ -115,9 +116,12 @@ def printed_span(text: str, value: str) -> tuple[int, int] | None:
 
 
 def date_span(text: str, iso: str) -> tuple[int, int] | None:
-    """Where an ISO date is printed as 2020年8月27日 (spaces and leading zeros allowed)."""
+    """Where an ISO date is printed as 2020年8月27日 (spaces and leading zeros allowed), or as
+    the crawler header's 发布时间: 2025-01-20."""
     year, month, day = (int(p) for p in iso.split("-"))
-    m = re.search(rf"{year}\s*年\s*0?{month}\s*月\s*0?{day}\s*日", text)
+    m = re.search(rf"{year}\s*年\s*0?{month}\s*月\s*0?{day}\s*日", text) or re.search(
+        rf"{year}-0?{month}-0?{day}(?!\d)", text
+    )
     return m.span() if m else None
 
 
@@ -130,8 +134,28 @@ def _value_and_span(doc: Document, field: str) -> tuple[str, tuple[int, int] | N
             return "", None
         year, month, day = (int(p) for p in doc.pub_date.split("-"))
         return f"{year}年{month}月{day}日", date_span(doc.text, doc.pub_date)
+    if field == "issuer":
+        return printed_issuer(doc)
     value = getattr(doc, field)
     return value, printed_span(doc.text, value) if value else None
+
+
+def printed_issuer(doc: Document) -> tuple[str, tuple[int, int] | None]:
+    """The issuer's full printed name (region + body) and where it is printed.
+
+    Tags keep region and issuer apart (济南市莱芜区 + 办公室); the answer names the body as the
+    document prints it (济南市莱芜区人民政府办公室), shortest region form last (莱芜区…)."""
+    from index.tag import OWN_LEVEL, short_region
+
+    if not doc.issuer or not doc.region:
+        return "", None
+    bodies = [""] if doc.issuer == OWN_LEVEL else [doc.issuer, "人民政府" + doc.issuer]
+    for region in dict.fromkeys((doc.region, short_region(doc.region))):
+        for body in bodies:
+            span = printed_span(doc.text, region + body)
+            if span:
+                return re.sub(r"\s+", "", doc.text[span[0] : span[1]]), span
+    return "", None
 
 
 def _missing_reason(doc: Document, field: str) -> str:
@@ -145,9 +169,12 @@ def _missing_reason(doc: Document, field: str) -> str:
 def documents_asked(
     question: str, regions: Sequence[str], years: Sequence[int], documents: Sequence[Document]
 ) -> list[Document]:
-    """The documents a field question is about: its regions, years and kind (要点/年报)."""
+    """The documents a field question is about: its regions, years, kind (要点/年报) and the
+    department it names (平潭公安局2019年报 → that department's report)."""
     kind = asked_kind(question)
-    return [d for d in documents_of(documents, regions, years) if kind is None or d.kind == kind]
+    docs = [d for d in documents_of(documents, regions, years) if kind is None or d.kind == kind]
+    issuers, _ = find_issuers(question, docs)
+    return [d for d in docs if d.issuer in issuers] if issuers else docs
 
 
 def answer_document_field(field: str, docs: Sequence[Document]) -> FieldAnswer:

@@ -16,8 +16,11 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from assistant import lexicon as lx
+from assistant.scope import distinct_regions, same_region, same_report_series, scope_by_issuer
 from assistant.understand import Query, understand
 from index.models import Document, Fact, Task
+from index.tag import is_own_level
+from index.vocab import entries
 
 ANNUAL = "annual_report"
 WORK_POINTS = "work_points"
@@ -83,7 +86,8 @@ def load_corpus(store: Any) -> Corpus:
 # ── documents: selection and refusal ───────────────────────────────────────────────────────
 def doc_label(doc: Document) -> str:
     """济南市莱芜区2020年 (region unknown → （地区未知）)."""
-    return f"{doc.region or '（地区未知）'}{doc.year or '（年份未知）'}年"
+    body = "" if not doc.issuer or is_own_level(doc.issuer) else doc.issuer  # a department's report
+    return f"{doc.region or '（地区未知）'}{body}{doc.year or '（年份未知）'}年"
 
 
 def held_list(documents: Iterable[Document], kind: str) -> str:
@@ -99,18 +103,22 @@ def held_list(documents: Iterable[Document], kind: str) -> str:
 @dataclass
 class Selection:
     """The documents a question is about, or why there are none (``refusal``), plus notes on
-    asked-for regions/years the corpus lacks while others are answered (``missing``)."""
+    asked-for regions/years the corpus lacks while others are answered (``missing``) and on
+    the departmental reports a region-level answer leaves out (``note``)."""
 
     docs: list[Document]
     refusal: str = ""
     missing: str = ""
+    note: str = ""
 
 
 def select_documents(query: Query, documents: Sequence[Document], kind: str) -> Selection:
-    """Documents of ``kind`` matching the query's regions and years."""
-    pool = [d for d in documents if d.kind == kind]
+    """Documents of ``kind`` matching the query's regions, years and issuers."""
+    kind_docs = [d for d in documents if d.kind == kind]
+    pool = kind_docs
     name = _KIND_NAMES[kind]
     held = f"语料中现有的{name}：{held_list(pool, kind)}。"
+    named = distinct_regions(query.regions)
     if query.unknown_regions and not query.regions:
         return Selection(
             [], f"语料中没有{'、'.join(query.unknown_regions)}的{name}，无法回答。{held}"
@@ -118,40 +126,54 @@ def select_documents(query: Query, documents: Sequence[Document], kind: str) -> 
     if query.regions:
         pool = [d for d in pool if d.region in query.regions]
         if not pool:
-            return Selection([], f"语料中没有{'、'.join(query.regions)}的{name}，无法回答。{held}")
+            return Selection([], f"语料中没有{'、'.join(named)}的{name}，无法回答。{held}")
     if query.years:
         in_years = [d for d in pool if d.year in query.years]
         if not in_years:
-            where = "、".join(query.regions)
+            where = "、".join(named)
             years = "、".join(f"{y}年" for y in query.years)
             return Selection([], f"语料中没有{where}{years}的{name}，无法回答。{held}")
         pool = in_years
     if not pool:
         return Selection([], f"语料中没有{name}。")
+    scoped = scope_by_issuer(pool, query.issuers, query.regions, name, kind_docs, query.years)
+    if scoped.refusal:
+        return Selection([], scoped.refusal)
+    pool = scoped.docs
     lacking = [*query.unknown_regions]
-    for region in query.regions:
+    for region in named:
         years = [y for y in query.years or [None] if not _holds(pool, region, y)]
         lacking += [f"{region}{f'{y}年' if y else ''}" for y in years]
     missing = f"（语料中没有{'、'.join(lacking)}的{name}，未予回答。）" if lacking else ""
-    return Selection(sorted(pool, key=lambda d: (d.region, d.year or 0)), "", missing)
+    return Selection(sorted(pool, key=lambda d: (d.region, d.year or 0)), "", missing, scoped.note)
 
 
 def _holds(docs: Sequence[Document], region: str, year: int | None) -> bool:
-    return any(d.region == region and (year is None or d.year == year) for d in docs)
+    return any(same_region(d.region, region) and (year is None or d.year == year) for d in docs)
 
 
 # ── cells ──────────────────────────────────────────────────────────────────────────────────
 @dataclass
 class Cell:
-    """One figure for one document: a printed cell, or a sum of printed cells."""
+    """One figure for one document: a printed cell, or a sum of printed cells. ``value`` is
+    None for a cell printed empty (not a 0); a sum reads its empty parts as 0 and says so."""
 
     doc: Document
     label: str
-    value: float
+    value: float | None
     unit: str
     facts: list[Fact]
     formula: str = ""  # "a + b = c" for sums
     from_text: bool = False
+
+    @property
+    def number(self) -> float:
+        """The value for arithmetic: an empty cell counts as 0 (answers say which were empty)."""
+        return self.value if self.value is not None else 0.0
+
+    @property
+    def blank_parts(self) -> list[str]:
+        return [item_label(f.row, f.col) for f in self.facts if f.blank or f.value is None]
 
 
 def _alternatives(label: str) -> tuple[str, ...]:
@@ -182,8 +204,8 @@ def find_cell(corpus: Corpus, doc: Document, table: str, row: str, col: str) -> 
             return Cell(doc, item_label(fact.row, fact.col), fact.value, fact.unit, [fact])
         parts = _parts(cells, table, row, col)
         if parts:
-            total = sum(f.value for f in parts)
-            formula = " + ".join(f"{item_label(f.row, f.col)} {fmt(f.value)}" for f in parts)
+            total = sum(f.value or 0.0 for f in parts)
+            formula = " + ".join(f"{item_label(f.row, f.col)} {fmt_cell(f.value)}" for f in parts)
             return Cell(doc, label, total, parts[0].unit, parts, f"{formula} = {fmt(total)}")
         return None
     fact = _printed(cells, lx.TEXT, row, col)
@@ -217,12 +239,30 @@ def figure(cell: Cell) -> str:
     """A cell's figure as the table means it: counts of 事项 in 项, 本年增减 signed and in words
     (+1项（增1）, -22项（减22）)."""
     col = cell.facts[0].col if len(cell.facts) == 1 else ""
+    if cell.value is None:
+        return BLANK_CELL
     if col == "本年增减" and cell.value:
         word = "增" if cell.value > 0 else "减"
         return f"{'+' if cell.value > 0 else ''}{fmt(cell.value)}项（{word}{fmt(abs(cell.value))}）"
     if col in _ITEM_COUNT_COLS:
         return f"{fmt(cell.value)}项"
     return f"{fmt(cell.value)}{cell.unit}"
+
+
+BLANK_CELL = "表中该格为空"
+
+
+def fmt_cell(value: float | None) -> str:
+    """A cell's figure, or 空 for a cell printed empty."""
+    return "空" if value is None else fmt(value)
+
+
+def blank_note(cells: Sequence[Cell]) -> str:
+    """注：… names the empty cells a sum or comparison read as 0 ('' when none)."""
+    names = list(
+        dict.fromkeys(f"{doc_label(c.doc)}{part}" for c in cells for part in c.blank_parts)
+    )
+    return f"注：{'、'.join(names)}在表中为空（未填数字），计算时按0计。" if names else ""
 
 
 def fmt(value: float) -> str:
@@ -367,6 +407,8 @@ def answer_table(query: Query, store: Any) -> StructuredAnswer | None:
     if answer is not None and selection.missing:
         answer.answer += "\n" + selection.missing
         answer.value = None  # part of what was asked is missing: no single figure answers it
+    if answer is not None and selection.note:
+        answer.answer += "\n" + selection.note
     return answer
 
 
@@ -408,18 +450,21 @@ def answer_values(
         text = f"{doc_label(cell.doc)}{cell.label}：{figure(cell)}{citations.cite_cell(cell)}"
         if cell.formula:
             text += f"（{cell.formula}）"
-        return _finish(text + "。", cells, citations, value=cell.value, unit=cell.unit)
+        text += "。" + blank_note(cells) if cell.formula else "。"
+        return _finish(text, cells, citations, value=cell.value, unit=cell.unit)
     lines = [
         f"- {series_label(c, by_doc, by_item)}：{figure(c)}{citations.cite_cell(c)}"
         + (f"（{c.formula}）" if c.formula else "")
         for c in cells
     ]
-    series = {series_label(c, by_doc, by_item): c.value for c in cells}
+    series = {series_label(c, by_doc, by_item): c.number for c in cells}
     missing = [doc_label(d) for d in docs if not per_doc[d.doc_id]]
     tail = [f"（{'、'.join(missing)}报告中没有这一数字）"] if missing else []
+    computed = [c for c in cells if c.formula or (query.measure in ("sum", "compare") and unit)]
+    tail += [blank_note(computed)] if blank_note(computed) else []
     if query.measure == "sum" and unit:
-        total = sum(c.value for c in cells)
-        formula = " + ".join(fmt(c.value) for c in cells)
+        total = sum(c.number for c in cells)
+        formula = " + ".join(fmt(c.number) for c in cells)
         head = f"合计：{formula} = {fmt(total)}{unit}。其中："
         return _finish(
             "\n".join([head, *lines, *tail]),
@@ -491,17 +536,20 @@ def answer_ratio(query: Query, corpus: Corpus, docs: Sequence[Document]) -> Stru
             used += [num, den]
             marks = citations.cite_cells([num, den])
             prefix = doc_label(doc) + (f"{item_label(row, '')} " if table_needs_row(row) else "")
-            num_text = f"{operand_label(nr, nc, dr)} {fmt(num.value)}{num.unit}"
-            den_text = f"{operand_label(dr, dc, nr)} {fmt(den.value)}{den.unit}"
-            if den.value == 0:
+            num_text = f"{operand_label(nr, nc, dr)} {fmt_cell(num.value)}{num.unit}"
+            den_text = f"{operand_label(dr, dc, nr)} {fmt_cell(den.value)}{den.unit}"
+            if not den.number:
                 failed.append(doc)
-                lines.append(f"{prefix}{name}无法计算：{den_text}为0（{num_text}）{marks}")
+                why = "在表中为空" if den.value is None else "为0"
+                lines.append(f"{prefix}{name}无法计算：{den_text}{why}（{num_text}）{marks}")
                 continue
-            pct = round(num.value / den.value * 100, 1)
+            pct = round(num.number / den.number * 100, 1)
             series[f"{doc_label(doc)} {item_label(row, '')}"] = pct
             lines.append(f"{prefix}{name} = {num_text} ÷ {den_text} = {pct:.1f}%{marks}")
     if not used:
         return None
+    if blank_note(used):
+        lines.append(blank_note(used))
     single = len(series) == 1 and not failed
     value = next(iter(series.values())) if single else None
     return _finish(
@@ -553,15 +601,11 @@ def answer_change(
             earlier_year = min(query.years)
         else:
             if not query.years and any(
-                d.region == doc.region and (d.year or 0) > (doc.year or 0) for d in docs
+                same_report_series(d, doc) and (d.year or 0) > (doc.year or 0) for d in docs
             ):
                 continue  # without a year, the latest report of each region
             earlier_year = (doc.year or 0) - 1
-        earlier = [
-            d
-            for d in all_annual
-            if d.region == doc.region and d.year == earlier_year and doc.region
-        ]
+        earlier = [d for d in all_annual if same_report_series(d, doc) and d.year == earlier_year]
         if earlier:
             pairs.append((earlier[0], doc))
     if not pairs:
@@ -578,8 +622,8 @@ def answer_change(
                 if old is None or new is None:
                     continue
                 used += [old, new]
-                change = round(new.value - old.value, 4)
-                pct = round(change / old.value * 100, 1) if old.value else None
+                change = round(new.number - old.number, 4)
+                pct = round(change / old.number * 100, 1) if old.number else None
                 word = "增加" if change >= 0 else "减少"
                 pct_text = (
                     f"，{'增长' if change >= 0 else '下降'}{abs(pct):.1f}%"
@@ -587,10 +631,10 @@ def answer_change(
                     else ""
                 )
                 lines.append(
-                    f"{after.region}{new.label}：{after.year}年{fmt(new.value)}{new.unit}"
-                    f"{citations.cite_cell(new)}，{before.year}年{fmt(old.value)}{old.unit}"
+                    f"{after.region}{new.label}：{after.year}年{fmt_cell(new.value)}{new.unit}"
+                    f"{citations.cite_cell(new)}，{before.year}年{fmt_cell(old.value)}{old.unit}"
                     f"{citations.cite_cell(old)}；同比{word}{fmt(abs(change))}{new.unit}"
-                    f"（{fmt(new.value)} − {fmt(old.value)} = {fmt(change)}{pct_text}）"
+                    f"（{fmt(new.number)} − {fmt(old.number)} = {fmt(change)}{pct_text}）"
                 )
                 key = f"{after.region} {new.label}"
                 # 减少了多少 asks for the size of a fall: a fall of 185.28 answers it, not −185.28.
@@ -603,6 +647,8 @@ def answer_change(
                     lines.append(f"（{before.year}年为0，无法计算增长百分比）")
     if not used:
         return None
+    if blank_note(used):
+        lines.append(blank_note(used))
     if len(series) == 1:
         value = next(iter(series.values()))
         series = {}
@@ -610,7 +656,11 @@ def answer_change(
 
 
 # ── task answers ─────────────────────────────────────────────────────────────────────────
-_UNIT_END = re.compile(r"(?:局|办|委|馆|中心|院|部门|所|队|街道|办事处|分局|公司)$")
+_UNIT_END = re.compile(
+    "(?:"
+    + "|".join(re.escape(e) for k in ("issuer", "unit") for e in entries("admin_suffixes.tsv", k))
+    + ")$"
+)  # the endings of 机构 names: index/vocab/admin_suffixes.tsv
 
 
 def asked_units(asked: str) -> list[str]:

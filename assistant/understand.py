@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant import lexicon as lx
+from assistant.scope import distinct_regions, find_issuers, region_forms
 from index.models import Document
 
 Measure = str  # "value" | "rate" | "share" | "yoy" | "sum" | "compare"
@@ -29,8 +30,9 @@ class Query:
     """
 
     question: str
-    regions: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)  # every printed form of each named region
     unknown_regions: list[str] = field(default_factory=list)
+    issuers: list[str] = field(default_factory=list)  # departments named (公安局), as tagged
     years: list[int] = field(default_factory=list)
     table: str | None = None
     rows: list[str] = field(default_factory=list)
@@ -121,16 +123,19 @@ def _alias_index(regions: tuple[str, ...]) -> tuple[dict[str, set[str]], re.Patt
 def find_regions(
     text: str, documents: Sequence[Document]
 ) -> tuple[list[str], list[tuple[int, int]]]:
-    """Known regions named in ``text`` (normalised) and the spans that named them."""
-    index, pattern = _alias_index(tuple(sorted({d.region for d in documents if d.region})))
+    """Known regions named in ``text`` (normalised) and the spans that named them. A region
+    printed in several forms (济南市莱芜区, 莱芜区) is returned with all of them, longest first."""
+    held = tuple(sorted({d.region for d in documents if d.region}))
+    index, pattern = _alias_index(held)
     regions: list[str] = []
     spans: list[tuple[int, int]] = []
     if pattern is None:
         return regions, spans
     for m in pattern.finditer(text):
         for region in sorted(index[m.group(0)]):
-            if region not in regions:
-                regions.append(region)
+            for form in region_forms(region, held):
+                if form not in regions:
+                    regions.append(form)
         spans.append(m.span())
     return regions, spans
 
@@ -539,6 +544,18 @@ def choose_measure(measures: Sequence[str], items: int, regions: int, years: int
     return "compare" if several else "value"
 
 
+_COUNTS_ITEMS = re.compile(r"(?:多少|几|\d+)\s*条")
+
+
+def asks_published_items(query: Query, masked: str) -> bool:
+    """主动公开了多少条(政府信息): the statistical table counts 件 of named kinds (规章,
+    规范性文件 …); a count of 条 of information, qualified at most by the channel, is the
+    prose figure (主动公开政府信息X条). 财政类信息多少条 names a kind no figure covers."""
+    if query.table != lx.ACTIVE or query.rows or not _COUNTS_ITEMS.search(masked):
+        return False
+    return all(any(c in word for c in lx.CHANNEL_WORDS) for word in query.unexplained)
+
+
 def understand(question: str, documents: Sequence[Document]) -> Query:
     """Read a question (Chinese, English or mixed) into a :class:`Query`."""
     # case kept for English place names; 其它 is the variant spelling of 其他
@@ -548,6 +565,7 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
         cased = text
     query = Query(question=question)
     query.regions, region_spans = find_regions(text, documents)
+    query.issuers, issuer_spans = find_issuers(text, documents)
     query.years, year_spans = find_years(text)
     for year, span in years_after_regions(text, region_spans, year_spans):  # 莱芜22, hongze 24
         query.years.append(year)
@@ -556,7 +574,7 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
     masked = _mask(text, known)
     query.unknown_regions = [  # 济南市 beside 莱芜区 is the parent city, not another region
         p
-        for p in find_unknown_places(_mask(cased, year_spans), region_spans)
+        for p in find_unknown_places(_mask(cased, year_spans), [*region_spans, *issuer_spans])
         if not any(p in region for region in query.regions)
     ]
 
@@ -579,13 +597,15 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
         query.keyword = task_keyword(text, spans)
         return query
 
+    masked = _mask(masked, issuer_spans)  # 公安局 names a report here, not a table label
     mentions = lx.find_terms(masked)
     query.table, query.rows, query.cols = table_slots(mentions)
     measures = [m.term.value for m in mentions if m.term.slot == "measure"]
     if lx.asks_which_is_more(masked):
         measures.append("compare")
     items = max(len(query.rows), 1) * max(len(query.cols), 1)
-    query.measure = choose_measure(measures, items, len(query.regions), len(query.years))
+    regions = len(distinct_regions(query.regions))  # 济南市莱芜区 and 莱芜区 are one region
+    query.measure = choose_measure(measures, items, regions, len(query.years))
     if query.measure == "share" and len(query.rows) == 1:
         # 不予公开的申请里，属于行政查询事项的占几成: the share is of the group named with it
         named = {m.term.value for m in mentions if m.term.slot == "row"}
@@ -599,6 +619,8 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
         query.unexplained = unexplained_words(
             masked, mentions, query.unknown_regions, query.table, query.rows, query.cols
         )
+    if asks_published_items(query, masked):
+        query.table, query.rows, query.unexplained = lx.TEXT, ["主动公开信息"], []
     asks_number = lx.has_quantity_cue(masked) or query.measure in ("rate", "share", "yoy")
     asks_number = asks_number or any(m in measures for m in ("compare", "sum"))
     # A counting column named as a noun phrase (行政许可决定数, 采购总金额) asks for its figure.
