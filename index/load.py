@@ -181,7 +181,10 @@ def _load_html(path: Path, data: bytes) -> LoadedText:
         tag.decompose()
     lines: list[str] = []
     body = soup.body or soup
-    _html_lines(body, lines)
+    try:
+        _html_lines(body, lines)
+    except RecursionError:
+        raise IngestError(str(path), "HTML 结构嵌套过深，无法读取") from None
     # Strip spaces but not tabs: a leading tab is an empty (merged) table cell.
     cleaned = "\n".join(ln for ln in (ln.strip(" \u3000\xa0\r") for ln in lines) if ln.strip())
     return LoadedText(text=cleaned, warnings=warnings)
