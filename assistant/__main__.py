@@ -5,6 +5,7 @@ python -m assistant docs
 python -m assistant facts --json [--doc ID]
 python -m assistant search [--k N] [--region R] [--year Y] QUERY
 python -m assistant ask [--json] [--llm none|local|openai] QUESTION…|-
+python -m assistant reindex            # rebuild the vector and keyword indexes from the store
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true")
     p.add_argument("--llm", choices=["none", "local", "openai", "auto"])
     p.add_argument("questions", nargs="+")
+    sub.add_parser("reindex", help="从文档库重建向量与关键词索引（索引损坏时）")
     args = parser.parse_args(argv)
     return COMMANDS[args.command](args)
 
@@ -55,6 +57,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from index.locks import IndexBusy
     from index.pipeline import ingest_paths
     from index.search_indexes import open_search_indexes
+    from index.stores.base import IndexUnusable
 
     settings = load_settings()
     store = open_store()
@@ -69,8 +72,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             max_bytes=settings.max_file_mb * 1024 * 1024,
             on_result=print_result,
         )
-    except IndexBusy as exc:
+    except (IndexBusy, IndexUnusable) as exc:
         print(f"✗ {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a full disk or a read-only home: say so, no traceback
+        print(
+            f"✗ 无法写入 {settings.home}（{type(exc).__name__}: {str(exc)[:200]}）。"
+            "磁盘可能已满或目录只读；已入库的内容不受影响，恢复后重新运行 ingest 即可补齐。",
+            file=sys.stderr,
+        )
         return 2
     counts: dict[str, int] = {}
     for r in results:
@@ -166,6 +176,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return run_ask_command(args)
 
 
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from index.locks import IndexBusy
+    from index.search_indexes import rebuild_search_indexes
+    from index.stores.base import IndexUnusable
+
+    settings = load_settings()
+    try:
+        indexes = rebuild_search_indexes(settings)
+    except (IndexBusy, IndexUnusable) as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return 2
+    counts = "，".join(f"{type(i).__name__} {len(set(i.ids()))} 块" for i in indexes)
+    print(f"已从文档库重建检索索引：{counts}")
+    return 0
+
+
 COMMANDS = {
     "ingest": cmd_ingest,
     "docs": cmd_docs,
@@ -173,6 +199,7 @@ COMMANDS = {
     "tasks": cmd_tasks,
     "search": cmd_search,
     "ask": cmd_ask,
+    "reindex": cmd_reindex,
 }
 
 if __name__ == "__main__":

@@ -8,6 +8,10 @@ from typing import Protocol
 from index.models import Chunk, Document, Fact, Task
 
 
+class IndexUnusable(RuntimeError):
+    """A derived index (vectors, keywords) cannot be opened; the message says how to rebuild it."""
+
+
 class DocumentStore(Protocol):
     """The source of truth: documents, chunks, facts, tasks and the file manifest."""
 

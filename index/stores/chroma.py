@@ -17,8 +17,9 @@ from chromadb.utils.embedding_functions import register_embedding_function
 from langchain_core.embeddings import Embeddings
 
 from index.embed import embedding_key, make_embeddings
-from index.locks import claim_embedded
+from index.locks import IndexBusy, claim_embedded
 from index.models import Chunk, content_id
+from index.stores.base import IndexUnusable
 
 COLLECTION_PREFIX = "gongkai"
 EMBED_BATCH = 32  # chunks embedded and written per step: a killed run keeps what it wrote
@@ -122,7 +123,21 @@ class ChromaIndex:
 
     @classmethod
     def open(cls, path: Path, spec: str, url: str = "") -> ChromaIndex:
-        return cls(open_chroma_client(path, url), spec)
+        """The index at ``path`` (or the server at ``url``); IndexUnusable when it cannot open."""
+        try:
+            return cls(open_chroma_client(path, url), spec)
+        except IndexBusy:
+            raise
+        except Exception as exc:  # chromadb raises many kinds for a damaged store
+            where = f"Chroma 服务器 {url}" if url else f"向量库 {path}"
+            raise IndexUnusable(
+                f"{where} 无法打开（{type(exc).__name__}: {str(exc)[:160]}）。"
+                + (
+                    "请检查服务器是否在运行。"
+                    if url
+                    else "可能已损坏：运行 python -m assistant reindex 从文档库重建。"
+                )
+            ) from exc
 
     def stored(self) -> dict[str, dict[str, Any]]:
         """Metadata of every stored vector, by chunk id."""
