@@ -115,7 +115,12 @@ def build_document(path: Path, max_bytes: int) -> BuiltDocument:
     return BuiltDocument(doc, chunk_document(doc), facts, tasks)
 
 
-def ingest_file(path: Path, store: SQLiteStore, max_bytes: int) -> IngestResult:
+Builder = Callable[[Path, int], BuiltDocument]
+
+
+def ingest_file(
+    path: Path, store: SQLiteStore, max_bytes: int, build: Builder | None = None
+) -> IngestResult:
     """Ingest one file; unchanged files (same bytes) are skipped, changed ones replaced."""
     source = str(path.resolve())
     try:
@@ -127,7 +132,7 @@ def ingest_file(path: Path, store: SQLiteStore, max_bytes: int) -> IngestResult:
         doc = store.document(entry[1])
         return IngestResult(source, "unchanged", doc=doc, warnings=doc.warnings if doc else [])
     try:
-        built = build_document(path, max_bytes)
+        built = (build or build_document)(path, max_bytes)
     except IngestError as exc:
         return IngestResult(source, "failed", error=str(exc))
     except Exception as exc:  # a parser bug must not abort the batch or lose the old version

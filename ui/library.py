@@ -17,7 +17,7 @@ from pathlib import Path
 
 from index.load import SUPPORTED_SUFFIXES
 from index.models import IngestError
-from index.pipeline import IngestResult, build_document, ingest_file, sync_indexes
+from index.pipeline import Builder, IngestResult, build_document, ingest_file, sync_indexes
 from index.stores.base import SearchIndex
 from index.stores.sqlite import SQLiteStore
 
@@ -140,8 +140,10 @@ def ingest_uploads(
     upload_dir: Path,
     max_bytes: int,
     progress: Progress | None = None,
+    build: Builder | None = None,
 ) -> list[FileOutcome]:
-    """Check, keep and ingest uploaded files ``(temporary path, original name)``, one by one."""
+    """Check, keep and ingest uploaded files ``(temporary path, original name)``, one by one;
+    ``build`` (e.g. an IsolatedBuilder) parses them outside the serving process."""
     outcomes: list[FileOutcome] = []
     total = len(files)
     for i, (path, name) in enumerate(files):
@@ -153,7 +155,7 @@ def ingest_uploads(
         except IngestError as exc:
             outcomes.append(failed(display, exc))
             continue
-        result = ingest_file(dest, store, max_bytes)
+        result = ingest_file(dest, store, max_bytes, build)
         if result.status == "failed":
             restore_upload(dest, previous)
         outcomes.append(describe_result(result, dest.name))
@@ -172,7 +174,11 @@ def document_sources(store: SQLiteStore, doc_id: str) -> list[str]:
 
 
 def reingest_document(
-    store: SQLiteStore, indexes: Sequence[SearchIndex], doc_id: str, max_bytes: int
+    store: SQLiteStore,
+    indexes: Sequence[SearchIndex],
+    doc_id: str,
+    max_bytes: int,
+    build: Builder | None = None,
 ) -> list[FileOutcome]:
     """Parse a document's source files again (after the pipeline improved), even if unchanged.
 
@@ -190,7 +196,7 @@ def reingest_document(
             )
             continue
         try:
-            built = build_document(path, max_bytes)
+            built = (build or build_document)(path, max_bytes)
         except IngestError as exc:
             outcomes.append(failed(path.name, exc))
             continue

@@ -227,8 +227,9 @@ def api_router(ctx: Any, authorized: Callable[[Request], bool], api_token: str =
                     _copy_bounded(item, out, ctx.max_bytes + 1)
                 saved.append((path, item.filename or path.name))
             outcomes = ingest_uploads(
-                saved, ctx.store, ctx.indexes(), ctx.settings.upload_dir, ctx.max_bytes
-            )
+                saved, ctx.store, ctx.indexes(), ctx.settings.upload_dir, ctx.max_bytes,
+                build=getattr(ctx, "builder", None),
+            )  # fmt: skip
         results = [
             {"name": o.name, "status": o.status, "message": o.message, "doc_id": o.doc_id}
             for o in outcomes
