@@ -96,7 +96,57 @@ def numbers_supported(sentence: str, passages: list[str], extra: set[str] = froz
     exact = {n for p in flat for n in numbers_in(_APPROXIMATE.sub(" ", p))}
     stated = {m.group(1) for m in _APPROXIMATE.finditer(_MARKER.sub("", sentence))}
     only_approximate = (approximate - exact) - stated
-    return not any(n in only_approximate for n in numbers_in(sentence))
+    if any(n in only_approximate for n in numbers_in(sentence)):
+        return False
+    return all(_attached_alike(m, flat, extra) for m in _NUMBER.finditer(_clean(sentence)))
+
+
+# Words between an item and its figure that say nothing about which item it is.
+_LINK_CHARS = set("共计为了达到是有约近其中的分别合各全年总数量和及与被")
+_ITEM_CHARS = 4
+_ITEM_BREAK = re.compile(r"[、，,。；;：:！？!?（）()\d\s]")
+
+
+def _item_word(text: str, number_start: int) -> str:
+    """Up to four characters naming the item a figure belongs to (予以公开35件 → 予以公开)."""
+    i = number_start
+    while i > 0 and text[i - 1] in _LINK_CHARS:
+        i -= 1
+    word = ""
+    while i > 0 and len(word) < _ITEM_CHARS and "\u4e00" <= text[i - 1] <= "\u9fff":
+        word = text[i - 1] + word
+        i -= 1
+    return "".join(ch for ch in word if ch not in _LINK_CHARS)
+
+
+def _in_order(word: str, window: str) -> bool:
+    chars = iter(window)
+    return all(ch in chars for ch in word)
+
+
+def _attached_alike(match: re.Match[str], passages: list[str], extra: set[str]) -> bool:
+    """A figure must follow the same item somewhere in the passages, not merely appear in them:
+    其中予以公开35件 fails against 予以公开40件、部分公开35件 (the item is the text since the
+    previous separator before the figure; the sentence's item words must appear in it, in order)."""
+    number = match.group(0)
+    if number in extra or _strip_zero(number) in extra:
+        return True
+    word = _item_word(match.string, match.start())
+    if len(word) < 2:
+        return True
+    for passage in passages:
+        for other in _NUMBER.finditer(passage):
+            if other.group(0) not in (number, _strip_zero(number)):
+                continue
+            breaks = [m.end() for m in _ITEM_BREAK.finditer(passage, 0, other.start())]
+            window = passage[breaks[-1] if breaks else 0 : other.start()]
+            if _in_order(word, window):
+                return True
+    return False
+
+
+def _clean(sentence: str) -> str:
+    return _MARKER.sub("", re.sub(r"\s+", "", sentence)).replace(",", "")
 
 
 def _strip_zero(number: str) -> str:

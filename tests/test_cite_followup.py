@@ -99,3 +99,11 @@ def test_a_number_in_chinese_numerals_is_checked_like_digits(sample_docs):
     assert same.text == "2021年共收到政府信息公开案件七十件[1]。"
     wide = verify_answer("2021年共收到政府信息公开案件７０件[1]。", passages)
     assert wide.text.startswith("2021年共收到政府信息公开案件７０件")
+
+
+def test_a_figure_must_belong_to_the_same_item_as_in_the_passage():
+    passages = [Passage(1, "全年共收到政府信息公开申请70件，其中予以公开40件、部分公开35件。")]
+    swapped = verify_answer("其中予以公开35件[1]。", passages)
+    assert swapped.text == "" and swapped.dropped
+    kept = verify_answer("全年共收到申请70件[1]，其中予以公开的有40件[1]。", passages)
+    assert "40件" in kept.text and "70件" in kept.text
