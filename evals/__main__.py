@@ -5,6 +5,7 @@ python -m evals run [--llm none|local|openai] [--questions FILE] [--out DIR] [--
                     [--limit N] [--compare OLD_DIR]
 python -m evals unseen [--questions evals/unseen/questions.jsonl] [--out DIR] [--llm …]
 python -m evals compare OLD_DIR NEW_DIR
+python -m evals tables [-v] [GOLD_DIR DOCS_DIR …]
 """
 
 from __future__ import annotations
@@ -37,11 +38,18 @@ def main(argv: list[str] | None = None) -> int:
         "report", help="由 results.jsonl（或未跑完的 results.partial.jsonl）重出报告"
     )
     rep.add_argument("folder", type=Path)
+    tab = sub.add_parser("tables", help="表格单元格准确率（按输入形式），对照人工核对的金标准")
+    tab.add_argument("dirs", nargs="*", help="GOLD_DIR DOCS_DIR 成对给出；默认开发集、自采集、PDF")
+    tab.add_argument("-v", "--verbose", action="store_true", help="逐个文件列出")
     args = parser.parse_args(argv)
     if args.command == "report":
         return rebuild_report(args.folder)
     if args.command == "compare":
         return print_comparison(args.old, args.new)
+    if args.command == "tables":
+        from evals.table_score import run_tables_command
+
+        return run_tables_command(args)
     if args.command == "unseen" and not args.corpus:
         args.corpus = [args.questions[0].parent / "docs"]
     return cmd_run(args)
