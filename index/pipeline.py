@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,6 +122,14 @@ def ingest_file(
     path: Path, store: SQLiteStore, max_bytes: int, build: Builder | None = None
 ) -> IngestResult:
     """Ingest one file; unchanged files (same bytes) are skipped, changed ones replaced."""
+    skipped = unchanged_result(path, store)
+    if skipped is not None:
+        return skipped
+    return store_built(path, store, _build_or_fail(build or build_document, path, max_bytes))
+
+
+def unchanged_result(path: Path, store: SQLiteStore) -> IngestResult | None:
+    """The result for a file that needs no work (unreadable, or recorded with the same bytes)."""
     source = str(path.resolve())
     try:
         data_sha = file_stamp(path.read_bytes())
@@ -131,14 +139,29 @@ def ingest_file(
     if entry and entry[0] == data_sha and store.document(entry[1]):
         doc = store.document(entry[1])
         return IngestResult(source, "unchanged", doc=doc, warnings=doc.warnings if doc else [])
+    return None
+
+
+def _build_or_fail(build: Builder, path: Path, max_bytes: int) -> BuiltDocument | IngestResult:
+    source = str(path.resolve())
     try:
-        built = (build or build_document)(path, max_bytes)
+        return build(path, max_bytes)
     except IngestError as exc:
         return IngestResult(source, "failed", error=str(exc))
     except Exception as exc:  # a parser bug must not abort the batch or lose the old version
         log.exception("ingest of %s failed", path)
         reason = f"解析时出错（{type(exc).__name__}: {str(exc)[:120]}），原有内容保持不变"
         return IngestResult(source, "failed", error=f"{path}: {reason}")
+
+
+def store_built(
+    path: Path, store: SQLiteStore, built: BuiltDocument | IngestResult
+) -> IngestResult:
+    """Replace the file's previous version in the store with what was built from it."""
+    if isinstance(built, IngestResult):
+        return built
+    source = str(path.resolve())
+    entry = store.manifest_entry(source)
     built.doc.source = source
     store.replace_document(source, built.doc, built.chunks, built.facts, built.tasks)
     return IngestResult(
@@ -158,17 +181,53 @@ def ingest_paths(
     indexes: Sequence[SearchIndex] = (),
     max_bytes: int = 20 * 1024 * 1024,
     on_result: Callable[[IngestResult], None] | None = None,
+    workers: int = 1,
 ) -> list[IngestResult]:
-    """Ingest files and folders, then bring every derived index in step with the store."""
+    """Ingest files and folders, then bring every derived index in step with the store.
+
+    With ``workers`` > 1 files are parsed in that many processes; the store is still written
+    by this process alone, one file per transaction, in the files' order.
+    """
     results = []
     with writer_lock(store.path.parent):
-        for path in collect_files(paths):
-            result = ingest_file(path, store, max_bytes)
+        for result in _ingest_each(collect_files(paths), store, max_bytes, workers):
             results.append(result)
             if on_result:
                 on_result(result)
         sync_indexes(store, indexes)
     return results
+
+
+def _ingest_each(
+    files: Sequence[Path], store: SQLiteStore, max_bytes: int, workers: int
+) -> Iterator[IngestResult]:
+    if workers <= 1 or len(files) < 2:
+        for path in files:
+            yield ingest_file(path, store, max_bytes)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        window: deque = deque()  # a few files ahead of the store writer, not the whole batch
+        for path in files:
+            skipped = unchanged_result(path, store)
+            window.append(
+                (path, skipped or pool.submit(_build_or_fail, build_document, path, max_bytes))
+            )
+            if len(window) >= 4 * workers:
+                yield _finish(window.popleft(), store)
+        while window:
+            yield _finish(window.popleft(), store)
+
+
+def _finish(item, store: SQLiteStore) -> IngestResult:
+    path, outcome = item
+    return (
+        outcome if isinstance(outcome, IngestResult) else store_built(path, store, outcome.result())
+    )
 
 
 def sync_indexes(store: SQLiteStore, indexes: Sequence[SearchIndex]) -> None:
