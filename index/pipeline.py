@@ -20,7 +20,6 @@ from index.stores.base import SearchIndex
 from index.stores.sqlite import SQLiteStore
 from index.tag import tag_document
 
-
 # Bump when loading, cleaning, tagging or table reading changes what a file yields: files
 # recorded under another version are rebuilt on the next ingest even though their bytes match.
 BUILD_VERSION = "2"
@@ -68,7 +67,7 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 
 def build_document(path: Path, max_bytes: int) -> BuiltDocument:
     """Everything gongkai knows about one file, computed without touching any store."""
-    from index.tables.annual import parse_report_tables
+    from index.tables.annual import carries_table_labels, parse_report_tables
     from index.tables.prose import extract_prose_facts
     from index.tables.tasks import parse_task_tables
     from index.tables.validate import check_identities, check_text_vs_table
@@ -97,7 +96,9 @@ def build_document(path: Path, max_bytes: int) -> BuiltDocument:
     )
     facts: list[Fact] = []
     tasks: list[Task] = []
-    if doc.kind == "annual_report":
+    if doc.kind == "annual_report" or (
+        doc.kind != "work_points" and carries_table_labels(doc.text)
+    ):
         parsed = parse_report_tables(doc.text, doc.doc_id)
         facts = parsed.facts + extract_prose_facts(doc.text, doc.doc_id)
         doc.table_format = parsed.table_format or doc.table_format

@@ -43,9 +43,10 @@ from index.tables.labels import (
     group_pattern,
     squash,
 )
+from index.tables.splits import Token, enumerate_splits, filter_splits, total_check
 
 _HEADING_PREFIX = (
-    r"^[ \u3000\xa0]*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])"
+    r"(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])"
     r"\s*(?:行政机关)?"
 )
 _HEADINGS = {
@@ -107,6 +108,8 @@ def parse_report_tables(text: str, doc_id: str = "") -> TableParse:
         unfilled: list[str] = []
         for section in find_table_sections(text, table):
             facts, problems, fmt = parsers[table](text, section, doc_id)
+            if facts and all(f.blank for f in facts):
+                facts, problems = [], [f"table_blank: {table}"]
             if facts:
                 result.tables.add(table)
                 result.facts.extend(facts)
@@ -119,6 +122,15 @@ def parse_report_tables(text: str, doc_id: str = "") -> TableParse:
     if formats:
         result.table_format = max(sorted(set(formats)), key=formats.count)
     return result
+
+
+_TABLE_MARKS = ("本年新收政府信息公开申请数量", "结果维持", "第二十条第")
+
+
+def carries_table_labels(text: str) -> bool:
+    """Whether ``text`` prints the labels of the official tables (whatever its title says)."""
+    flat = squash(text)
+    return sum(mark in flat for mark in _TABLE_MARKS) >= 2
 
 
 def find_table_sections(text: str, table: str) -> list[_Section]:
@@ -156,12 +168,12 @@ def parse_number(
 ) -> int | float | None:
     """The value of a cell, or None when it is not a number this column can hold.
 
-    Blank is 0. ``signed`` accepts 增84 / 减22; ``money`` accepts a 万/万元 suffix and a bare
+    Blank (empty text) is None: callers keep it as a blank cell. ``signed`` accepts 增84 / 减22; ``money`` accepts a 万/万元 suffix and a bare
     number only when ``money_header`` (the header states 万元).
     """
     cleaned = text.translate(_FULLWIDTH).strip()
     if not cleaned:
-        return 0
+        return None
     m = _NUMBER.fullmatch(re.sub(r"\s+", "", cleaned))
     if not m:
         return None
@@ -229,6 +241,30 @@ def align_cells(cells: list[Cell], count: int, layout: str) -> list[Cell] | None
     return None
 
 
+_RUN_TOKEN = re.compile(
+    r"[ \t\u3000\xa0\r\n]*((?:增|减|[+\-－])?\d[\d,]*(?:[.．]\d+)?(?:万元|万|件|项|个|条)?)"
+)
+_NUMBERING_PUNCT = "、.．"
+
+
+def run_tokens(text: str, pos: int, limit: int) -> tuple[list[Token], int]:
+    """The number tokens printed right after a label (separated by spaces or none), and where
+    they end. A run that ends in the next sub-row's numbering (``00000002.其他…``) gives that
+    numbering back: sub-rows are numbered 1-8 in the official schema, so it is one digit."""
+    tokens: list[Token] = []
+    while m := _RUN_TOKEN.match(text, pos, limit):
+        tok = m.group(1)
+        tokens.append(Token(tok, m.start(1), m.end(1), atomic=not tok.isdigit()))
+        pos = m.end()
+    if tokens and text[pos : pos + 1] in tuple(_NUMBERING_PUNCT) and tokens[-1].text.isdigit():
+        last = tokens.pop()
+        if len(last.text) > 1 and last.end - last.start > 1:
+            kept = last.text[:-1]
+            tokens.append(Token(kept, last.start, last.start + len(kept)))
+        pos = last.end - 1
+    return tokens, pos
+
+
 def _unaligned(table: str, row: str, count: int, found: int) -> str:
     return f"table_row_unaligned: {table}/{row} (expected {count} cells, found {found})"
 
@@ -243,8 +279,11 @@ class _RowReader:
     pos: int = 0
     facts: list[Fact] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    values: dict[str, list[int | float]] = field(default_factory=dict)
+    values: dict[str, list[int | float | None]] = field(default_factory=dict)
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # rows whose run-together cells split in more than one way: resolved across rows later
+    pending: dict[str, tuple] = field(default_factory=dict)
+    group_sums: list[tuple[str, list[str], int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.pos = self.section.start
@@ -259,35 +298,80 @@ class _RowReader:
     ) -> bool:
         """Turn the row at ``label`` into facts; report it when it cannot be aligned."""
         table, layout = self.section.table, self.section.layout
+
+        def value(i: int, text: str) -> int | float | None:
+            column = columns[i]
+            return parse_number(text, column == SIGNED_COLUMN, column in money, money_header)
+
+        if layout == "spaced":
+            tokens, end = run_tokens(self.text, label.end(), self.section.end)
+            self.pos = end
+            check = total_check(1) if columns == APPLICANT_COLUMNS else (lambda v: True)
+            if not tokens:
+                blank = [Cell("", label.end(), label.end()) for _ in columns]
+                candidates = [([None] * len(columns), tuple(blank))]
+            else:
+                candidates = filter_splits(enumerate_splits(tokens, len(columns)), check, value)
+            row_end = tokens[-1].end if tokens else label.end()
+            if not candidates:
+                found = sum(len(t.text) for t in tokens)
+                self.problems.append(_unaligned(table, canonical, len(columns), found))
+                return False
+            if len(candidates) > 1:
+                self.pending[canonical] = (candidates, columns, money, label.start(), row_end)
+                return False
+            values, cells = candidates[0]
+            self._store(canonical, columns, money, values, list(cells), label.start(), row_end)
+            return True
         row = _row_after_label(self.text, label, self.section.end, layout)
         self.pos = row.next_pos
-        cells = None if row.stray else align_cells(row.cells, len(columns), layout)
-        if cells is None:
+        aligned = None if row.stray else align_cells(row.cells, len(columns), layout)
+        if aligned is None:
             self.problems.append(_unaligned(table, canonical, len(columns), len(row.cells)))
             return False
         values = []
-        for column, cell in zip(columns, cells, strict=True):
-            value = parse_number(cell.text, column == SIGNED_COLUMN, column in money, money_header)
-            if value is None:
+        for i, cell in enumerate(aligned):
+            parsed = value(i, cell.text)
+            if cell.text and parsed is None:
                 self.problems.append(
-                    f"table_cell_unreadable: {table}/{canonical}.{column} ({cell.text})"
+                    f"table_cell_unreadable: {table}/{canonical}.{columns[i]} ({cell.text})"
                 )
                 return False
-            values.append(value)
-        for column, value in zip(columns, values, strict=True):
-            unit = MONEY_UNIT if column in money else COUNT_UNIT
-            self.facts.append(
-                self._fact(canonical, column, value, unit, row.start, row.end, "table")
-            )
-        self.values[canonical] = values
-        self.spans[canonical] = (row.start, row.end)
+            values.append(parsed)
+        self._store(canonical, columns, money, values, aligned, row.start, row.end)
         return True
+
+    def _store(
+        self,
+        canonical: str,
+        columns: tuple[str, ...],
+        money: tuple[str, ...],
+        values: list[int | float | None],
+        cells: list[Cell],
+        start: int,
+        end: int,
+    ) -> None:
+        for column, value, cell in zip(columns, values, cells, strict=True):
+            unit = MONEY_UNIT if column in money else COUNT_UNIT
+            fact = self._fact(canonical, column, value, unit, start, end, "table")
+            fact.blank = value is None
+            fact.cell_start, fact.cell_end = cell.start, cell.end
+            self.facts.append(fact)
+        self.values[canonical] = values
+        self.spans[canonical] = (start, end)
 
     def find(self, row: RowLabel, end: int | None = None) -> re.Match[str] | None:
         return find_row(self.text, row, self.pos, self.section.end if end is None else end)
 
     def _fact(
-        self, row: str, col: str, value: int | float, unit: str, start: int, end: int, origin: str
+        self,
+        row: str,
+        col: str,
+        value: int | float | None,
+        unit: str,
+        start: int,
+        end: int,
+        origin: str,
     ) -> Fact:
         return Fact(
             doc_id=self.doc_id,
@@ -307,8 +391,11 @@ class _RowReader:
             return
         end = max(self.spans[p][1] for p in parts)
         for i, column in enumerate(APPLICANT_COLUMNS):
-            total = sum(self.values[p][i] for p in parts)
-            self.facts.append(self._fact(group, column, total, COUNT_UNIT, start, end, "sum"))
+            printed = [self.values[p][i] for p in parts if self.values[p][i] is not None]
+            if printed:  # blanks count as 0 only next to a printed part
+                self.facts.append(
+                    self._fact(group, column, sum(printed), COUNT_UNIT, start, end, "sum")
+                )
 
 
 def _parse_applications(
@@ -328,7 +415,65 @@ def _parse_applications(
     fmt = _read_other_processing(reader)
     for row in APPLICATION_TOTAL_ROWS:
         _read_labelled(reader, row)
+    resolve_pending(reader, _applications_consistent)
+    for group, parts, start in reader.group_sums:
+        reader.add_sum(group, parts, start)
     return reader.facts, reader.problems, fmt
+
+
+_BALANCE_ROWS = ("本年新收", "上年结转", "总计", "结转下年度")
+MAX_COMBINATIONS = 20000
+
+
+def _applications_consistent(values: dict[str, list[int | float | None]]) -> bool:
+    """表三's column identities over the rows read: 一+二 = （七）总计+四 and the outcome rows sum
+    to （七）总计 (blank = 0). An identity whose rows are not all read constrains nothing."""
+    rows = {k: [0 if v is None else v for v in vals] for k, vals in values.items()}
+    outcomes = [k for k in rows if k not in _BALANCE_ROWS]
+    for i in range(len(APPLICANT_COLUMNS)):
+        if all(k in rows for k in _BALANCE_ROWS):
+            new, carried, total, nxt = (rows[k][i] for k in _BALANCE_ROWS)
+            if abs(new + carried - total - nxt) > 1e-6:
+                return False
+        outcome_sum = sum(rows[k][i] for k in outcomes)
+        if "总计" in rows and outcomes and abs(outcome_sum - rows["总计"][i]) > 1e-6:
+            return False
+    return True
+
+
+def resolve_pending(reader: _RowReader, consistent) -> None:
+    """Rows whose run-together cells split several ways: keep the one combination the table's
+    identities allow; otherwise store nothing for them and warn ``ambiguous_cells``."""
+    if not reader.pending:
+        return
+    names = list(reader.pending)
+    options = [reader.pending[n][0] for n in names]
+    count = 1
+    for o in options:
+        count *= len(o)
+    chosen = None
+    if consistent is not None and count <= MAX_COMBINATIONS:
+        import itertools
+
+        fits = []
+        for combo in itertools.product(*options):
+            trial = dict(reader.values)
+            trial.update({n: values for n, (values, _) in zip(names, combo, strict=True)})
+            if consistent(trial):
+                fits.append(combo)
+        chosen = fits[0] if len(fits) == 1 else None
+    table = reader.section.table
+    for i, name in enumerate(names):
+        candidates, columns, money, start, end = reader.pending[name]
+        if chosen is None:
+            shown = " | ".join(
+                "/".join(c.text or "空" for c in split) for _, split in candidates[:4]
+            )
+            reader.problems.append(f"ambiguous_cells: {table}/{name} ({shown})")
+            continue
+        values, cells = chosen[i]
+        reader._store(name, columns, money, values, list(cells), start, end)
+    reader.pending.clear()
 
 
 def _read_labelled(reader: _RowReader, row: RowLabel, end: int | None = None) -> bool:
@@ -347,7 +492,7 @@ def _read_group(
     for row in rows:
         _read_labelled(reader, row, end)
     if first is not None:
-        reader.add_sum(group, [r.canonical for r in rows], start)
+        reader.group_sums.append((group, [r.canonical for r in rows], start))
 
 
 def _group_start(text: str, group: str, pos: int, first_row: int) -> int:
@@ -382,6 +527,8 @@ def _parse_review(text: str, section: _Section, doc_id: str) -> tuple[list[Fact]
         if re.search(r"\d", body):
             return [], [f"table_header_unrecognized: {REVIEW}"], ""
         return [], [], ""
+    if section.layout == "spaced":
+        return _parse_review_run(text, section, doc_id)
     candidates = _numeric_rows(text, section)
     if not candidates:
         return [], [], ""
@@ -402,6 +549,35 @@ def _parse_review(text: str, section: _Section, doc_id: str) -> tuple[list[Fact]
         for (row, col), value in zip(keys, values, strict=True)
         if value is not None
     ]
+    return facts, [], ""
+
+
+def _parse_review_run(
+    text: str, section: _Section, doc_id: str
+) -> tuple[list[Fact], list[str], str]:
+    """表四 in running text: the first run of numbers after its header, split into 15 cells."""
+    first = re.search(r"\d", text[section.start : section.end])
+    if first is None:
+        return [], [], ""
+    tokens, _ = run_tokens(text, section.start + first.start(), section.end)
+    found = filter_splits(
+        enumerate_splits(tokens, _REVIEW_CELLS),
+        total_check(len(REVIEW_ROWS)),
+        lambda i, t: parse_number(t),
+    )
+    if len(found) != 1:
+        kind = "ambiguous_cells" if found else "table_row_unaligned"
+        return [], [f"{kind}: {REVIEW}/{'+'.join(REVIEW_ROWS)}"], ""
+    values, cells = found[0]
+    body = text[section.start : section.end]
+    start = section.start + len(body) - len(body.lstrip())
+    end = tokens[-1].end
+    keys = [(row, col) for row in REVIEW_ROWS for col in REVIEW_RESULT_COLUMNS]
+    facts = []
+    for (row, col), value, cell in zip(keys, values, cells, strict=True):
+        fact = Fact(doc_id, REVIEW, row, col, value, COUNT_UNIT, start, end, "table")
+        fact.blank, fact.cell_start, fact.cell_end = value is None, cell.start, cell.end
+        facts.append(fact)
     return facts, [], ""
 
 
@@ -460,6 +636,7 @@ def _parse_active(text: str, section: _Section, doc_id: str) -> tuple[list[Fact]
             canonical = "行政规范性文件"
         reader.read(canonical, label, columns.columns, columns.money, "万元" in header)
         formats.append(columns.fmt)
+    resolve_pending(reader, None)
     fmt = max(sorted(set(formats)), key=formats.count) if formats else ""
     expected = ACTIVE_ROWS_2021 if fmt == "2021" else [r.canonical for r, _ in ACTIVE_ROWS]
     for name in expected:
