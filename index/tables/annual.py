@@ -41,6 +41,7 @@ from index.tables.labels import (
     RowLabel,
     find_row,
     group_pattern,
+    spaced,
     squash,
 )
 from index.tables.splits import Token, enumerate_splits, filter_splits, total_check
@@ -124,6 +125,9 @@ def parse_report_tables(text: str, doc_id: str = "") -> TableParse:
     return result
 
 
+_REVIEW_HEADER = re.compile(
+    spaced("行政复议") + r"[\s|]*" + spaced("行政诉讼") + r"[\s|]*" + spaced("结果维持")
+)
 _TABLE_MARKS = ("本年新收政府信息公开申请数量", "结果维持", "第二十条第")
 
 
@@ -140,6 +144,12 @@ def find_table_sections(text: str, table: str) -> list[_Section]:
         end = _section_end(text, heading.end())
         layout = detect_layout(text[heading.end() : end])
         sections.append(_Section(table, heading.end(), end, layout))
+    if table == REVIEW:
+        # 表四 is known by its header whatever its heading says (typos such as 行政法复议).
+        for header in _REVIEW_HEADER.finditer(text):
+            end = _section_end(text, header.start())
+            layout = detect_layout(text[header.start() : end])
+            sections.append(_Section(table, header.start(), end, layout))
     return sections
 
 
@@ -180,7 +190,8 @@ def parse_number(
     sign, unit = m.group("sign"), m.group("unit")
     if sign and not signed:
         return None
-    if money and not (unit in ("万", "万元") or (unit is None and money_header)):
+    bare_zero = unit is None and float(m.group("num").replace(",", "")) == 0
+    if money and not (unit in ("万", "万元") or (unit is None and money_header) or bare_zero):
         return None
     if not money and unit in ("万", "万元"):
         return None

@@ -22,9 +22,7 @@ Cells = dict[tuple[str, str, str], float]
 
 def _cells(facts: list[Fact]) -> Cells:
     """Table cells by key; a blank cell of a filled table reads as 0 in the identities."""
-    return {
-        (f.table, f.row, f.col): f.value or 0 for f in facts if f.origin in ("table", "sum")
-    }
+    return {(f.table, f.row, f.col): f.value or 0 for f in facts if f.origin in ("table", "sum")}
 
 
 def _num(value: float) -> str:
