@@ -166,7 +166,7 @@ def _section_end(text: str, start: int) -> int:
 def detect_layout(section: str) -> str:
     """``grid`` (tab-joined rows), ``cells`` (one tab-led line per cell) or ``spaced``."""
     lines = section.split("\n")
-    if any("\t" in line.strip(" \t\u3000\xa0") for line in lines):
+    if any(("\t" in line.strip(" \t\u3000\xa0") or line.count("|") >= 3) for line in lines):
         return "grid"
     if any(line.startswith("\t") for line in lines):
         return "cells"
@@ -222,8 +222,14 @@ def _row_after_label(text: str, label: re.Match[str], limit: int, layout: str) -
         blank = _BLANK_LINE.search(text, pos, limit)
         row_end = blank.start() if blank else limit
     rest, *cells = split_cells(text, pos, row_end)
+    if layout == "grid":
+        # Cells repeating the label (merged cells in Markdown) or holding label fragments.
+        while cells and _CJK.search(cells[0].text):
+            cells.pop(0)
+        if cells and not cells[-1].text and text[:row_end].rstrip().endswith("|"):
+            cells.pop()  # the closing pipe of a Markdown row
     # The row runs through its last cell, blank cells (tabs) included.
-    end = pos + len(text[pos:row_end].rstrip(" \n\r\u3000\xa0"))
+    end = pos + len(text[pos:row_end].rstrip(" \n\r\u3000\xa0|"))
     # A number left in the label's own cell cannot be placed in any column.
     return _Row(cells, label.start(), end, row_end, stray=bool(re.search(r"\d", rest.text)))
 
@@ -237,6 +243,8 @@ def align_cells(cells: list[Cell], count: int, layout: str) -> list[Cell] | None
     """
     if len(cells) == count:
         return cells
+    if count == 1 and len(cells) > 1 and len({c.text for c in cells}) == 1:
+        return cells[:1]  # one cell merged across the columns, repeated by the converter
     extra = len(cells) - count
     if layout == "spaced" or extra < 0:
         return None
@@ -252,6 +260,7 @@ def align_cells(cells: list[Cell], count: int, layout: str) -> list[Cell] | None
     return None
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _RUN_TOKEN = re.compile(
     r"[ \t\u3000\xa0\r\n]*((?:增|减|[+\-－])?\d[\d,]*(?:[.．]\d+)?(?:万元|万|件|项|个|条)?)"
 )

@@ -33,6 +33,8 @@ MONEY_UNIT = "万元"
 COUNT_UNIT = "件"
 SIGNED_COLUMN = "本年增减"
 
+# Between the characters of a label: whitespace or a Markdown cell's <br> line break.
+_GAP = r"(?:\s|<br\s*/?>)*"
 _QUOTES = "“”\"'‘’「」『』"
 _LIST_PUNCT = "、，,；;"
 NUMBERING = (
@@ -163,7 +165,7 @@ REVIEW_HEADER_WORDS = ("行政复议", "行政诉讼", "结果维持", "结果�
 
 def squash(text: str) -> str:
     """``text`` without any whitespace, for comparing labels split by line breaks."""
-    return re.sub(r"\s+", "", text)
+    return re.sub(r"\s+|<br\s*/?>", "", text)
 
 
 def spaced(label: str) -> str:
@@ -182,7 +184,7 @@ def spaced(label: str) -> str:
             parts.append("[/／]?")
         else:
             parts.append(re.escape(ch))
-    return r"\s*".join(parts)
+    return _GAP.join(parts)
 
 
 @cache
