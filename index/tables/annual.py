@@ -426,7 +426,9 @@ def _parse_applications(
     if first is None:
         return [], [], ""
     header = squash(text[section.start : first.start()])
-    if not all(word in header for word in APPLICANT_COLUMNS):
+    # A header-less table (abridged copies) is read in the schema's column order.
+    printed = [word for word in APPLICANT_COLUMNS if word in header]
+    if printed and len(printed) < len(APPLICANT_COLUMNS):
         return [], [f"table_header_unrecognized: {APPLICATIONS}"], ""
     for row in APPLICATION_HEAD_ROWS:
         _read_labelled(reader, row)

@@ -85,8 +85,10 @@ def filter_splits(
     value: Callable[[int, str], float | None],
 ) -> list[tuple[list[float | None], Split]]:
     """Splits whose values pass ``row_check``; ``value(i, text)`` parses the i-th cell (None =
-    not a number that column can hold)."""
+    not a number that column can hold). A single split is what is printed: it is kept even
+    when the identity fails (the validator reports that), the identity only chooses."""
     kept = []
+    check = row_check if len(splits) > 1 else (lambda values: True)
     for split in splits:
         values: list[float | None] = []
         for i, cell in enumerate(split):
@@ -95,7 +97,7 @@ def filter_splits(
                 break
             values.append(v)
         else:
-            if row_check(values):
+            if check(values):
                 kept.append((values, split))
     return kept
 
