@@ -87,7 +87,8 @@ def shown(value: float, col: str = "") -> str:
 
 
 def key_set(facts: list[Fact]) -> set[tuple]:
-    return {(f.table, f.row, f.col, f.value, f.unit, f.origin) for f in facts}
+    """Facts by key and value; the renderer prints 0 as an empty cell, so blank reads as 0."""
+    return {(f.table, f.row, f.col, 0 if f.blank else f.value, f.unit, f.origin) for f in facts}
 
 
 # Table 二 blocks: (第二十条 item, printed column headers, canonical columns, rows).
@@ -279,14 +280,16 @@ def test_rendered_spans_quote_the_printed_row(suffix, tmp_path):
     assert text[permit.start : permit.end].split() == ["行政许可", "447228"]
 
 
-def test_html_blank_zero_cells_are_zero_not_missing(tmp_path):
+def test_html_blank_cells_are_kept_blank_not_missing(tmp_path):
     text = render("huaian_2024_annual_report.pdf", tmp_path / "report.html")
     assert "3.要求提供公开出版物\t\t\t\t\t\t\t\n" in text  # zeros really are blank
 
     facts = parse_report_tables(text, "rendered").facts
 
-    row = {f.col: f.value for f in facts if f.row == "不予处理.要求提供公开出版物"}
-    assert row == dict.fromkeys(APPLICANTS, 0)
+    row = {f.col: (f.value, f.blank) for f in facts if f.row == "不予处理.要求提供公开出版物"}
+    assert row == dict.fromkeys(APPLICANTS, (None, True))
+    cell = [f for f in facts if f.row == "予以公开" and f.col == "自然人"][0]
+    assert text[cell.cell_start : cell.cell_end] == "1288"
 
 
 def test_grid_row_with_too_few_cells_is_reported_not_zero_filled(tmp_path):

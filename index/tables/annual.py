@@ -412,10 +412,11 @@ class _RowReader:
         end = max(self.spans[p][1] for p in parts)
         for i, column in enumerate(APPLICANT_COLUMNS):
             printed = [self.values[p][i] for p in parts if self.values[p][i] is not None]
-            if printed:  # blanks count as 0 only next to a printed part
-                self.facts.append(
-                    self._fact(group, column, sum(printed), COUNT_UNIT, start, end, "sum")
-                )
+            # Blanks count as 0 only next to a printed part; all blank parts give a blank sum.
+            total = sum(printed) if printed else None
+            fact = self._fact(group, column, total, COUNT_UNIT, start, end, "sum")
+            fact.blank = total is None
+            self.facts.append(fact)
 
 
 def _parse_applications(
