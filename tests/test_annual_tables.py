@@ -388,9 +388,13 @@ def test_spans_quote_the_row_label_and_its_values(name):
             assert re.search(".*?".join(label), quote, re.S), (fact, quote)
             continue
         assert any(v in squash(quote) for v in LABEL_VARIANTS.get(label, (label,))), fact
-        if fact.origin == "table" and fact.value != 0:
+        if fact.origin == "table" and fact.value:
             printed = {float(n) for n in NUMBER_TOKEN.findall(quote)}
             assert abs(fact.value) in printed, (fact, quote)
+        if fact.origin == "table":  # the cell's own span holds its printed text, or nothing
+            cell = text[fact.cell_start : fact.cell_end]
+            assert fact.start <= fact.cell_start <= fact.cell_end <= fact.end, fact
+            assert (cell == "") == fact.blank, (fact, cell)
 
 
 @pytest.mark.parametrize("name", [n for n in ALL_REPORTS if n.endswith(".pdf")])

@@ -77,9 +77,9 @@ def load_clean(path: Path) -> str:
     return clean_text(loaded.text, join_wrapped_lines=bool(loaded.pages)).text
 
 
-def shown(value: float, col: str = "") -> str:
+def shown(value: float | None, col: str = "") -> str:
     """A cell as a report prints it: zero left blank, 增/减 for changes, 万 for money."""
-    if value == 0:
+    if not value:  # 0 and blank (None) both print as an empty cell
         return ""
     if col == "本年增减":
         return f"增{value}" if value > 0 else f"减{-value}"

@@ -561,18 +561,25 @@ def _parse_review(text: str, section: _Section, doc_id: str) -> tuple[list[Fact]
         return [], [_unaligned(REVIEW, "+".join(REVIEW_ROWS), _REVIEW_CELLS, found)], ""
     cells = aligned[0]
     values = [parse_number(c.text) for c in cells]
-    if any(v is None for v in values):
+    if any(c.text and v is None for c, v in zip(cells, values, strict=True)):
         return [], [f"table_cell_unreadable: {REVIEW} ({' '.join(c.text for c in cells)})"], ""
     # Table 四's labels are all in its header: the quoted row is the header plus the data row.
     start = section.start + len(body) - len(body.lstrip())
     end = max((c.end for c in cells if c.text), default=section.end)
+    return _review_facts(doc_id, values, cells, start, end), [], ""
+
+
+def _review_facts(
+    doc_id: str, values: list, cells: list[Cell] | tuple[Cell, ...], start: int, end: int
+) -> list[Fact]:
+    """The 15 表四 facts, blank cells kept blank, each with its own cell span."""
     keys = [(row, col) for row in REVIEW_ROWS for col in REVIEW_RESULT_COLUMNS]
-    facts = [
-        Fact(doc_id, REVIEW, row, col, value, COUNT_UNIT, start, end, "table")
-        for (row, col), value in zip(keys, values, strict=True)
-        if value is not None
-    ]
-    return facts, [], ""
+    facts = []
+    for (row, col), value, cell in zip(keys, values, cells, strict=True):
+        fact = Fact(doc_id, REVIEW, row, col, value, COUNT_UNIT, start, end, "table")
+        fact.blank, fact.cell_start, fact.cell_end = value is None, cell.start, cell.end
+        facts.append(fact)
+    return facts
 
 
 def _parse_review_run(
@@ -595,13 +602,7 @@ def _parse_review_run(
     body = text[section.start : section.end]
     start = section.start + len(body) - len(body.lstrip())
     end = tokens[-1].end
-    keys = [(row, col) for row in REVIEW_ROWS for col in REVIEW_RESULT_COLUMNS]
-    facts = []
-    for (row, col), value, cell in zip(keys, values, cells, strict=True):
-        fact = Fact(doc_id, REVIEW, row, col, value, COUNT_UNIT, start, end, "table")
-        fact.blank, fact.cell_start, fact.cell_end = value is None, cell.start, cell.end
-        facts.append(fact)
-    return facts, [], ""
+    return _review_facts(doc_id, values, cells, start, end), [], ""
 
 
 def _numeric_rows(text: str, section: _Section) -> list[list[Cell]]:
