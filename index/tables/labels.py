@@ -193,8 +193,10 @@ def row_pattern(row: RowLabel) -> re.Pattern[str]:
     body = "|".join(spaced(p) for p in sorted(row.printed, key=len, reverse=True))
     prefix = rf"{NUMBERING}\s*" if row.numbered else rf"(?:{NUMBERING}\s*)?"
     note = r"(?:\s*[（(][^（()）\d]{0,40}[）)])?" if row.note else ""
-    # A label ends its cell: （六）其他处理 is not the row 3.其他.
-    return re.compile(rf"{prefix}(?:{body}){note}(?![\u3400-\u9fff])")
+    # A label ends its cell: （六）其他处理 is not the row 3.其他. In flattened text the next
+    # row's own numbering (二、…) may follow at once.
+    after = r"(?!(?![一二三四五六七八九十]{1,3}\s*、)[\u3400-\u9fff])"
+    return re.compile(rf"{prefix}(?:{body}){note}{after}")
 
 
 @cache
