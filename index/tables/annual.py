@@ -32,7 +32,6 @@ from index.tables.labels import (
     GROUP_ROWS,
     MONEY_UNIT,
     REVIEW,
-    REVIEW_HEADER_WORDS,
     REVIEW_RESULT_COLUMNS,
     REVIEW_ROWS,
     SIGNED_COLUMN,
@@ -546,7 +545,10 @@ def _read_other_processing(reader: _RowReader) -> str:
 
 def _parse_review(text: str, section: _Section, doc_id: str) -> tuple[list[Fact], list[str], str]:
     body = text[section.start : section.end]
-    if not all(word in squash(body) for word in REVIEW_HEADER_WORDS):
+    # A header-less 15-cell row (abridged copies) is read in the schema's order; a header
+    # printing only some of the result columns is not.
+    printed = [word for word in REVIEW_RESULT_COLUMNS[:-1] if word in squash(body)]
+    if printed and len(printed) < len(REVIEW_RESULT_COLUMNS) - 1:
         if re.search(r"\d", body):
             return [], [f"table_header_unrecognized: {REVIEW}"], ""
         return [], [], ""
@@ -626,7 +628,7 @@ def _numeric_rows(text: str, section: _Section) -> list[list[Cell]]:
     for end in bounds + [section.end]:
         first, *cells = split_cells(text, pos, end)
         if section.layout == "grid":
-            cells = [first, *cells]
+            cells = _trim_pipes([first, *cells], text[pos:end])
         elif first.text:
             cells = []
         if (
@@ -637,6 +639,16 @@ def _numeric_rows(text: str, section: _Section) -> list[list[Cell]]:
             rows.append(cells)
         pos = end + 1
     return rows
+
+
+def _trim_pipes(cells: list[Cell], line: str) -> list[Cell]:
+    """A Markdown row's cells without the empty pieces outside its first and last pipe."""
+    stripped = line.strip()
+    if stripped.startswith("|") and cells and not cells[0].text:
+        cells = cells[1:]
+    if stripped.endswith("|") and cells and not cells[-1].text:
+        cells = cells[:-1]
+    return cells
 
 
 def _parse_active(text: str, section: _Section, doc_id: str) -> tuple[list[Fact], list[str], str]:
