@@ -2,15 +2,32 @@
 
 Tables: 二、主动公开政府信息情况 (``主动公开``), 三、收到和处理政府信息公开申请情况 (``依申请``),
 四、政府信息公开行政复议、行政诉讼情况 (``复议诉讼``), in the 2019 and 2021 official formats,
-whatever section number the report gives them.
+whatever section number the report gives them (表四 is also known by its header alone).
 
-Rows are found by their printed labels, never by position. Three text layouts are read:
+Rows are found by their printed labels in the schema's order, never by position, and get the
+schema's cell count. Three text layouts are read:
 - ``cells``: every cell on its own line starting with a tab, rows separated by blank lines
   (tab-flattened web pages);
-- ``grid``: one line per row, cells joined by tabs (docx and html via ``index.load``);
-- ``spaced``: pypdf text, ``label n n n`` with space-separated numbers.
-In the tab layouts a blank cell is 0. In the spaced layout a row whose number count differs
-from the expected column count cannot be aligned: it is reported and yields no facts.
+- ``grid``: one line per row, cells joined by tabs (docx, html, pdf tables via ``index.load``)
+  or pipes (Markdown, ``<br>`` inside cells); cells repeating the label are skipped;
+- ``spaced``: running text (pypdf, crawler pages): the number tokens after a label, separated
+  by spaces or run together (``6045``, ``1 0 0 0 0 01``), split by ``index.tables.splits``;
+  where several splits remain, the table's identities choose (row 总计, 一+二 = （七）+四,
+  outcome rows = （七）总计, 表四 总计 per group).
+A cell printed empty is a Fact with ``value`` None and ``blank`` True, never 0; a table whose
+cells are all blank (a template) yields no facts. Every Fact spans its printed row
+(``start``/``end``, what a citation quotes; 表四: header + data row) and its own cell
+(``cell_start``/``cell_end``, empty at the cell's place when blank).
+
+Problems (``TableParse.problems``), one line each, ``name: 表/行 (detail)``:
+- ``table_missing: 表`` no filled table found; ``table_blank: 表`` the table is printed empty;
+- ``table_row_missing: 表/行`` a schema row not printed (abridged tables);
+- ``table_row_unaligned: 表/行 (expected n cells, found m)`` no reading gives the schema's count;
+- ``ambiguous_cells: 表/行 (a/b/c | …)`` run-together cells with more than one split the
+  identities allow: nothing is stored for that row (never guessed);
+- ``table_cell_unreadable: 表/行.列 (text)`` a cell that is not a number its column can hold;
+- ``table_header_unrecognized: 表`` a header naming some columns but not the schema's.
+``identity_failed: …`` (the identities over what was read) comes from ``index.tables.validate``.
 """
 
 from __future__ import annotations
