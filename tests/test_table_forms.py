@@ -441,3 +441,10 @@ def test_markdown_pipe_rows_with_repeated_merged_cells_and_br_in_labels():
     ]
     assert app_row(parsed.facts, "结转下年度") == [2, 0, 0, 0, 0, 0, 2]
     assert not [p for p in parsed.problems if p.startswith("table_row")]
+
+
+def test_a_digit_run_with_many_splits_is_reported_not_guessed():
+    rows = {"一、本年新收政府信息公开申请数量": "1234567891234567891234567"}
+    parsed = parse_report_tables(crawler_table(rows), "t")
+    assert app_row(parsed.facts, "本年新收") == [None] * 7
+    assert any(p.startswith("ambiguous_cells: 依申请/本年新收") for p in parsed.problems)

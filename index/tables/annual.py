@@ -60,7 +60,13 @@ from index.tables.labels import (
     spaced,
     squash,
 )
-from index.tables.splits import Token, enumerate_splits, filter_splits, total_check
+from index.tables.splits import (
+    Token,
+    TooManySplits,
+    enumerate_splits,
+    filter_splits,
+    total_check,
+)
 
 _HEADING_PREFIX = (
     r"(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])"
@@ -79,7 +85,6 @@ _TOP_HEADING = re.compile(r"^[ \u3000\xa0]*[一二三四五六七八九十]{1,3}
 # Table 三 rows printed like top-level headings (一、本年新收… 四、结转下年度…).
 _TABLE_ROW_WORDS = ("本年新收", "上年结转", "本年度办理结果", "结转下年度")
 _BLANK_LINE = re.compile(r"\n[ \u3000\xa0\r]*(?=\n|$)")
-_TOKEN = re.compile(r"\S+")
 _GROUP_STUB = re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)][^\d\s（()）]{0,6}\s*$")
 _NUMBER = re.compile(
     r"(?P<sign>增|减|[+\-－])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -223,14 +228,6 @@ def _is_number_token(token: str) -> bool:
 def _row_after_label(text: str, label: re.Match[str], limit: int, layout: str) -> _Row:
     """The cells printed after a row label, up to the end of its row."""
     pos = label.end()
-    if layout == "spaced":
-        cells = []
-        for token in _TOKEN.finditer(text, pos, limit):
-            if not _is_number_token(token.group()):
-                break
-            cells.append(Cell(token.group(), token.start(), token.end()))
-        end = cells[-1].end if cells else pos
-        return _Row(cells, label.start(), end, end)
     if layout == "grid":
         newline = text.find("\n", pos, limit)
         row_end = limit if newline == -1 else newline
@@ -347,7 +344,13 @@ class _RowReader:
                 blank = [Cell("", label.end(), label.end()) for _ in columns]
                 candidates = [([None] * len(columns), tuple(blank))]
             else:
-                candidates = filter_splits(enumerate_splits(tokens, len(columns)), check, value)
+                try:
+                    splits = enumerate_splits(tokens, len(columns))
+                except TooManySplits:
+                    shown = " ".join(t.text for t in tokens)
+                    self.problems.append(f"ambiguous_cells: {table}/{canonical} ({shown})")
+                    return False
+                candidates = filter_splits(splits, check, value)
             row_end = tokens[-1].end if tokens else label.end()
             if not candidates:
                 found = sum(len(t.text) for t in tokens)
@@ -609,11 +612,11 @@ def _parse_review_run(
     if first is None:
         return [], [], ""
     tokens, _ = run_tokens(text, section.start + first.start(), section.end)
-    found = filter_splits(
-        enumerate_splits(tokens, _REVIEW_CELLS),
-        total_check(len(REVIEW_ROWS)),
-        lambda i, t: parse_number(t),
-    )
+    try:
+        splits = enumerate_splits(tokens, _REVIEW_CELLS)
+    except TooManySplits:
+        return [], [f"ambiguous_cells: {REVIEW}/{'+'.join(REVIEW_ROWS)}"], ""
+    found = filter_splits(splits, total_check(len(REVIEW_ROWS)), lambda i, t: parse_number(t))
     if len(found) != 1:
         kind = "ambiguous_cells" if found else "table_row_unaligned"
         return [], [f"{kind}: {REVIEW}/{'+'.join(REVIEW_ROWS)}"], ""
@@ -627,18 +630,6 @@ def _parse_review_run(
 def _numeric_rows(text: str, section: _Section) -> list[list[Cell]]:
     """Rows of the section made only of numbers and blanks, with at least one number."""
     rows: list[list[Cell]] = []
-    if section.layout == "spaced":
-        run: list[Cell] = []
-        for token in _TOKEN.finditer(text, section.start, section.end):
-            if _is_number_token(token.group()):
-                run.append(Cell(token.group(), token.start(), token.end()))
-                continue
-            if run:
-                rows.append(run)
-            run = []
-        if run:
-            rows.append(run)
-        return rows
     separator = re.compile(r"\n") if section.layout == "grid" else _BLANK_LINE
     pos = section.start
     bounds = [m.start() for m in separator.finditer(text, section.start, section.end)]

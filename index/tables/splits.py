@@ -21,6 +21,10 @@ MAX_SPLITS = 2000  # beyond this many candidate splits the row is reported as am
 Split = tuple[Cell, ...]  # blank cells have empty text and an empty span at their gap
 
 
+class TooManySplits(Exception):
+    """A run splits in more ways than MAX_SPLITS: the row is ambiguous, nothing is chosen."""
+
+
 @dataclass(frozen=True)
 class Token:
     """A printed number token with its span; ``atomic`` tokens (signs, units, decimals,
@@ -32,38 +36,45 @@ class Token:
     atomic: bool = False
 
 
-def _pieces(token: Token) -> Iterator[list[Cell]]:
-    """Every way to cut a digit run into numbers without leading zeros."""
+def _pieces(token: Token, most: int) -> Iterator[list[Cell]]:
+    """Every way to cut a digit run into at most ``most`` numbers without leading zeros."""
     if token.atomic:
         yield [Cell(token.text, token.start, token.end)]
         return
     text = token.text
 
-    def cut(pos: int) -> Iterator[list[Cell]]:
+    def cut(pos: int, left: int) -> Iterator[list[Cell]]:
         if pos == len(text):
             yield []
+            return
+        if left == 0:
             return
         limit = pos + 1 if text[pos] == "0" else min(len(text), pos + MAX_DIGITS)
         for end in range(pos + 1, limit + 1):
             head = Cell(text[pos:end], token.start + pos, token.start + end)
-            for rest in cut(end):
+            for rest in cut(end, left - 1):
                 yield [head, *rest]
 
-    yield from cut(0)
+    yield from cut(0, most)
 
 
 def enumerate_splits(tokens: list[Token], count: int) -> list[Split]:
     """All splits of ``tokens`` into ``count`` cells, blanks allowed only at inner gaps.
 
-    No tokens at all is a row printed empty: ``count`` blank cells.
+    Raises TooManySplits beyond MAX_SPLITS (a partial list could wrongly look unique).
     """
     if not tokens:
         return []
-    options = [list(_pieces(t)) for t in tokens]
+    if len(tokens) > count or sum(len(t.text) for t in tokens) > count * MAX_DIGITS:
+        return []
+    # Each token holds at least one cell, so none can hold more than what the others leave.
+    options = [list(_pieces(t, count - len(tokens) + 1)) for t in tokens]
     found: list[Split] = []
 
     def walk(i: int, acc: list[Cell]) -> None:
-        if len(found) > MAX_SPLITS or len(acc) > count:
+        if len(found) > MAX_SPLITS:
+            raise TooManySplits
+        if len(acc) > count:
             return
         if i == len(tokens):
             if len(acc) == count:
