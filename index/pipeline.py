@@ -96,16 +96,15 @@ def build_document(path: Path, max_bytes: int) -> BuiltDocument:
     )
     facts: list[Fact] = []
     tasks: list[Task] = []
-    if doc.kind == "annual_report" or (
-        doc.kind != "work_points" and carries_table_labels(doc.text)
-    ):
+    # Tables are read wherever their labels are printed, whatever the title says.
+    if doc.kind == "annual_report" or carries_table_labels(doc.text):
         parsed = parse_report_tables(doc.text, doc.doc_id)
         facts = parsed.facts + extract_prose_facts(doc.text, doc.doc_id)
         doc.table_format = parsed.table_format or doc.table_format
         doc.warnings += parsed.problems
         doc.warnings += check_identities(parsed.facts)
         doc.warnings += check_text_vs_table(doc.text, parsed.facts)
-    elif doc.kind == "work_points":
+    if doc.kind == "work_points":
         task_parse = parse_task_tables(doc.text, doc.doc_id)
         tasks = task_parse.tasks
         doc.warnings += task_parse.problems
