@@ -168,3 +168,18 @@ def test_dev_corpus_is_present_and_every_file_has_a_floor():
         pytest.skip(f"dev corpus absent: {DEV}")
     names = {json.loads(p.read_text(encoding="utf-8"))["file"] for p in gold_files()}
     assert names == set(FLOORS)
+
+
+@pytest.mark.parametrize("gold_file", gold_files(), ids=lambda p: p.stem)
+def test_every_cell_quotes_its_own_printed_text(gold_file):
+    name = json.loads(gold_file.read_text(encoding="utf-8"))["file"]
+    built = build_document(DEV / name, MAX_BYTES)
+    text = built.doc.text
+    for fact in (f for f in built.facts if f.origin == "table" and f.table != "text"):
+        cell = text[fact.cell_start : fact.cell_end]
+        if fact.blank:
+            assert fact.value is None and cell == "", fact
+            continue
+        assert fact.start <= fact.cell_start < fact.cell_end <= fact.end, fact
+        number = float(re.sub(r"[^\d.]", "", cell))
+        assert number == abs(fact.value), (fact, cell)
