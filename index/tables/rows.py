@@ -25,6 +25,8 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋", "012345
 
 @dataclass
 class Row:
+    """The cells printed after a row label, with the row's span."""
+
     cells: list[Cell]
     start: int
     end: int  # end of the row's last cell
@@ -47,7 +49,8 @@ def parse_number(
 ) -> int | float | None:
     """The value of a cell, or None when it is not a number this column can hold.
 
-    Blank (empty text) is None: callers keep it as a blank cell. ``signed`` accepts 增84 / 减22; ``money`` accepts a 万/万元 suffix and a bare
+    Blank (empty text) is None: callers keep it as a blank cell. ``signed`` accepts 增84 /
+    减22; ``money`` accepts a 万/万元 suffix and a bare
     number only when ``money_header`` (the header states 万元).
     """
     cleaned = text.translate(_FULLWIDTH).strip()
