@@ -448,3 +448,16 @@ def test_a_digit_run_with_many_splits_is_reported_not_guessed():
     parsed = parse_report_tables(crawler_table(rows), "t")
     assert app_row(parsed.facts, "本年新收") == [None] * 7
     assert any(p.startswith("ambiguous_cells: 依申请/本年新收") for p in parsed.problems)
+
+
+def test_labels_split_by_spaces_and_line_breaks_still_align():
+    text = crawler_table({"1.属于国家秘密": " 1 0 0 0 0 0 1", "（七）总计": "1000001"})
+    text = text.replace("（三）不予公开", "（三）不予 公开").replace(
+        "1.属于国家秘密", "1.属于国家\n秘密"
+    )
+    text = text.replace("（七）总计", "（七）总\n计")
+    parsed = parse_report_tables(text, "t")
+    assert app_row(parsed.facts, "不予公开.属于国家秘密") == [1, 0, 0, 0, 0, 0, 1]
+    assert app_row(parsed.facts, "不予公开") == [1, 0, 0, 0, 0, 0, 1]  # the group's sum
+    assert app_row(parsed.facts, "总计") == [1, 0, 0, 0, 0, 0, 1]
+    assert not [p for p in parsed.problems if p.startswith(("table_row", "ambiguous"))]
