@@ -25,7 +25,7 @@ from index.tag import tag_document
 log = logging.getLogger("gongkai.ingest")
 # Bump when loading, cleaning, tagging or table reading changes what a file yields: files
 # recorded under another version are rebuilt on the next ingest even though their bytes match.
-BUILD_VERSION = "2"
+BUILD_VERSION = "3"
 
 
 def file_stamp(data: bytes) -> str:
@@ -70,7 +70,7 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 
 def build_document(path: Path, max_bytes: int) -> BuiltDocument:
     """Everything gongkai knows about one file, computed without touching any store."""
-    from index.tables.annual import parse_report_tables
+    from index.tables.annual import carries_table_labels, parse_report_tables
     from index.tables.prose import extract_prose_facts
     from index.tables.tasks import parse_task_tables
     from index.tables.validate import check_identities, check_text_vs_table
@@ -99,14 +99,15 @@ def build_document(path: Path, max_bytes: int) -> BuiltDocument:
     )
     facts: list[Fact] = []
     tasks: list[Task] = []
-    if doc.kind == "annual_report":
+    # Tables are read wherever their labels are printed, whatever the title says.
+    if doc.kind == "annual_report" or carries_table_labels(doc.text):
         parsed = parse_report_tables(doc.text, doc.doc_id)
         facts = parsed.facts + extract_prose_facts(doc.text, doc.doc_id)
         doc.table_format = parsed.table_format or doc.table_format
         doc.warnings += parsed.problems
         doc.warnings += check_identities(parsed.facts)
         doc.warnings += check_text_vs_table(doc.text, parsed.facts)
-    elif doc.kind == "work_points":
+    if doc.kind == "work_points":
         task_parse = parse_task_tables(doc.text, doc.doc_id)
         tasks = task_parse.tasks
         doc.warnings += task_parse.problems

@@ -77,9 +77,9 @@ def load_clean(path: Path) -> str:
     return clean_text(loaded.text, join_wrapped_lines=bool(loaded.pages)).text
 
 
-def shown(value: float, col: str = "") -> str:
+def shown(value: float | None, col: str = "") -> str:
     """A cell as a report prints it: zero left blank, 增/减 for changes, 万 for money."""
-    if value == 0:
+    if not value:  # 0 and blank (None) both print as an empty cell
         return ""
     if col == "本年增减":
         return f"增{value}" if value > 0 else f"减{-value}"
@@ -87,7 +87,8 @@ def shown(value: float, col: str = "") -> str:
 
 
 def key_set(facts: list[Fact]) -> set[tuple]:
-    return {(f.table, f.row, f.col, f.value, f.unit, f.origin) for f in facts}
+    """Facts by key and value; the renderer prints 0 as an empty cell, so blank reads as 0."""
+    return {(f.table, f.row, f.col, 0 if f.blank else f.value, f.unit, f.origin) for f in facts}
 
 
 # Table 二 blocks: (第二十条 item, printed column headers, canonical columns, rows).
@@ -279,14 +280,16 @@ def test_rendered_spans_quote_the_printed_row(suffix, tmp_path):
     assert text[permit.start : permit.end].split() == ["行政许可", "447228"]
 
 
-def test_html_blank_zero_cells_are_zero_not_missing(tmp_path):
+def test_html_blank_cells_are_kept_blank_not_missing(tmp_path):
     text = render("huaian_2024_annual_report.pdf", tmp_path / "report.html")
     assert "3.要求提供公开出版物\t\t\t\t\t\t\t\n" in text  # zeros really are blank
 
     facts = parse_report_tables(text, "rendered").facts
 
-    row = {f.col: f.value for f in facts if f.row == "不予处理.要求提供公开出版物"}
-    assert row == dict.fromkeys(APPLICANTS, 0)
+    row = {f.col: (f.value, f.blank) for f in facts if f.row == "不予处理.要求提供公开出版物"}
+    assert row == dict.fromkeys(APPLICANTS, (None, True))
+    cell = [f for f in facts if f.row == "予以公开" and f.col == "自然人"][0]
+    assert text[cell.cell_start : cell.cell_end] == "1288"
 
 
 def test_grid_row_with_too_few_cells_is_reported_not_zero_filled(tmp_path):
@@ -302,3 +305,159 @@ def test_grid_row_with_too_few_cells_is_reported_not_zero_filled(tmp_path):
     assert "不予处理.要求提供公开出版物" not in rows
     assert "不予处理" not in rows  # no group sum over a missing sub-row
     assert "不予处理.重复申请" in rows
+
+
+# --- Run-together crawler text, pipes, blanks: tables built here in the 2021 template's order ---
+
+APP_HEADER = (
+    "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加"
+    "第四项之和）申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+)
+APP_LABELS = (
+    ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本年度办理结果"]
+    + [
+        "（一）予以公开",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        "（三）不予公开",
+    ]
+    + [f"{i}.{label}" for i, label in enumerate(GROUPS["不予公开"], 1)]
+    + ["（四）无法提供"]
+    + [f"{i}.{label}" for i, label in enumerate(GROUPS["无法提供"], 1)]
+    + ["（五）不予处理"]
+    + [f"{i}.{label}" for i, label in enumerate(GROUPS["不予处理"], 1)]
+    + ["（六）其他处理"]
+    + [f"{i}.{label}" for i, label in enumerate(GROUPS["其他处理"], 1)]
+    + ["（七）总计", "四、结转下年度继续办理"]
+)
+GROUP_HEADS = {
+    "三、本年度办理结果",
+    "（三）不予公开",
+    "（四）无法提供",
+    "（五）不予处理",
+    "（六）其他处理",
+}
+
+
+def crawler_table(rows: dict[str, str], default: str = "0000000") -> str:
+    """表三 flattened as crawler text: every label followed directly by its printed cells."""
+    parts = [APP_HEADER]
+    for label in APP_LABELS:
+        parts.append(label + ("" if label in GROUP_HEADS else rows.get(label, default)))
+    return "".join(parts) + "四、政府信息公开行政复议、行政诉讼情况"
+
+
+def app_row(facts: list[Fact], row: str) -> list:
+    got = {f.col: f.value for f in facts if f.table == "依申请" and f.row == row}
+    return [got.get(col) for col in APPLICANTS]
+
+
+def test_run_together_cells_split_by_the_row_total():
+    text = crawler_table(
+        {
+            "一、本年新收政府信息公开申请数量": "1 0 0 0 0 01",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "1 0 0 0 0 01",
+            "（七）总计": "1000001",
+        }
+    )
+    parsed = parse_report_tables(text, "t")
+    assert app_row(parsed.facts, "本年新收") == [1, 0, 0, 0, 0, 0, 1]
+    assert app_row(parsed.facts, "总计") == [1, 0, 0, 0, 0, 0, 1]
+    assert not [p for p in parsed.problems if p.startswith(("ambiguous", "table_row"))]
+    fact = [f for f in parsed.facts if f.row == "本年新收" and f.col == "总计"][0]
+    assert text[fact.cell_start : fact.cell_end] == "1"
+    assert text[fact.start : fact.end].startswith("一、本年新收")
+
+
+def test_column_identities_choose_between_splits_of_a_row():
+    # 12 new applications from 自然人: "12000012" alone splits 12|0|0|0|0|0|12 or 1|20|…;
+    # only one split makes the columns add up with the 总计 row.
+    rows = {
+        "一、本年新收政府信息公开申请数量": "120000012",
+        "（一）予以公开": "120000012",
+        "（七）总计": "120000012",
+    }
+    parsed = parse_report_tables(crawler_table(rows), "t")
+    assert app_row(parsed.facts, "本年新收") == [12, 0, 0, 0, 0, 0, 12]
+    assert not [p for p in parsed.problems if p.startswith("ambiguous")]
+
+
+def test_a_split_no_identity_decides_is_left_out_with_a_warning():
+    text = (
+        "二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数"
+        "规章000行政规范性文件6045第二十条第（五）项信息内容本年处理决定数量行政许可5"
+        "三、收到和处理政府信息公开申请情况"
+    )
+    parsed = parse_report_tables(text, "t")
+    active = {(f.row, f.col): f.value for f in parsed.facts if f.table == "主动公开"}
+    assert active[("规章", "本年制发件数")] == 0 and active[("行政许可", "本年处理决定数量")] == 5
+    assert not [k for k in active if k[0] == "行政规范性文件"]
+    assert any(p.startswith("ambiguous_cells: 主动公开/行政规范性文件") for p in parsed.problems)
+
+
+def test_a_gap_standing_for_a_blank_cell_is_blank_not_zero():
+    parsed = parse_report_tables(
+        crawler_table({"一、本年新收政府信息公开申请数量": "0 00000"}), "t"
+    )
+    row = [f for f in parsed.facts if f.row == "本年新收"]
+    assert [f.value for f in row] == [0, None, 0, 0, 0, 0, 0]
+    assert [f.blank for f in row] == [False, True, False, False, False, False, False]
+
+
+def test_rows_printed_empty_are_blank_and_an_all_blank_table_yields_nothing():
+    rows = {f"{i}.{label}": "" for i, label in enumerate(GROUPS["其他处理"], 1)}
+    parsed = parse_report_tables(crawler_table(rows), "t")
+    assert app_row(parsed.facts, "其他处理.其他") == [None] * 7
+    assert app_row(parsed.facts, "予以公开") == [0] * 7
+
+    empty = parse_report_tables(crawler_table({}, default=""), "t")
+    assert not [f for f in empty.facts if f.table == "依申请"]
+    assert "table_blank: 依申请" in empty.problems
+
+
+def test_markdown_pipe_rows_with_repeated_merged_cells_and_br_in_labels():
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "|（本列数据的勾稽关系）|Col2|申请人情况|Col4|Col5|Col6|Col7|Col8|Col9|",
+        "|||自然人|商业<br>企业|科研<br>机构|社会公益<br>组织|法律服务<br>机构|其他|总计|",
+    ]
+    group = ""
+    for label in APP_LABELS:
+        if label in GROUP_HEADS:
+            group = label.replace("不予", "不<br>予")  # the converter breaks labels with <br>
+            continue
+        printed = label.replace("确认或重新出", "确认或重新出<br>")
+        first = group if label[0].isdigit() else printed
+        lines.append(f"|{first}|{printed}|{printed}|2|0|0|0|0|0|2|")
+    lines.append("四、政府信息公开行政复议、行政诉讼情况")
+    parsed = parse_report_tables("\n".join(lines), "t")
+    assert app_row(parsed.facts, "不予处理.要求行政机关确认或重新出具已获取信息") == [
+        2,
+        0,
+        0,
+        0,
+        0,
+        0,
+        2,
+    ]
+    assert app_row(parsed.facts, "结转下年度") == [2, 0, 0, 0, 0, 0, 2]
+    assert not [p for p in parsed.problems if p.startswith("table_row")]
+
+
+def test_a_digit_run_with_many_splits_is_reported_not_guessed():
+    rows = {"一、本年新收政府信息公开申请数量": "1234567891234567891234567"}
+    parsed = parse_report_tables(crawler_table(rows), "t")
+    assert app_row(parsed.facts, "本年新收") == [None] * 7
+    assert any(p.startswith("ambiguous_cells: 依申请/本年新收") for p in parsed.problems)
+
+
+def test_labels_split_by_spaces_and_line_breaks_still_align():
+    text = crawler_table({"1.属于国家秘密": " 1 0 0 0 0 0 1", "（七）总计": "1000001"})
+    text = text.replace("（三）不予公开", "（三）不予 公开").replace(
+        "1.属于国家秘密", "1.属于国家\n秘密"
+    )
+    text = text.replace("（七）总计", "（七）总\n计")
+    parsed = parse_report_tables(text, "t")
+    assert app_row(parsed.facts, "不予公开.属于国家秘密") == [1, 0, 0, 0, 0, 0, 1]
+    assert app_row(parsed.facts, "不予公开") == [1, 0, 0, 0, 0, 0, 1]  # the group's sum
+    assert app_row(parsed.facts, "总计") == [1, 0, 0, 0, 0, 0, 1]
+    assert not [p for p in parsed.problems if p.startswith(("table_row", "ambiguous"))]

@@ -2,15 +2,32 @@
 
 Tables: 二、主动公开政府信息情况 (``主动公开``), 三、收到和处理政府信息公开申请情况 (``依申请``),
 四、政府信息公开行政复议、行政诉讼情况 (``复议诉讼``), in the 2019 and 2021 official formats,
-whatever section number the report gives them.
+whatever section number the report gives them (表四 is also known by its header alone).
 
-Rows are found by their printed labels, never by position. Three text layouts are read:
+Rows are found by their printed labels in the schema's order, never by position, and get the
+schema's cell count. Three text layouts are read:
 - ``cells``: every cell on its own line starting with a tab, rows separated by blank lines
   (tab-flattened web pages);
-- ``grid``: one line per row, cells joined by tabs (docx and html via ``index.load``);
-- ``spaced``: pypdf text, ``label n n n`` with space-separated numbers.
-In the tab layouts a blank cell is 0. In the spaced layout a row whose number count differs
-from the expected column count cannot be aligned: it is reported and yields no facts.
+- ``grid``: one line per row, cells joined by tabs (docx, html, pdf tables via ``index.load``)
+  or pipes (Markdown, ``<br>`` inside cells); cells repeating the label are skipped;
+- ``spaced``: running text (pypdf, crawler pages): the number tokens after a label, separated
+  by spaces or run together (``6045``, ``1 0 0 0 0 01``), split by ``index.tables.splits``;
+  where several splits remain, the table's identities choose (row 总计, 一+二 = （七）+四,
+  outcome rows = （七）总计, 表四 总计 per group).
+A cell printed empty is a Fact with ``value`` None and ``blank`` True, never 0; a table whose
+cells are all blank (a template) yields no facts. Every Fact spans its printed row
+(``start``/``end``, what a citation quotes; 表四: header + data row) and its own cell
+(``cell_start``/``cell_end``, empty at the cell's place when blank).
+
+Problems (``TableParse.problems``), one line each, ``name: 表/行 (detail)``:
+- ``table_missing: 表`` no filled table found; ``table_blank: 表`` the table is printed empty;
+- ``table_row_missing: 表/行`` a schema row not printed (abridged tables);
+- ``table_row_unaligned: 表/行 (expected n cells, found m)`` no reading gives the schema's count;
+- ``ambiguous_cells: 表/行 (a/b/c | …)`` run-together cells with more than one split the
+  identities allow: nothing is stored for that row (never guessed);
+- ``table_cell_unreadable: 表/行.列 (text)`` a cell that is not a number its column can hold;
+- ``table_header_unrecognized: 表`` a header naming some columns but not the schema's.
+``identity_failed: …`` (the identities over what was read) comes from ``index.tables.validate``.
 """
 
 from __future__ import annotations
@@ -19,7 +36,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.models import Fact
-from index.tables.cells import Cell, split_cells
+from index.tables.cells import Cell
 from index.tables.labels import (
     ACTIVE,
     ACTIVE_ROWS,
@@ -32,7 +49,6 @@ from index.tables.labels import (
     GROUP_ROWS,
     MONEY_UNIT,
     REVIEW,
-    REVIEW_HEADER_WORDS,
     REVIEW_RESULT_COLUMNS,
     REVIEW_ROWS,
     SIGNED_COLUMN,
@@ -41,11 +57,26 @@ from index.tables.labels import (
     RowLabel,
     find_row,
     group_pattern,
+    spaced,
     squash,
+)
+from index.tables.rows import (
+    align_cells,
+    detect_layout,
+    numeric_rows,
+    parse_number,
+    row_after_label,
+    run_tokens,
+)
+from index.tables.splits import (
+    TooManySplits,
+    enumerate_splits,
+    filter_splits,
+    total_check,
 )
 
 _HEADING_PREFIX = (
-    r"^[ \u3000\xa0]*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])"
+    r"(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])"
     r"\s*(?:行政机关)?"
 )
 _HEADINGS = {
@@ -60,14 +91,7 @@ _HEADINGS = {
 _TOP_HEADING = re.compile(r"^[ \u3000\xa0]*[一二三四五六七八九十]{1,3}\s*、", re.M)
 # Table 三 rows printed like top-level headings (一、本年新收… 四、结转下年度…).
 _TABLE_ROW_WORDS = ("本年新收", "上年结转", "本年度办理结果", "结转下年度")
-_BLANK_LINE = re.compile(r"\n[ \u3000\xa0\r]*(?=\n|$)")
-_TOKEN = re.compile(r"\S+")
 _GROUP_STUB = re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)][^\d\s（()）]{0,6}\s*$")
-_NUMBER = re.compile(
-    r"(?P<sign>增|减|[+\-－])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?P<unit>万元|万|件|项|个|条)?"
-)
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
 _REVIEW_CELLS = len(REVIEW_ROWS) * len(REVIEW_RESULT_COLUMNS)
 
 
@@ -79,15 +103,6 @@ class TableParse:
     problems: list[str] = field(default_factory=list)
     table_format: str = ""  # "2019" | "2021" | ""
     tables: set[str] = field(default_factory=set)
-
-
-@dataclass
-class _Row:
-    cells: list[Cell]
-    start: int
-    end: int  # end of the row's last cell
-    next_pos: int  # where the search for the following row resumes
-    stray: bool = False  # text with digits between the label and the first cell
 
 
 @dataclass
@@ -107,6 +122,8 @@ def parse_report_tables(text: str, doc_id: str = "") -> TableParse:
         unfilled: list[str] = []
         for section in find_table_sections(text, table):
             facts, problems, fmt = parsers[table](text, section, doc_id)
+            if facts and all(f.blank for f in facts):
+                facts, problems = [], [f"table_blank: {table}"]
             if facts:
                 result.tables.add(table)
                 result.facts.extend(facts)
@@ -121,6 +138,18 @@ def parse_report_tables(text: str, doc_id: str = "") -> TableParse:
     return result
 
 
+_REVIEW_HEADER = re.compile(
+    spaced("行政复议") + r"[\s|]*" + spaced("行政诉讼") + r"[\s|]*" + spaced("结果维持")
+)
+_TABLE_MARKS = ("本年新收政府信息公开申请数量", "结果维持", "第二十条第")
+
+
+def carries_table_labels(text: str) -> bool:
+    """Whether ``text`` prints the labels of the official tables (whatever its title says)."""
+    flat = squash(text)
+    return sum(mark in flat for mark in _TABLE_MARKS) >= 2
+
+
 def find_table_sections(text: str, table: str) -> list[_Section]:
     """Every heading of ``table`` with the text up to the next section heading."""
     sections = []
@@ -128,6 +157,12 @@ def find_table_sections(text: str, table: str) -> list[_Section]:
         end = _section_end(text, heading.end())
         layout = detect_layout(text[heading.end() : end])
         sections.append(_Section(table, heading.end(), end, layout))
+    if table == REVIEW:
+        # 表四 is known by its header whatever its heading says (typos such as 行政法复议).
+        for header in _REVIEW_HEADER.finditer(text):
+            end = _section_end(text, header.start())
+            layout = detect_layout(text[header.start() : end])
+            sections.append(_Section(table, header.start(), end, layout))
     return sections
 
 
@@ -139,94 +174,6 @@ def _section_end(text: str, start: int) -> int:
             ends.append(m.start())
             break
     return min(ends, default=len(text))
-
-
-def detect_layout(section: str) -> str:
-    """``grid`` (tab-joined rows), ``cells`` (one tab-led line per cell) or ``spaced``."""
-    lines = section.split("\n")
-    if any("\t" in line.strip(" \t\u3000\xa0") for line in lines):
-        return "grid"
-    if any(line.startswith("\t") for line in lines):
-        return "cells"
-    return "spaced"
-
-
-def parse_number(
-    text: str, signed: bool = False, money: bool = False, money_header: bool = False
-) -> int | float | None:
-    """The value of a cell, or None when it is not a number this column can hold.
-
-    Blank is 0. ``signed`` accepts 增84 / 减22; ``money`` accepts a 万/万元 suffix and a bare
-    number only when ``money_header`` (the header states 万元).
-    """
-    cleaned = text.translate(_FULLWIDTH).strip()
-    if not cleaned:
-        return 0
-    m = _NUMBER.fullmatch(re.sub(r"\s+", "", cleaned))
-    if not m:
-        return None
-    sign, unit = m.group("sign"), m.group("unit")
-    if sign and not signed:
-        return None
-    if money and not (unit in ("万", "万元") or (unit is None and money_header)):
-        return None
-    if not money and unit in ("万", "万元"):
-        return None
-    digits = m.group("num").replace(",", "")
-    value: int | float = float(digits) if "." in digits else int(digits)
-    return -value if sign in ("减", "-", "－") else value
-
-
-def _is_number_token(token: str) -> bool:
-    return bool(_NUMBER.fullmatch(token.translate(_FULLWIDTH)))
-
-
-def _row_after_label(text: str, label: re.Match[str], limit: int, layout: str) -> _Row:
-    """The cells printed after a row label, up to the end of its row."""
-    pos = label.end()
-    if layout == "spaced":
-        cells = []
-        for token in _TOKEN.finditer(text, pos, limit):
-            if not _is_number_token(token.group()):
-                break
-            cells.append(Cell(token.group(), token.start(), token.end()))
-        end = cells[-1].end if cells else pos
-        return _Row(cells, label.start(), end, end)
-    if layout == "grid":
-        newline = text.find("\n", pos, limit)
-        row_end = limit if newline == -1 else newline
-    else:
-        blank = _BLANK_LINE.search(text, pos, limit)
-        row_end = blank.start() if blank else limit
-    rest, *cells = split_cells(text, pos, row_end)
-    # The row runs through its last cell, blank cells (tabs) included.
-    end = pos + len(text[pos:row_end].rstrip(" \n\r\u3000\xa0"))
-    # A number left in the label's own cell cannot be placed in any column.
-    return _Row(cells, label.start(), end, row_end, stray=bool(re.search(r"\d", rest.text)))
-
-
-def align_cells(cells: list[Cell], count: int, layout: str) -> list[Cell] | None:
-    """Exactly ``count`` value cells, or None when the row cannot be aligned.
-
-    Tab layouts may carry blank cells of spanned labels (before the values) or of spanned
-    values (after them), never fewer cells than columns. Space-separated numbers must match
-    the count exactly.
-    """
-    if len(cells) == count:
-        return cells
-    extra = len(cells) - count
-    if layout == "spaced" or extra < 0:
-        return None
-    leading_blank = not any(c.text for c in cells[:extra])
-    trailing_blank = not any(c.text for c in cells[count:])
-    if leading_blank and trailing_blank:
-        tail, head = cells[extra:], cells[:count]
-        return tail if [c.text for c in tail] == [c.text for c in head] else None
-    if leading_blank:
-        return cells[extra:]
-    if trailing_blank:
-        return cells[:count]
-    return None
 
 
 def _unaligned(table: str, row: str, count: int, found: int) -> str:
@@ -243,8 +190,11 @@ class _RowReader:
     pos: int = 0
     facts: list[Fact] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    values: dict[str, list[int | float]] = field(default_factory=dict)
+    values: dict[str, list[int | float | None]] = field(default_factory=dict)
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # rows whose run-together cells split in more than one way: resolved across rows later
+    pending: dict[str, tuple] = field(default_factory=dict)
+    group_sums: list[tuple[str, list[str], int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.pos = self.section.start
@@ -259,35 +209,86 @@ class _RowReader:
     ) -> bool:
         """Turn the row at ``label`` into facts; report it when it cannot be aligned."""
         table, layout = self.section.table, self.section.layout
-        row = _row_after_label(self.text, label, self.section.end, layout)
+
+        def value(i: int, text: str) -> int | float | None:
+            column = columns[i]
+            return parse_number(text, column == SIGNED_COLUMN, column in money, money_header)
+
+        if layout == "spaced":
+            tokens, end = run_tokens(self.text, label.end(), self.section.end)
+            self.pos = end
+            check = total_check(1) if columns == APPLICANT_COLUMNS else (lambda v: True)
+            if not tokens:
+                blank = [Cell("", label.end(), label.end()) for _ in columns]
+                candidates = [([None] * len(columns), tuple(blank))]
+            else:
+                try:
+                    splits = enumerate_splits(tokens, len(columns))
+                except TooManySplits:
+                    shown = " ".join(t.text for t in tokens)
+                    self.problems.append(f"ambiguous_cells: {table}/{canonical} ({shown})")
+                    return False
+                candidates = filter_splits(splits, check, value)
+            row_end = tokens[-1].end if tokens else label.end()
+            if not candidates:
+                found = sum(len(t.text) for t in tokens)
+                self.problems.append(_unaligned(table, canonical, len(columns), found))
+                return False
+            if len(candidates) > 1:
+                self.pending[canonical] = (candidates, columns, money, label.start(), row_end)
+                return False
+            values, cells = candidates[0]
+            self._store(canonical, columns, money, values, list(cells), label.start(), row_end)
+            return True
+        row = row_after_label(self.text, label, self.section.end, layout)
         self.pos = row.next_pos
-        cells = None if row.stray else align_cells(row.cells, len(columns), layout)
-        if cells is None:
+        aligned = None if row.stray else align_cells(row.cells, len(columns), layout)
+        if aligned is None:
             self.problems.append(_unaligned(table, canonical, len(columns), len(row.cells)))
             return False
         values = []
-        for column, cell in zip(columns, cells, strict=True):
-            value = parse_number(cell.text, column == SIGNED_COLUMN, column in money, money_header)
-            if value is None:
+        for i, cell in enumerate(aligned):
+            parsed = value(i, cell.text)
+            if cell.text and parsed is None:
                 self.problems.append(
-                    f"table_cell_unreadable: {table}/{canonical}.{column} ({cell.text})"
+                    f"table_cell_unreadable: {table}/{canonical}.{columns[i]} ({cell.text})"
                 )
                 return False
-            values.append(value)
-        for column, value in zip(columns, values, strict=True):
-            unit = MONEY_UNIT if column in money else COUNT_UNIT
-            self.facts.append(
-                self._fact(canonical, column, value, unit, row.start, row.end, "table")
-            )
-        self.values[canonical] = values
-        self.spans[canonical] = (row.start, row.end)
+            values.append(parsed)
+        self._store(canonical, columns, money, values, aligned, row.start, row.end)
         return True
+
+    def _store(
+        self,
+        canonical: str,
+        columns: tuple[str, ...],
+        money: tuple[str, ...],
+        values: list[int | float | None],
+        cells: list[Cell],
+        start: int,
+        end: int,
+    ) -> None:
+        for column, value, cell in zip(columns, values, cells, strict=True):
+            unit = MONEY_UNIT if column in money else COUNT_UNIT
+            fact = self._fact(canonical, column, value, unit, start, end, "table")
+            fact.blank = value is None
+            fact.cell_start, fact.cell_end = cell.start, cell.end
+            self.facts.append(fact)
+        self.values[canonical] = values
+        self.spans[canonical] = (start, end)
 
     def find(self, row: RowLabel, end: int | None = None) -> re.Match[str] | None:
         return find_row(self.text, row, self.pos, self.section.end if end is None else end)
 
     def _fact(
-        self, row: str, col: str, value: int | float, unit: str, start: int, end: int, origin: str
+        self,
+        row: str,
+        col: str,
+        value: int | float | None,
+        unit: str,
+        start: int,
+        end: int,
+        origin: str,
     ) -> Fact:
         return Fact(
             doc_id=self.doc_id,
@@ -307,8 +308,12 @@ class _RowReader:
             return
         end = max(self.spans[p][1] for p in parts)
         for i, column in enumerate(APPLICANT_COLUMNS):
-            total = sum(self.values[p][i] for p in parts)
-            self.facts.append(self._fact(group, column, total, COUNT_UNIT, start, end, "sum"))
+            printed = [self.values[p][i] for p in parts if self.values[p][i] is not None]
+            # Blanks count as 0 only next to a printed part; all blank parts give a blank sum.
+            total = sum(printed) if printed else None
+            fact = self._fact(group, column, total, COUNT_UNIT, start, end, "sum")
+            fact.blank = total is None
+            self.facts.append(fact)
 
 
 def _parse_applications(
@@ -319,7 +324,9 @@ def _parse_applications(
     if first is None:
         return [], [], ""
     header = squash(text[section.start : first.start()])
-    if not all(word in header for word in APPLICANT_COLUMNS):
+    # A header-less table (abridged copies) is read in the schema's column order.
+    printed = [word for word in APPLICANT_COLUMNS if word in header]
+    if printed and len(printed) < len(APPLICANT_COLUMNS):
         return [], [f"table_header_unrecognized: {APPLICATIONS}"], ""
     for row in APPLICATION_HEAD_ROWS:
         _read_labelled(reader, row)
@@ -328,7 +335,65 @@ def _parse_applications(
     fmt = _read_other_processing(reader)
     for row in APPLICATION_TOTAL_ROWS:
         _read_labelled(reader, row)
+    resolve_pending(reader, _applications_consistent)
+    for group, parts, start in reader.group_sums:
+        reader.add_sum(group, parts, start)
     return reader.facts, reader.problems, fmt
+
+
+_BALANCE_ROWS = ("本年新收", "上年结转", "总计", "结转下年度")
+MAX_COMBINATIONS = 20000
+
+
+def _applications_consistent(values: dict[str, list[int | float | None]]) -> bool:
+    """表三's column identities over the rows read: 一+二 = （七）总计+四 and the outcome rows sum
+    to （七）总计 (blank = 0). An identity whose rows are not all read constrains nothing."""
+    rows = {k: [0 if v is None else v for v in vals] for k, vals in values.items()}
+    outcomes = [k for k in rows if k not in _BALANCE_ROWS]
+    for i in range(len(APPLICANT_COLUMNS)):
+        if all(k in rows for k in _BALANCE_ROWS):
+            new, carried, total, nxt = (rows[k][i] for k in _BALANCE_ROWS)
+            if abs(new + carried - total - nxt) > 1e-6:
+                return False
+        outcome_sum = sum(rows[k][i] for k in outcomes)
+        if "总计" in rows and outcomes and abs(outcome_sum - rows["总计"][i]) > 1e-6:
+            return False
+    return True
+
+
+def resolve_pending(reader: _RowReader, consistent) -> None:
+    """Rows whose run-together cells split several ways: keep the one combination the table's
+    identities allow; otherwise store nothing for them and warn ``ambiguous_cells``."""
+    if not reader.pending:
+        return
+    names = list(reader.pending)
+    options = [reader.pending[n][0] for n in names]
+    count = 1
+    for o in options:
+        count *= len(o)
+    chosen = None
+    if consistent is not None and count <= MAX_COMBINATIONS:
+        import itertools
+
+        fits = []
+        for combo in itertools.product(*options):
+            trial = dict(reader.values)
+            trial.update({n: values for n, (values, _) in zip(names, combo, strict=True)})
+            if consistent(trial):
+                fits.append(combo)
+        chosen = fits[0] if len(fits) == 1 else None
+    table = reader.section.table
+    for i, name in enumerate(names):
+        candidates, columns, money, start, end = reader.pending[name]
+        if chosen is None:
+            shown = " | ".join(
+                "/".join(c.text or "空" for c in split) for _, split in candidates[:4]
+            )
+            reader.problems.append(f"ambiguous_cells: {table}/{name} ({shown})")
+            continue
+        values, cells = chosen[i]
+        reader._store(name, columns, money, values, list(cells), start, end)
+    reader.pending.clear()
 
 
 def _read_labelled(reader: _RowReader, row: RowLabel, end: int | None = None) -> bool:
@@ -347,7 +412,7 @@ def _read_group(
     for row in rows:
         _read_labelled(reader, row, end)
     if first is not None:
-        reader.add_sum(group, [r.canonical for r in rows], start)
+        reader.group_sums.append((group, [r.canonical for r in rows], start))
 
 
 def _group_start(text: str, group: str, pos: int, first_row: int) -> int:
@@ -378,11 +443,16 @@ def _read_other_processing(reader: _RowReader) -> str:
 
 def _parse_review(text: str, section: _Section, doc_id: str) -> tuple[list[Fact], list[str], str]:
     body = text[section.start : section.end]
-    if not all(word in squash(body) for word in REVIEW_HEADER_WORDS):
+    # A header-less 15-cell row (abridged copies) is read in the schema's order; a header
+    # printing only some of the result columns is not.
+    printed = [word for word in REVIEW_RESULT_COLUMNS[:-1] if word in squash(body)]
+    if printed and len(printed) < len(REVIEW_RESULT_COLUMNS) - 1:
         if re.search(r"\d", body):
             return [], [f"table_header_unrecognized: {REVIEW}"], ""
         return [], [], ""
-    candidates = _numeric_rows(text, section)
+    if section.layout == "spaced":
+        return _parse_review_run(text, section, doc_id)
+    candidates = numeric_rows(text, section.start, section.end, section.layout)
     if not candidates:
         return [], [], ""
     aligned = [a for a in (align_cells(c, _REVIEW_CELLS, section.layout) for c in candidates) if a]
@@ -391,52 +461,48 @@ def _parse_review(text: str, section: _Section, doc_id: str) -> tuple[list[Fact]
         return [], [_unaligned(REVIEW, "+".join(REVIEW_ROWS), _REVIEW_CELLS, found)], ""
     cells = aligned[0]
     values = [parse_number(c.text) for c in cells]
-    if any(v is None for v in values):
+    if any(c.text and v is None for c, v in zip(cells, values, strict=True)):
         return [], [f"table_cell_unreadable: {REVIEW} ({' '.join(c.text for c in cells)})"], ""
     # Table 四's labels are all in its header: the quoted row is the header plus the data row.
     start = section.start + len(body) - len(body.lstrip())
     end = max((c.end for c in cells if c.text), default=section.end)
+    return _review_facts(doc_id, values, cells, start, end), [], ""
+
+
+def _review_facts(
+    doc_id: str, values: list, cells: list[Cell] | tuple[Cell, ...], start: int, end: int
+) -> list[Fact]:
+    """The 15 表四 facts, blank cells kept blank, each with its own cell span."""
     keys = [(row, col) for row in REVIEW_ROWS for col in REVIEW_RESULT_COLUMNS]
-    facts = [
-        Fact(doc_id, REVIEW, row, col, value, COUNT_UNIT, start, end, "table")
-        for (row, col), value in zip(keys, values, strict=True)
-        if value is not None
-    ]
-    return facts, [], ""
+    facts = []
+    for (row, col), value, cell in zip(keys, values, cells, strict=True):
+        fact = Fact(doc_id, REVIEW, row, col, value, COUNT_UNIT, start, end, "table")
+        fact.blank, fact.cell_start, fact.cell_end = value is None, cell.start, cell.end
+        facts.append(fact)
+    return facts
 
 
-def _numeric_rows(text: str, section: _Section) -> list[list[Cell]]:
-    """Rows of the section made only of numbers and blanks, with at least one number."""
-    rows: list[list[Cell]] = []
-    if section.layout == "spaced":
-        run: list[Cell] = []
-        for token in _TOKEN.finditer(text, section.start, section.end):
-            if _is_number_token(token.group()):
-                run.append(Cell(token.group(), token.start(), token.end()))
-                continue
-            if run:
-                rows.append(run)
-            run = []
-        if run:
-            rows.append(run)
-        return rows
-    separator = re.compile(r"\n") if section.layout == "grid" else _BLANK_LINE
-    pos = section.start
-    bounds = [m.start() for m in separator.finditer(text, section.start, section.end)]
-    for end in bounds + [section.end]:
-        first, *cells = split_cells(text, pos, end)
-        if section.layout == "grid":
-            cells = [first, *cells]
-        elif first.text:
-            cells = []
-        if (
-            cells
-            and any(c.text for c in cells)
-            and all(_is_number_token(c.text) for c in cells if c.text)
-        ):
-            rows.append(cells)
-        pos = end + 1
-    return rows
+def _parse_review_run(
+    text: str, section: _Section, doc_id: str
+) -> tuple[list[Fact], list[str], str]:
+    """表四 in running text: the first run of numbers after its header, split into 15 cells."""
+    first = re.search(r"\d", text[section.start : section.end])
+    if first is None:
+        return [], [], ""
+    tokens, _ = run_tokens(text, section.start + first.start(), section.end)
+    try:
+        splits = enumerate_splits(tokens, _REVIEW_CELLS)
+    except TooManySplits:
+        return [], [f"ambiguous_cells: {REVIEW}/{'+'.join(REVIEW_ROWS)}"], ""
+    found = filter_splits(splits, total_check(len(REVIEW_ROWS)), lambda i, t: parse_number(t))
+    if len(found) != 1:
+        kind = "ambiguous_cells" if found else "table_row_unaligned"
+        return [], [f"{kind}: {REVIEW}/{'+'.join(REVIEW_ROWS)}"], ""
+    values, cells = found[0]
+    body = text[section.start : section.end]
+    start = section.start + len(body) - len(body.lstrip())
+    end = tokens[-1].end
+    return _review_facts(doc_id, values, cells, start, end), [], ""
 
 
 def _parse_active(text: str, section: _Section, doc_id: str) -> tuple[list[Fact], list[str], str]:
@@ -460,6 +526,7 @@ def _parse_active(text: str, section: _Section, doc_id: str) -> tuple[list[Fact]
             canonical = "行政规范性文件"
         reader.read(canonical, label, columns.columns, columns.money, "万元" in header)
         formats.append(columns.fmt)
+    resolve_pending(reader, None)
     fmt = max(sorted(set(formats)), key=formats.count) if formats else ""
     expected = ACTIVE_ROWS_2021 if fmt == "2021" else [r.canonical for r, _ in ACTIVE_ROWS]
     for name in expected:

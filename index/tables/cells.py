@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Cells are separated by tabs (loaders) or pipes (Markdown tables); <br> is a line break in a cell.
+_SEPARATOR = re.compile(r"[\t|]")
+_BREAK = re.compile(r"<br\s*/?>")
 
 
 @dataclass(frozen=True)
@@ -15,16 +20,17 @@ class Cell:
 
 
 def split_cells(text: str, start: int = 0, end: int | None = None, offset: int = 0) -> list[Cell]:
-    """``text[start:end]`` split at tabs into stripped cells, blank cells kept with an empty span.
+    """``text[start:end]`` split at tabs or pipes into stripped cells, blank cells kept with an empty span.
 
     ``offset`` is added to every span (for a line cut out of a larger text).
     """
     end = len(text) if end is None else end
     cells, pos = [], start
     while True:
-        tab = text.find("\t", pos, end)
+        sep = _SEPARATOR.search(text, pos, end)
+        tab = -1 if sep is None else sep.start()
         piece_end = end if tab == -1 else tab
-        raw = text[pos:piece_end]
+        raw = _BREAK.sub(lambda m: " " * len(m.group()), text[pos:piece_end])
         lead = len(raw) - len(raw.lstrip())
         stripped = raw.strip()
         begin = offset + pos + lead

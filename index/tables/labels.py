@@ -33,6 +33,8 @@ MONEY_UNIT = "万元"
 COUNT_UNIT = "件"
 SIGNED_COLUMN = "本年增减"
 
+# Between the characters of a label: whitespace or a Markdown cell's <br> line break.
+_GAP = r"(?:\s|<br\s*/?>)*"
 _QUOTES = "“”\"'‘’「」『』"
 _LIST_PUNCT = "、，,；;"
 NUMBERING = (
@@ -163,7 +165,7 @@ REVIEW_HEADER_WORDS = ("行政复议", "行政诉讼", "结果维持", "结果�
 
 def squash(text: str) -> str:
     """``text`` without any whitespace, for comparing labels split by line breaks."""
-    return re.sub(r"\s+", "", text)
+    return re.sub(r"\s+|<br\s*/?>", "", text)
 
 
 def spaced(label: str) -> str:
@@ -182,7 +184,7 @@ def spaced(label: str) -> str:
             parts.append("[/／]?")
         else:
             parts.append(re.escape(ch))
-    return r"\s*".join(parts)
+    return _GAP.join(parts)
 
 
 @cache
@@ -191,8 +193,10 @@ def row_pattern(row: RowLabel) -> re.Pattern[str]:
     body = "|".join(spaced(p) for p in sorted(row.printed, key=len, reverse=True))
     prefix = rf"{NUMBERING}\s*" if row.numbered else rf"(?:{NUMBERING}\s*)?"
     note = r"(?:\s*[（(][^（()）\d]{0,40}[）)])?" if row.note else ""
-    # A label ends its cell: （六）其他处理 is not the row 3.其他.
-    return re.compile(rf"{prefix}(?:{body}){note}(?![\u3400-\u9fff])")
+    # A label ends its cell: （六）其他处理 is not the row 3.其他. In flattened text the next
+    # row's own numbering (二、…) may follow at once.
+    after = r"(?!(?![一二三四五六七八九十]{1,3}\s*、)[\u3400-\u9fff])"
+    return re.compile(rf"{prefix}(?:{body}){note}{after}")
 
 
 @cache

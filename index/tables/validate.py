@@ -21,7 +21,8 @@ Cells = dict[tuple[str, str, str], float]
 
 
 def _cells(facts: list[Fact]) -> Cells:
-    return {(f.table, f.row, f.col): f.value for f in facts if f.origin in ("table", "sum")}
+    """Table cells by key; a blank cell of a filled table reads as 0 in the identities."""
+    return {(f.table, f.row, f.col): f.value or 0 for f in facts if f.origin in ("table", "sum")}
 
 
 def _num(value: float) -> str:
@@ -81,7 +82,7 @@ def _check_row_totals(facts: list[Fact]) -> list[str]:
     rows: dict[str, dict[str, float]] = {}
     for f in facts:
         if f.table == APPLICATIONS and f.origin == "table":
-            rows.setdefault(f.row, {})[f.col] = f.value
+            rows.setdefault(f.row, {})[f.col] = f.value or 0
     warnings = []
     for row, values in rows.items():
         if not all(col in values for col in APPLICANT_COLUMNS):
