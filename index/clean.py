@@ -27,7 +27,7 @@ _CHROME_RE = re.compile(
 )
 _CHROME_LINE_PREFIX = re.compile(r"^\s*(?:当前位置|您当前的位置|您所在的位置)\s*[:：]")
 # A line of no Chinese that is a number row, date, id, URL or e-mail is content, not noise.
-_PLAIN_TOKEN = re.compile(r"^[\s\d.,%+\-/:()（）=~—·×]*$|^[\w.\-/:%?=&#@]+$")
+_PLAIN_TOKEN = re.compile(r"^[\s\d.,%+\-/:()（）=~—·×|]*$|^[\w.\-/:%?=&#@]+$")  # | : Markdown rows
 _SPAM_STRONG = (
     r"bet\s?365|[a-z]{0,12}\d{0,6}bet\d{1,6}|威廉希尔|博彩|赌场|赌博网|网上赌|百家乐|老虎机|六合彩|时时彩|"
     r"真人娱乐|娱乐城|体育投注|足球投注|投注网|威尼斯人|新?葡京|色情网|成人视频|裸聊|约炮|casino"
@@ -103,10 +103,32 @@ def is_noise_line(line: str) -> bool:
     return not _PLAIN_TOKEN.match(stripped)
 
 
+# A breadcrumb line longer than this carries the page's body too (crawler text often puts the
+# whole article on the breadcrumb's line): only its chrome is cut, not the line.
+_BREADCRUMB_LINE_MAX = 200
+
+
+def breadcrumb_spans(line: str) -> list[tuple[int, int]]:
+    """In a long line that starts with 当前位置：…, the chrome to cut: the breadcrumb trail (the
+    first run after the prefix) and the toolbar words; [] for any other line."""
+    prefix = _CHROME_LINE_PREFIX.match(line)
+    if not prefix or len(line) <= _BREADCRUMB_LINE_MAX:
+        return []
+    trail = re.match(r"\s*\S+", line[prefix.end() :])
+    spans = [(prefix.start(), prefix.end() + (trail.end() if trail else 0))]
+    # Toolbar words (微信 微博 打印 …) only in the page head, before the body begins.
+    head_end = spans[0][1] + _BREADCRUMB_LINE_MAX
+    return spans + [
+        m.span()
+        for m in _CHROME_RE.finditer(line, spans[0][1], head_end)
+        if len(m.group()) > 1
+    ]
+
+
 def is_chrome_line(line: str) -> bool:
     """A web-page toolbar line (无障碍阅读 关怀版 返回首页, 字号:, 打印整页 …)."""
     if _CHROME_LINE_PREFIX.match(line):
-        return True
+        return len(line) <= _BREADCRUMB_LINE_MAX
     if not _CHROME_RE.search(line):
         return False
     rest = _CHROME_RE.sub("", line)
@@ -183,8 +205,9 @@ def clean_text(raw: str, join_wrapped_lines: bool = False) -> CleanedText:
         slices, cursor = [], 0
         injected = find_injection(line)
         injections.extend(line[s:e] for s, e in injected)
-        for s, e in _merge(find_spam(line) + injected):
-            if (s, e) not in injected:
+        chrome = breadcrumb_spans(line)
+        for s, e in _merge(find_spam(line) + injected + chrome):
+            if (s, e) not in injected and (s, e) not in chrome:
                 spam.append((line_start + s, line_start + e, line[s:e]))
             if s > cursor:
                 slices.append((line_start + cursor, line_start + s))
