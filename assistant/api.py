@@ -201,7 +201,10 @@ class Assistant:
         # Keyword search cannot match English words in Chinese text: add their translations.
         translated = " ".join(t.replace("|", " ") for t in english_terms(question.lower()))
         depth = 24 if query.issuers else 6  # a named department: its report's passages only
-        hits = retrieval.search(f"{question} {translated}".strip(), depth, chosen)
+        topic = question
+        for name in sorted(query.issuers, key=len, reverse=True):  # filtered below, not a topic
+            topic = topic.replace(name, " ")
+        hits = retrieval.search(f"{topic} {translated}".strip(), depth, chosen)
         hits = of_issuers(hits, query.issuers, docs)[:6]
         chat = self.chat_model(llm) if llm != "none" else None
         draft = (lambda o: on_draft(rag_answer(question, o, docs))) if on_draft else None

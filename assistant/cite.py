@@ -8,6 +8,7 @@ passage. Numbers shown to users therefore always come from quoted source text.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from index.numerals import arabic_numbers
@@ -63,6 +64,17 @@ def states_number(sentence: str) -> bool:
     """Does the sentence state a quantity (7期, 不少于两次)? A list marker (1. / 一是) does not."""
     body = _YEAR_WORD.sub("", _ITEM.sub("", sentence, count=1))  # 2024 年 dates, not counts
     return bool(_NUMBER.search(body) or _CN_QUANTITY.search(body))
+
+
+_NEGATION = ("未", "没有", "无", "不曾")
+
+
+def states_none(sentence: str, terms: Sequence[str]) -> bool:
+    """Does the sentence say the asked thing did not happen (2018年未收到…申请)? An answer to a
+    quantity question too, without a number."""
+    return any(
+        f"{neg}{alt}" in sentence for t in terms for alt in t.split("|") for neg in _NEGATION
+    )
 
 
 def term_in(term: str, text: str) -> bool:
@@ -277,7 +289,9 @@ def best_sentences(
         for i, sentence in enumerate(sentences):
             if len(_CJK.findall(sentence)) < 4 and not _PARTITIVE.match(sentence):
                 continue
-            if need_number and not states_number(sentence):
+            if need_number and not (
+                states_number(sentence) or states_none(sentence, question_terms)
+            ):
                 continue
             head = list_head(sentences, i)
             context = sentences[head - 1] if head and _PARTITIVE.match(sentences[head]) else ""
@@ -362,6 +376,8 @@ def quoted_figure(sentence: str, terms: list[str], question: str) -> tuple[float
     if best is None or len(best[1]) != 1:
         return None
     number, unit = best[1][0]
+    if not unit and len(number.split(".")[0]) > 5:
+        return None  # a long bare digit run is table cells printed together, not one figure
     return float(number), "%" if unit == "％" else unit
 
 

@@ -157,6 +157,11 @@ _APPLICATION_ROW_PHRASES = {
     "其他处理.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请": (
         "未按收费通知", "缴纳费用",
     ),
+    # The 2021 format's third sub-row of （六）其他处理 is printed as just “3.其他”.
+    "其他处理.其他": (
+        "其他处理中“其他”", "其他处理中的“其他”", "其他处理中其他", "其他处理中的其他",
+        "其他处理的“其他”", "其他处理下的其他",
+    ),
     "总计": (
         "办理结果总计", "办理结果", "办结", "答复", "处理了", "办理了", "处理的申请", "办理的申请",
         "办理申请", "处理申请", "handled", "processed", "answered", "responded", "dealt with",
@@ -272,6 +277,7 @@ _QUESTION_FILLER_WORDS = """
     一下 查询 查 显示 给出 多大 是否 有没有 共收到 收了 提了 提出了 申请量 量 处理 直接 新增
     截至 截止 截止到 年底 年末 年初 全年 期间 各种 各类 原因 因为 由于 因此 所以 导致 没给 不给
     给予 没有 未能 没能 一起 一并 合起来 加上 多了 少了 比上年 上年 今年 那年 当时 实际
+    一项 这一项 该项 这项 那项 一栏 这一栏 该栏 一行 这一行 该行 一格 这一格 该格
 """
 QUESTION_FILLER = frozenset(_QUESTION_FILLER_WORDS.split())
 # Characters that make up the leftovers of a question once its phrases are taken out (数是, 各份).

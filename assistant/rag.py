@@ -31,6 +31,7 @@ from assistant.config import PROMPTS_DIR
 from assistant.lexicon import english_terms
 from assistant.tools import fmt
 from index.chunk import count_tokens
+from index.numerals import MEASURE_WORDS
 
 CONTEXT_TOKENS = 600  # the 1.5B model reads ~58 tokens/s on 2 cores: keep the prompt small
 MIN_COVERAGE = 0.5  # share of the question's content terms the best passage must hold
@@ -82,6 +83,8 @@ def question_terms(question: str, drop: Sequence[str] = ()) -> list[str]:
     terms = english_terms(text)  # English words cannot match Chinese text: their translations
     for word in make_tokenizer(DOMAIN_TERMS).lcut(re.sub(r"[a-z][a-z'-]*", " ", text), HMM=False):
         word = word.strip()
+        if len(word) > 2 and word[0] in MEASURE_WORDS:  # 多少篇文章 → 文章
+            word = word[1:]
         if len(word) < 2 or word in _STOP or not re.search(r"\w", word):
             continue
         if word not in terms:

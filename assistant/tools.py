@@ -439,7 +439,7 @@ def answer_values(
     per_doc = {d.doc_id: doc_cells(query, corpus, d) for d in docs}
     cells = [c for d in docs for c in per_doc[d.doc_id]]
     if not cells:
-        return None
+        return ambiguous_refusal(query, docs)
     citations = Citations()
     units = {c.unit for c in cells}
     unit = units.pop() if len(units) == 1 else ""
@@ -478,6 +478,36 @@ def answer_values(
     if query.measure == "compare" and unit:
         lines.append(compare_summary(series, unit, query.question))
     return _finish("\n".join([head, *lines, *tail]), cells, citations, unit=unit, series=series)
+
+
+_AMBIGUOUS = re.compile(r"ambiguous_cells: (?P<table>[^/\s]+)/(?P<row>\S+) \((?P<splits>[^)]*)\)")
+
+
+def ambiguous_refusal(query: Query, docs: Sequence[Document]) -> StructuredAnswer | None:
+    """The asked row printed its cells run together in a way the table's rules cannot split:
+    say so, quote the printed row, give no figure (a guess could be a wrong number)."""
+    rows = default_rows(query)
+    for doc in docs:
+        for warning in doc.warnings:
+            m = _AMBIGUOUS.match(warning)
+            if not m or not any(
+                r in _alternatives(m["row"]) or m["row"] in _alternatives(r) for r in rows
+            ):
+                continue
+            label = m["row"].split(".")[-1]
+            printed = re.search(rf"{re.escape(label)}\s*(\d[\d\s]*)", doc.text)
+            citations = Citations()
+            mark = f"[{citations.cite(doc, printed.start(), printed.end())}]" if printed else ""
+            digits = printed.group(1).strip() if printed else ""
+            readings = "、".join(r.strip().replace("/", "|") for r in m["splits"].split("|")[:4])
+            text = (
+                f"{doc_label(doc)}报告表格中“{label}”一行的数字连在一起印刷（“{digits}”）{mark}，"
+                f"按表格本身的规则可读成 {readings} 等多种拆分，无法确定所问的数字，未作答。"
+                "请查阅原网页或原件中的表格。"
+            )
+            return StructuredAnswer(text, "table", refused=True, citations=citations.items,
+                                    warnings=doc_warnings([doc]))  # fmt: skip
+    return None
 
 
 def compare_summary(series: dict[str, float], unit: str, question: str) -> str:
@@ -733,7 +763,7 @@ def task_matches(query: Query, task: Task) -> bool:
     """Does a task pass the query's number, unit and deadline filters?"""
     if query.numbers and task.number not in query.numbers:
         return False
-    if query.unit and not unit_matches(query.unit, task.units):
+    if query.unit and not unit_matches(query.unit, [*task.lead_units, *task.units]):
         return False
     return not query.deadline or deadline_matches(query, task.deadline)
 
@@ -759,8 +789,12 @@ def task_line(task: Task, doc: Document, mark: str, many_docs: bool) -> str:
     where = f"{doc_label(doc)} " if many_docs else ""
     number = f"第{task.number}项" if task.number is not None else (task.subtask or task.area)
     units = "、".join(task.units) or "（未列）"
+    lead = f"牵头单位：{'、'.join(task.lead_units)}；" if task.lead_units else ""
     deadline = f"；完成时限：{task.deadline}" if task.deadline else ""
-    return f"- {where}{number}：{task.requirement}（责任单位：{units}{deadline}）{mark}"
+    title = f"{task.subtask}：" if task.lead_units and task.subtask else ""
+    return (
+        f"- {where}{number}：{title}{task.requirement}（{lead}责任单位：{units}{deadline}）{mark}"
+    )
 
 
 def describe_filter(query: Query) -> str:

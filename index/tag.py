@@ -40,6 +40,9 @@ _SIGNATURE = re.compile(rf"([{_CJK}（）()]{{2,40}})\s*{_DATE}")
 _DOC_NUMBER = re.compile(
     r"^\s*([\u4e00-\u9fff]{2,12}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,4}\s*号)\s*$"
 )
+_DOC_NUMBER_TOKEN = re.compile(
+    r"(?:^|[\s\u3000])([\u4e00-\u9fff]{2,12}〔\s*\d{4}\s*〕\s*\d{1,4}\s*号)(?=[\s\u3000]|$)"
+)
 _DATE_LINE = re.compile(
     r"^\s*(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?\s*$"
 )
@@ -266,9 +269,11 @@ def short_region(region: str) -> str:
 
 
 def detect_doc_number(lines: list[str]) -> str:
-    """The 文号 printed on a line of its own in the document head (莱芜政办发〔2022〕2号)."""
+    """The 文号 printed on a line of its own in the document head (莱芜政办发〔2022〕2号), else
+    one standing alone between spaces in it (crawler text runs the head into one line); a 文号
+    cited inside brackets or a sentence (（国办公开办函〔2019〕60号）) is another document's."""
     for line in lines[:30]:
-        match = _DOC_NUMBER.match(line)
+        match = _DOC_NUMBER.match(line) or _DOC_NUMBER_TOKEN.search(line[:600])
         if match:
             number = squeeze(match.group(1))
             return re.sub(r"[\[［(（](\d{4})[\]］)）]", r"〔\1〕", number)
