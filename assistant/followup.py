@@ -15,11 +15,12 @@ import logging
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from assistant import lexicon as lx
+from assistant.scope import find_issuers
 from assistant.understand import (
     find_regions,
     find_task_numbers,
@@ -127,6 +128,7 @@ class _Parts:
     region_spans: list[tuple[int, int]]
     unknown: list[str]
     rest: str
+    issuers: list[str] = field(default_factory=list)  # departments named (公安局)
 
     @property
     def places(self) -> list[str]:
@@ -186,7 +188,10 @@ def resolve(
         return Resolution(question, "first")
     own = _parts(question, documents)
     if not own.rest:  # a pure substitution: 那2019年呢？ / 槐荫区呢？ / And Hongze District?
-        return Resolution(substitute(previous, own.years, own.places, documents), "substitute")
+        swapped_issuer = substitute_issuer(previous, own.issuers, documents)
+        return Resolution(
+            substitute(swapped_issuer, own.years, own.places, documents), "substitute"
+        )
     unit_swapped = substitute_unit(previous, question, own, documents)
     if unit_swapped:  # 区医保局呢？ after 哪些任务由区民政局负责？
         return Resolution(substitute(unit_swapped, own.years, own.places, documents), "unit")
@@ -221,6 +226,8 @@ def _parts(question: str, documents: Sequence[Document]) -> _Parts:
     and fillers go ('' for 那2019年呢？)."""
     text = _norm(question)
     years, year_spans = find_years(text)
+    issuers, issuer_spans = find_issuers(text, documents)
+    text = _mask(text, issuer_spans)  # 平潭公安局: the department is no place
     regions, region_spans = find_regions(text, documents)
     for year, span in years_after_regions(text, region_spans, year_spans):  # 洪泽区24呢
         years.append(year)
@@ -235,7 +242,7 @@ def _parts(question: str, documents: Sequence[Document]) -> _Parts:
         rest = rest.replace(word.lower(), " ")
     rest = _FILLER.sub("", _ANAPHOR.sub("", rest))
     rest = re.sub(r"^在", "", rest)  # 它在2023年…: nothing but a pointer, a place and a year
-    return _Parts(years, year_spans, regions, region_spans, unknown, rest)
+    return _Parts(years, year_spans, regions, region_spans, unknown, rest, issuers)
 
 
 @dataclass(frozen=True)
@@ -329,6 +336,25 @@ def substitute_unit(
     if not old_unit or not old_span:
         return ""
     return previous[: old_span[0]] + unit + previous[old_span[1] :]
+
+
+def substitute_issuer(previous: str, issuers: list[str], documents: Sequence[Document]) -> str:
+    """The previous question about the department(s) a follow-up names (财政金融局呢？ after a
+    公安局 question): replaces the department it named, or adds one after its region."""
+    if not issuers:
+        return previous
+    new = "和".join(issuers)
+    text = _norm(previous)
+    _, spans = find_issuers(text, documents)
+    if spans:
+        out = previous
+        first = min(spans)
+        for start, end in sorted(spans, reverse=True):  # from the end: offsets stay valid
+            out = out[:start] + (new if (start, end) == first else "") + out[end:]
+        return out
+    _, region_spans = find_regions(text, documents)
+    at = max((e for _, e in region_spans), default=0)
+    return previous[:at] + new + previous[at:]
 
 
 def substitute(

@@ -362,3 +362,14 @@ def test_a_department_question_retrieves_only_that_departments_report(pingtan_as
         assert not result.refused and result.citations, question
         assert {c["doc_id"] for c in result.citations} == {docs[issuer].doc_id}, question
         assert "语料中没有" not in result.answer and "资料库中没有" not in result.answer
+
+
+def test_follow_ups_swap_the_department(scoped_store):
+    from assistant.followup import resolve
+
+    docs = scoped_store.documents()
+    first = {"question": "平潭公安局2024年本年新收政府信息公开申请多少件？"}
+    swapped = resolve("那财政金融局2022年呢？", [first], docs).text
+    assert swapped == "平潭财政金融局2022年本年新收政府信息公开申请多少件？"
+    added = resolve("公安局呢？", [{"question": "平潭2023年本年新收申请多少件？"}], docs).text
+    assert added == "平潭公安局2023年本年新收申请多少件？"
