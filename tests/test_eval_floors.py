@@ -67,3 +67,43 @@ def test_ci_subset_covers_every_category(ci_run):
         "spam",
     } <= categories
     assert summary["meta"]["turns"] >= 45
+
+
+@pytest.fixture(scope="module")
+def realdocs_run(tmp_path_factory):
+    """The staff questions about the real dev reports, on the dev corpus (its documents only)."""
+    spec = json.loads(FLOORS.read_text(encoding="utf-8"))["realdocs"]
+    corpus = (REPO / spec["corpus"]).resolve()
+    if not corpus.is_dir():
+        pytest.skip(f"dev corpus absent: {corpus}")
+    documents = sorted(p for p in corpus.iterdir() if p.is_file() and "_" in p.name)
+    out = tmp_path_factory.mktemp("eval-realdocs")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GONGKAI_HOME", str(out / "home"))
+        summary = run_evaluation(
+            RunOptions(
+                questions=[REPO / spec["questions"]],
+                corpus=documents,
+                llm="none",
+                out=out,
+                progress=False,
+                charts=False,
+            )
+        )
+    return spec, summary, load_results(out)
+
+
+def test_real_report_questions_meet_their_floors(realdocs_run):
+    spec, summary, results = realdocs_run
+    ours = summary["systems"]["gongkai"]
+    below = [
+        f"{name} = {ours.get(name)} < 下限 {floor}"
+        for name, floor in spec["floors"].items()
+        if ours.get(name) is None or ours[name] < floor
+    ]
+    failing = [
+        f"{r['id']} {r['question']} → {r['answer'][:60]}"
+        for r in results
+        if not r["scores"]["correct"]
+    ]
+    assert not below, "\n".join(below + ["未通过的题目："] + failing)
