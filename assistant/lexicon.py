@@ -378,6 +378,52 @@ def has_quantity_cue(text: str) -> bool:
     return any(cue in text for cue in _QUANTITY_CUES) or bool(re.search(r"\d+\s*%", text))
 
 
+# Questions over a group of reports (the review desk's comparisons): every department of a
+# region, a run of years, a ranking, only the non-zero ones. Words of staff asking about the
+# 政务公开办's yearly collection of reports (issue "review desk": 各部门…排名, 哪些单位…不为0,
+# 近三年…变化).
+_GROUP_ISSUERS = re.compile(
+    r"(?:区直|全区|全市|全县)?(?:各|所有|全部|哪些|哪个|哪几个)(?:委办局|部门|单位|局)"
+)
+_YEAR_SPAN = re.compile(
+    r"近(?P<n>[一二两三四五六七八九十\d]{1,2}|几)年(?:来|间)?|这几年|历年|逐年|每年|各年度?|"
+    r"(?:的)?(?:变化趋势|变化情况|变化|趋势)"
+)
+_RANK = re.compile(r"排名|排序|排行|从高到低|从多到少|由高到低|由多到少")
+_NONZERO = re.compile(r"不(?:为|是|等于)\s*(?:0|零)|大于\s*(?:0|零)|非零")
+_CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+             "九": 9, "十": 10}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GroupAsk:
+    """What a question asks of a group of reports, and the spans of the words that say so."""
+
+    issuers: bool = False  # every department
+    years: int | None = None  # the latest N years held; 0 = every year
+    rank: bool = False
+    nonzero: bool = False
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+def group_ask(text: str) -> GroupAsk:
+    """各部门 / 近三年 / 排名 / 不为0 in a (normalised) question."""
+    spans: list[tuple[int, int]] = []
+    issuers = _GROUP_ISSUERS.search(text)
+    span = _YEAR_SPAN.search(text)
+    rank = _RANK.search(text)
+    nonzero = _NONZERO.search(text)
+    for m in (issuers, span, rank, nonzero):
+        if m:
+            spans.append(m.span())
+    years = None
+    if span:
+        n = span.groupdict().get("n")
+        years = 0 if not n or n == "几" else int(n) if n.isdigit() else _CN_SMALL.get(n, 0)
+        years = 3 if n == "几" else years
+    return GroupAsk(bool(issuers), years, bool(rank), bool(nonzero), tuple(spans))
+
+
 def asks_which_is_more(text: str) -> bool:
     """哪个区收到的申请多 / 哪一年更少: a comparison."""
     return bool(_WHICH_MORE.search(text))

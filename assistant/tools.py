@@ -16,7 +16,13 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from assistant import lexicon as lx
-from assistant.scope import distinct_regions, same_region, same_report_series, scope_by_issuer
+from assistant.scope import (
+    Scoped,
+    distinct_regions,
+    same_region,
+    same_report_series,
+    scope_by_issuer,
+)
 from assistant.understand import Query, understand
 from index.models import Document, Fact, Task
 from index.tag import is_own_level
@@ -136,16 +142,27 @@ def select_documents(query: Query, documents: Sequence[Document], kind: str) -> 
         pool = in_years
     if not pool:
         return Selection([], f"语料中没有{name}。")
-    scoped = scope_by_issuer(pool, query.issuers, query.regions, name, kind_docs, query.years)
+    if query.group.issuers and not query.issuers:  # 各部门 / 哪些单位: every issuer's report
+        scoped = Scoped(list(pool))
+    else:
+        scoped = scope_by_issuer(pool, query.issuers, query.regions, name, kind_docs, query.years)
     if scoped.refusal:
         return Selection([], scoped.refusal)
-    pool = scoped.docs
+    pool = latest_years(scoped.docs, query.group.years) if not query.years else scoped.docs
     lacking = [*query.unknown_regions]
     for region in named:
         years = [y for y in query.years or [None] if not _holds(pool, region, y)]
         lacking += [f"{region}{f'{y}年' if y else ''}" for y in years]
     missing = f"（语料中没有{'、'.join(lacking)}的{name}，未予回答。）" if lacking else ""
     return Selection(sorted(pool, key=lambda d: (d.region, d.year or 0)), "", missing, scoped.note)
+
+
+def latest_years(docs: Sequence[Document], years: int | None) -> list[Document]:
+    """The reports of the latest ``years`` years held (近三年); all of them for 0 or None."""
+    if not years:
+        return list(docs)
+    kept = sorted({d.year for d in docs if d.year}, reverse=True)[:years]
+    return [d for d in docs if d.year in kept]
 
 
 def _holds(docs: Sequence[Document], region: str, year: int | None) -> bool:
@@ -452,11 +469,29 @@ def answer_values(
             text += f"（{cell.formula}）"
         text += "。" + blank_note(cells) if cell.formula else "。"
         return _finish(text, cells, citations, value=cell.value, unit=cell.unit)
+    shown = cells
+    zero: list[Cell] = []
+    if query.group.nonzero:  # 哪些单位…不为0: the others are named, not listed
+        shown = [c for c in cells if c.value]
+        zero = [c for c in cells if not c.value]
+        if not shown:
+            text = f"所查{len(cells)}份报告中该项均为0或空：" + "、".join(
+                f"{series_label(c, by_doc, by_item)}{figure(c)}{citations.cite_cell(c)}"
+                for c in cells
+            )
+            return _finish(text + "。", cells, citations, unit=unit)
+    if query.group.rank or query.measure == "compare":
+        shown = sorted(shown, key=lambda c: -(c.value or 0)) if query.group.rank else shown
     lines = [
         f"- {series_label(c, by_doc, by_item)}：{figure(c)}{citations.cite_cell(c)}"
         + (f"（{c.formula}）" if c.formula else "")
-        for c in cells
+        for c in shown
     ]
+    if zero:
+        lines.append(
+            "其余为0或空："
+            + "、".join(f"{series_label(c, by_doc, by_item)}{citations.cite_cell(c)}" for c in zero)
+        )
     series = {series_label(c, by_doc, by_item): c.number for c in cells}
     missing = [doc_label(d) for d in docs if not per_doc[d.doc_id]]
     tail = [f"（{'、'.join(missing)}报告中没有这一数字）"] if missing else []
@@ -475,8 +510,14 @@ def answer_values(
             series=series,
         )
     head = "按报告分列：" if by_doc and not by_item else "各项数字："
-    if query.measure == "compare" and unit:
+    if query.group.rank:
+        head = "从高到低：" if by_doc and not by_item else head
+    elif query.group.nonzero:
+        head = "不为0的报告："
+    if query.measure == "compare" and unit and not query.group.nonzero:
         lines.append(compare_summary(series, unit, query.question))
+    if query.group.years is not None and unit:
+        lines += year_steps(shown, unit)
     return _finish("\n".join([head, *lines, *tail]), cells, citations, unit=unit, series=series)
 
 
@@ -508,6 +549,26 @@ def ambiguous_refusal(query: Query, docs: Sequence[Document]) -> StructuredAnswe
             return StructuredAnswer(text, "table", refused=True, citations=citations.items,
                                     warnings=doc_warnings([doc]))  # fmt: skip
     return None
+
+
+def year_steps(cells: Sequence[Cell], unit: str) -> list[str]:
+    """逐年变化 of one issuer's figure: 2019年0件 → 2021年1件（+1）→ …; [] when the cells are
+    not one series of distinct years."""
+    series = {(c.doc.region, c.doc.issuer) for c in cells}
+    years = [c.doc.year for c in cells]
+    if len(series) != 1 or len(set(years)) != len(years) or len(cells) < 2 or None in years:
+        return []
+    ordered = sorted(cells, key=lambda c: c.doc.year or 0)
+    steps = [f"{ordered[0].doc.year}年{figure(ordered[0])}"]
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if before.value is None or after.value is None:
+            steps.append(f"{after.doc.year}年{figure(after)}")
+            continue
+        delta = after.value - before.value
+        steps.append(
+            f"{after.doc.year}年{figure(after)}（{'+' if delta >= 0 else ''}{fmt(delta)}）"
+        )
+    return ["逐年变化：" + " → ".join(steps)]
 
 
 def compare_summary(series: dict[str, float], unit: str, question: str) -> str:

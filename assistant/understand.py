@@ -50,6 +50,7 @@ class Query:
     relative_year: str | None = None  # 去年 / this year: unknown without a reference date
     unsupported: str | None = None  # a measure the tables do not define (平均, 答复率 …)
     unexplained: list[str] = field(default_factory=list)  # content words no table label covers
+    group: lx.GroupAsk = field(default_factory=lx.GroupAsk)  # 各部门 / 近三年 / 排名 / 不为0
 
     @property
     def row(self) -> str | None:
@@ -379,6 +380,17 @@ def expand_unit(unit: str) -> str:
     return unit
 
 
+_TASK_TABLE_WORDS = ("任务", "责任单位", "牵头", "完成时限", "分解表", "具体要求", "要点")
+
+
+def asks_reports_by_group(text: str) -> bool:
+    """哪些单位/各部门 + a table figure, with nothing of the task table: a review-desk
+    question over the reports of several issuers, not a 任务分解表 question."""
+    if any(word in text for word in _TASK_TABLE_WORDS) or not lx.group_ask(text).spans:
+        return False
+    return any(m.term.slot in ("row", "col") for m in lx.find_terms(text))
+
+
 def is_task_question(
     text: str,
     numbers: Sequence[int],
@@ -589,6 +601,8 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
     kinds = {d.kind for d in scoped}  # work points and no annual report to compete with
     work_points_only = "work_points" in kinds and "annual_report" not in kinds
     query.is_task = is_task_question(masked, numbers, unit, unit_span, work_points_only)
+    if query.is_task and asks_reports_by_group(masked):
+        query.is_task = False  # 哪些单位的行政复议结果纠正不为0: a figure across the reports
     if query.is_task:
         query.numbers, query.number = numbers, (numbers[0] if numbers else None)
         query.unit = unit
@@ -598,6 +612,8 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
         return query
 
     masked = _mask(masked, issuer_spans)  # 公安局 names a report here, not a table label
+    query.group = lx.group_ask(masked)
+    masked = _mask(masked, list(query.group.spans))
     mentions = lx.find_terms(masked)
     query.table, query.rows, query.cols = table_slots(mentions)
     measures = [m.term.value for m in mentions if m.term.slot == "measure"]
@@ -605,7 +621,11 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
         measures.append("compare")
     items = max(len(query.rows), 1) * max(len(query.cols), 1)
     regions = len(distinct_regions(query.regions))  # 济南市莱芜区 and 莱芜区 are one region
+    if query.group.rank or query.group.issuers or query.group.years is not None:
+        measures.append("compare")  # a group of reports side by side
     query.measure = choose_measure(measures, items, regions, len(query.years))
+    if query.group.years is not None and not query.years and query.measure == "yoy":
+        query.measure = "compare"  # 近三年…变化: the figure of each year, side by side
     if query.measure == "share" and len(query.rows) == 1:
         # 不予公开的申请里，属于行政查询事项的占几成: the share is of the group named with it
         named = {m.term.value for m in mentions if m.term.slot == "row"}
@@ -623,6 +643,7 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
         query.table, query.rows, query.unexplained = lx.TEXT, ["主动公开信息"], []
     asks_number = lx.has_quantity_cue(masked) or query.measure in ("rate", "share", "yoy")
     asks_number = asks_number or any(m in measures for m in ("compare", "sum"))
+    asks_number = asks_number or query.group.nonzero
     # A counting column named as a noun phrase (行政许可决定数, 采购总金额) asks for its figure.
     asks_number = asks_number or any(
         m.term.slot == "col" and ("数" in m.text or "金额" in m.text) for m in mentions
