@@ -1,0 +1,210 @@
+"""The model in its own process: a crashing, misbehaving or slow model server never takes the
+app down. The model servers here are real processes (tests/standins/model_server.py) that die
+by a real signal, answer wrongly, or stream until the client goes away."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shlex
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from assistant.config import load_settings
+from assistant.model_server import (
+    Gate,
+    GenerationCancelled,
+    ModelProcess,
+    ModelUnavailable,
+    RequestControl,
+    free_port,
+)
+
+STANDIN = Path(__file__).resolve().parent / "standins" / "model_server.py"
+NOTE = "本地模型不可用，已改用原文摘录"
+# Retrieval questions with a quoted answer in the sample corpus (not table cells).
+QUESTIONS = (
+    "2019年槐荫区存在哪些主要问题？",
+    "政务新媒体有什么要求？",
+    "莱芜区2020年存在哪些不足？",
+)
+
+
+def standin(*args: str) -> list[str]:
+    return [sys.executable, str(STANDIN), "--port", "{port}", *args]
+
+
+def wait_for(predicate, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_a_crash_in_the_self_test_disables_the_model_with_the_reason():
+    process = ModelProcess(standin("--crash", "SIGILL"), backoff=[0.1])
+    try:
+        wait_for(lambda: process.state == "unavailable")
+        assert process.self_test_result == "failed"
+        assert "自检失败" in process.reason and "SIGILL" in process.reason
+        with pytest.raises(ModelUnavailable):
+            process.base_url(1)
+    finally:
+        process.stop()
+
+
+def test_a_wrong_looking_self_test_reply_disables_the_model():
+    process = ModelProcess(standin("--reply", "function hello() {}"))
+    try:
+        wait_for(lambda: process.self_test_result != "pending")
+        assert process.state == "unavailable" and "回答异常" in process.reason
+    finally:
+        process.stop()
+
+
+def test_a_good_self_test_leaves_the_model_ready():
+    process = ModelProcess(standin("--reply", "2"))
+    try:
+        wait_for(lambda: process.self_test_result != "pending")
+        assert process.self_test_result == "passed" and process.state == "ready"
+    finally:
+        process.stop()
+
+
+def test_the_gate_runs_one_at_a_time_reports_positions_bounds_and_cancels():
+    gate = Gate(size=2)
+    release, seen = threading.Event(), []
+    running = threading.Event()
+
+    def first():
+        with gate.slot(RequestControl(), 10):
+            running.set()
+            release.wait(10)
+
+    def second():
+        control = RequestControl(on_wait=seen.append)
+        with gate.slot(control, 10):
+            seen.append("ran")
+
+    threads = [threading.Thread(target=first)]
+    threads[0].start()
+    running.wait(5)
+    threads.append(threading.Thread(target=second))
+    threads[1].start()
+    wait_for(lambda: gate.waiting == 1)
+    cancelled = RequestControl()
+    errors = []
+
+    def third():
+        try:
+            with gate.slot(cancelled, 10):
+                errors.append("ran")
+        except GenerationCancelled as exc:
+            errors.append(exc)
+
+    threads.append(threading.Thread(target=third))
+    threads[2].start()
+    wait_for(lambda: gate.waiting == 2)
+    with pytest.raises(ModelUnavailable, match="排队已满"), gate.slot(RequestControl(), 1):
+        pass
+    cancelled.cancel.set()
+    threads[2].join(5)
+    assert isinstance(errors[0], GenerationCancelled)
+    release.set()
+    threads[1].join(5)
+    assert seen == [1, 0, "ran"]  # one ahead (the running one), then its turn
+
+
+def test_a_cancelled_question_stops_the_generation_on_the_server(tmp_path):
+    from assistant.llm import ServedChat
+    from assistant.model_server import set_request_control
+
+    log = tmp_path / "stops.log"
+    process = ModelProcess(standin("--slow", str(log)), self_test=False)
+    try:
+        chat = ServedChat(endpoint=process, timeout=30)
+        control = RequestControl()
+        set_request_control(control)
+        received = 0
+        with pytest.raises(GenerationCancelled):
+            for _chunk in chat.stream("hi"):
+                received += 1
+                if received == 3:
+                    control.cancel.set()
+        wait_for(lambda: log.exists(), 10)
+        stopped_after = int(log.read_text().split()[-1])
+        assert stopped_after < 40  # it would stream forever; it stopped within ~2 s
+    finally:
+        set_request_control(None)
+        process.stop()
+
+
+def _serve(app, port: int):
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    return server, thread
+
+
+def _healthz(port: int) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+        return json.load(response)
+
+
+@pytest.mark.slow
+def test_the_app_answers_through_model_crashes_and_reports_the_model_unavailable(
+    answering_home,
+):
+    from ui.blocks import respond
+    from ui.server import create_app
+
+    settings = dataclasses.replace(
+        answering_home,
+        llm="local",
+        llm_server_cmd=shlex.join(standin("--crash", "SIGILL")),
+        llm_self_test=False,
+        llm_backoff=(0.2, 0.2),
+        llm_max_crashes=3,
+    )
+    app = create_app(settings)
+    ctx = app.state.context
+    port = free_port()
+    server, thread = _serve(app, port)
+    try:
+        wait_for(lambda: _healthz_ok(port), 60)
+        wait_for(lambda: ctx.model_status()["state"] == "ready", 30)
+        finals = []
+        for question in QUESTIONS:
+            *_, (_, messages, answers) = respond(ctx, question, [], [], "", "", "")
+            finals.append((messages[-1]["content"], answers[-1]))
+        for html, answer in finals:
+            assert answer["citations"] and not answer["refused"], answer
+            assert any(NOTE in w for w in answer["warnings"]), answer["warnings"]
+            assert NOTE in html
+        health = _healthz(port)
+        assert health["status"] == "ready"
+        assert health["model"]["state"] == "unavailable"
+        assert "SIGILL" in health["model"]["reason"] and health["model"]["crashes"] == 3
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def _healthz_ok(port: int) -> bool:
+    try:
+        return _healthz(port)["status"] == "ready"
+    except OSError:
+        return False
+
+
+def test_settings_default_to_the_llama_cpp_server_on_a_free_port():
+    command = load_settings().llm_server_cmd
+    assert "-m llama_cpp.server" in command and "{model}" in command and "{port}" in command
+    assert "127.0.0.1" in command
