@@ -8,6 +8,8 @@ grounded question through the same retrieval-chain code the assistant uses.
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -15,6 +17,7 @@ import sys
 import time
 import urllib.request
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +116,18 @@ def test_openai_compatible_server_round_trip(settings, hits):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.skipif(shutil.which("objdump") is None, reason="objdump (binutils) not installed")
+def test_the_installed_llama_cpp_is_a_portable_build_without_amx_or_avx512():
+    import llama_cpp
+
+    library = Path(llama_cpp.__file__).parent / "lib" / "libggml-cpu.so"
+    listing = subprocess.run(
+        ["objdump", "-d", "--no-show-raw-insn", str(library)],
+        capture_output=True, text=True, check=True, timeout=120,
+    ).stdout  # fmt: skip
+    assert "vfmadd" in listing  # FMA/AVX2 kernels are there
+    amx = re.findall(r"\b(tilezero|tileloadd|tdpbssd|tdpbf16ps|ldtilecfg)\b", listing)
+    avx512 = re.findall(r"%zmm\d+", listing)
+    assert not amx and not avx512, (len(amx), len(avx512))
