@@ -130,15 +130,17 @@ class ServedChat(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         control = request_control()
         try:
-            yield from self._stream_served(messages, stop, run_manager, control)
+            yield from self._stream_served(messages, stop, run_manager, control, kwargs)
         except ModelUnavailable as exc:  # the note shown with the extractive answer, and why
             raise ModelUnavailable(f"{self.endpoint.note}（{exc}）") from exc
 
-    def _stream_served(self, messages, stop, run_manager, control) -> Iterator[ChatGenerationChunk]:
+    def _stream_served(
+        self, messages, stop, run_manager, control, kwargs
+    ) -> Iterator[ChatGenerationChunk]:
         deadline = time.monotonic() + self.timeout
         with self.endpoint.gate.slot(control, self.timeout):
             base_url = self.endpoint.base_url(max(1.0, deadline - time.monotonic()))
-            stream = self._client(base_url).stream(messages, stop=stop)
+            stream = self._client(base_url).stream(messages, stop=stop, **kwargs)
             try:
                 for part in stream:
                     if control.cancel.is_set():

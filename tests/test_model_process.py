@@ -208,3 +208,27 @@ def test_settings_default_to_the_llama_cpp_server_on_a_free_port():
     command = load_settings().llm_server_cmd
     assert "-m llama_cpp.server" in command and "{model}" in command and "{port}" in command
     assert "127.0.0.1" in command
+
+
+@pytest.mark.slow
+def test_closing_the_answer_stream_stops_the_model_generation(answering_home, tmp_path):
+    """What a closed tab or a replaced question does to the UI's stream: the generation ends."""
+    from assistant.api import Assistant
+    from ui.chat import Draft, stream_answer
+
+    log = tmp_path / "stops.log"
+    settings = dataclasses.replace(
+        answering_home, llm="local", llm_server_cmd=shlex.join(standin("--slow", str(log))),
+        llm_self_test=False,
+    )  # fmt: skip
+    assistant = Assistant(settings, llm="local")
+    stream = stream_answer(assistant, QUESTIONS[1], [], {})
+    items = []
+    for item in stream:
+        items.append(item)
+        if sum(isinstance(i, str) for i in items) == 5:
+            break
+    assert isinstance(items[0], Draft)  # the quoted answer came first
+    stream.close()
+    wait_for(lambda: log.exists(), 10)
+    assert int(log.read_text().split()[-1]) < 60
