@@ -109,7 +109,7 @@ class ServedChat(BaseChatModel):
         return f"gongkai-{self.endpoint.kind}"
 
     def _client(self, base_url: str) -> Any:
-        return _openai_client(base_url, self.model, self.api_key, self.max_tokens, self.timeout)
+        return _openai_client(base_url, self.model, self.api_key, self.timeout)
 
     def _generate(
         self,
@@ -140,7 +140,10 @@ class ServedChat(BaseChatModel):
         deadline = time.monotonic() + self.timeout
         with self.endpoint.gate.slot(control, self.timeout):
             base_url = self.endpoint.base_url(max(1.0, deadline - time.monotonic()))
-            stream = self._client(base_url).stream(messages, stop=stop, **kwargs)
+            # llama.cpp's server reads max_tokens; langchain-openai would send it renamed to
+            # max_completion_tokens, which the server ignores (it then writes until EOS).
+            extra = {"max_tokens": kwargs.pop("max_tokens", self.max_tokens)}
+            stream = self._client(base_url).stream(messages, stop=stop, extra_body=extra, **kwargs)
             try:
                 for part in stream:
                     if control.cancel.is_set():
@@ -164,13 +167,13 @@ class ServedChat(BaseChatModel):
 
 
 @lru_cache(maxsize=8)
-def _openai_client(base_url: str, model: str, api_key: str, max_tokens: int, timeout: float):
+def _openai_client(base_url: str, model: str, api_key: str, timeout: float):
     """One HTTP client per server address (a restarted process gets a new port)."""
     from langchain_openai import ChatOpenAI
 
     return ChatOpenAI(
-        base_url=base_url, model=model, api_key=api_key, temperature=0,
-        max_tokens=max_tokens, timeout=timeout, max_retries=0,
+        base_url=base_url, model=model, api_key=api_key, temperature=0, timeout=timeout,
+        max_retries=0,
     )  # fmt: skip
 
 

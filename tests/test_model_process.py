@@ -232,3 +232,21 @@ def test_closing_the_answer_stream_stops_the_model_generation(answering_home, tm
     stream.close()
     wait_for(lambda: log.exists(), 10)
     assert int(log.read_text().split()[-1]) < 60
+
+
+def test_the_request_carries_max_tokens_the_llama_cpp_server_reads(tmp_path):
+    """langchain-openai renames max_tokens to max_completion_tokens, which llama.cpp's server
+    ignores (it then writes until the end of the context)."""
+    from assistant.llm import ServedChat
+
+    log = tmp_path / "requests.jsonl"
+    process = ModelProcess(standin("--reply", "好", "--record", str(log)), self_test=False)
+    try:
+        chat = ServedChat(endpoint=process, timeout=30, max_tokens=200)
+        assert "".join(c.content for c in chat.stream("hi")) == "好"
+        assert "".join(c.content for c in chat.bind(max_tokens=7).stream("hi")) == "好"
+        bodies = [json.loads(line) for line in log.read_text().splitlines()]
+        assert [b.get("max_tokens") for b in bodies] == [200, 7]
+        assert not any("max_completion_tokens" in b for b in bodies)
+    finally:
+        process.stop()

@@ -3,6 +3,7 @@
     python tests/standins/model_server.py --port P --crash SIGILL   # dies on its first request
     python tests/standins/model_server.py --port P --reply 你好       # answers every request so
     python tests/standins/model_server.py --port P --slow LOG        # streams forever, logs stop
+    python tests/standins/model_server.py --port P --record LOG      # logs each request body
 
 It is a real process: a crash is a real signal delivered to it, as llama.cpp's SIGILL would be.
 """
@@ -23,6 +24,7 @@ def main() -> None:
     parser.add_argument("--crash", default="")
     parser.add_argument("--reply", default="2")
     parser.add_argument("--slow", default="")
+    parser.add_argument("--record", default="")
     args = parser.parse_args()
 
     class Handler(BaseHTTPRequestHandler):
@@ -42,6 +44,9 @@ def main() -> None:
 
         def do_POST(self):
             request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if args.record:
+                with open(args.record, "a", encoding="utf-8") as log:
+                    log.write(json.dumps(request, ensure_ascii=False) + "\n")
             if args.crash:
                 os.kill(os.getpid(), getattr(signal, args.crash))
                 time.sleep(5)
