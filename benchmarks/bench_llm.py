@@ -1,9 +1,9 @@
 """The local model in its own process: what the process hop costs, and the retrieval route.
 
-    python -m benchmarks.bench_llm [--home DIR] [--questions N] [--concurrent 10] [--skip-before]
+    python -m benchmarks.bench_llm [--home DIR] [--questions N] [--concurrent 10]
 
 1. Hop: the same short prompt (served from the prompt cache) with one output token, and with
-   32 output tokens, in-process (llama_cpp.Llama, the old path) and through the supervised
+   up to 32 output tokens, in-process (llama_cpp.Llama, the old path) and through the supervised
    ``llama_cpp.server`` process (the ServedChat client gongkai uses). The difference of the
    medians is the cost of the hop (HTTP + SSE + the OpenAI client).
 2. Retrieval route: time to first token and total latency p50/p95 of ``Assistant.answer`` for
@@ -11,14 +11,14 @@
 3. Throughput: ``--concurrent`` retrieval questions asked at once against the served model (one
    generation at a time, the rest queued): wall time, questions/minute, latency p50/p95.
 
-The in-process model and the server are never loaded at the same time (2 cores, 1.1 GB each).
+Before and after alternate (prompt by prompt, question by question) and are compared as paired
+differences, so the load of a shared machine drifts over both alike; the idle one uses no CPU.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -85,32 +85,34 @@ def in_process_chat(model_path: str) -> Any:
     return InProcessChat(client=llama)
 
 
-def hop_times(chat: Any, max_tokens: int, rounds: int) -> list[float]:
-    """Seconds per generation of the same cached prompt, ``max_tokens`` output tokens."""
-    bound = chat.bind(max_tokens=max_tokens) if max_tokens else chat
-    for _ in range(2):  # fill the prompt cache
-        "".join(c.content for c in bound.stream(HOP_PROMPT))
-    times = []
+def one_generation(chat: Any, max_tokens: int) -> float:
+    """Seconds for one generation of the hop prompt with ``max_tokens`` output tokens."""
+    started = time.perf_counter()
+    "".join(c.content for c in chat.bind(max_tokens=max_tokens).stream(HOP_PROMPT))
+    return time.perf_counter() - started
+
+
+def paired_hops(before: Any, after: Any, max_tokens: int, rounds: int) -> dict[str, list[float]]:
+    """The same cached prompt, in-process then served, alternately (load drift hits both)."""
+    for chat in (before, after):  # fill the prompt caches
+        one_generation(chat, max_tokens)
+    out: dict[str, list[float]] = {"before": [], "after": []}
     for _ in range(rounds):
-        started = time.perf_counter()
-        "".join(c.content for c in bound.stream(HOP_PROMPT))
-        times.append(time.perf_counter() - started)
-    return times
+        out["before"].append(one_generation(before, max_tokens))
+        out["after"].append(one_generation(after, max_tokens))
+    return out
 
 
-def route_times(assistant: Any, questions: list[str]) -> tuple[list[float], list[float], int]:
-    """First-token and total seconds of each question; how many answers kept the model's words."""
-    first, total, worded = [], [], 0
-    for question in questions:
-        stamps: list[float] = []
-        started = time.perf_counter()
-        result = assistant.answer(
-            question, llm="local", on_token=lambda _t, s=stamps: s.append(time.perf_counter())
-        )
-        total.append(time.perf_counter() - started)
-        first.append((stamps[0] if stamps else time.perf_counter()) - started)
-        worded += result.mode == "llm"
-    return first, total, worded
+def route_time(assistant: Any, question: str, chat: Any) -> tuple[float, float, bool]:
+    """First-token and total seconds of one question answered with ``chat``; model's words?"""
+    assistant._chat_models["local"] = chat
+    stamps: list[float] = []
+    started = time.perf_counter()
+    result = assistant.answer(
+        question, llm="local", on_token=lambda _t, s=stamps: s.append(time.perf_counter())
+    )
+    total = time.perf_counter() - started
+    return (stamps[0] if stamps else time.perf_counter()) - started, total, result.mode == "llm"
 
 
 def concurrent(assistant: Any, questions: list[str]) -> tuple[float, list[float], int, int]:
@@ -151,7 +153,6 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=10)
     parser.add_argument("--concurrent", type=int, default=10)
     parser.add_argument("--hop-rounds", type=int, default=10)
-    parser.add_argument("--skip-before", action="store_true")
     args = parser.parse_args()
     if args.home:
         os.environ["GONGKAI_HOME"] = args.home
@@ -170,43 +171,43 @@ def main() -> None:
         assistant.answer(q, llm="none")
     ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
     sec = lambda s: f"{s:.2f} s"  # noqa: E731
-    rows: list[str] = []
-    hop: dict[str, list[float]] = {}
-
-    if not args.skip_before:
-        chat = in_process_chat(str(assemble_model(settings.home)))
-        hop["before 1"] = hop_times(chat, 1, args.hop_rounds)
-        hop["before 32"] = hop_times(chat, 32, args.hop_rounds)
-        assistant._chat_models["local"] = chat  # the route as it was: model in this process
-        first, total, worded = route_times(assistant, questions)
-        rows += [line("before: first token", first, sec), line("before: total", total, sec)]
-        rows.append(f"| before: answers in the model's words | {worded} | | |")
-        del assistant._chat_models["local"]
-        chat.client.close()  # free its memory before the server loads the same model
-        del chat
-
     served = get_chat_model("local", settings)
     process = local_endpoint(str(settings.home), settings)
     while process.self_test_result == "pending" and process.state != "unavailable":
         time.sleep(0.5)
     print(f"model process: {process.status()}")
-    hop["after 1"] = hop_times(served, 1, args.hop_rounds)
-    hop["after 32"] = hop_times(served, 32, args.hop_rounds)
-    first, total, worded = route_times(assistant, questions)
-    rows += [line("after: first token", first, sec), line("after: total", total, sec)]
-    rows.append(f"| after: answers in the model's words | {worded} | | |")
+    before = in_process_chat(str(assemble_model(settings.home)))  # idle while the other runs
+    hops = {n: paired_hops(before, served, n, args.hop_rounds) for n in (1, 32)}
+    route: dict[str, list[float]] = {k: [] for k in ("bf", "bt", "af", "at", "df", "dt")}
+    words = {"before": 0, "after": 0}
+    for question in questions:  # each question in-process, then served
+        bf, bt, bw = route_time(assistant, question, before)
+        af, at, aw = route_time(assistant, question, served)
+        for key, value in zip(("bf", "bt", "af", "at"), (bf, bt, af, at), strict=True):
+            route[key].append(value)
+        route["df"].append(af - bf)
+        route["dt"].append(at - bt)
+        words["before"] += bw
+        words["after"] += aw
+    assistant._chat_models["local"] = served
+    before.client.close()
+    del before
     wall, latencies, deepest, worded = concurrent(assistant, RAG_QUESTIONS[: args.concurrent])
 
     print(f"\nload average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end\n")
-    print("| hop (same cached prompt) | n | p50 | p95 |\n|---|---:|---:|---:|")
-    for name, values in hop.items():
-        print(line(f"{name} token(s)", values, ms))
-    for n in ("1", "32"):
-        if f"before {n}" in hop:
-            cost = statistics.median(hop[f"after {n}"]) - statistics.median(hop[f"before {n}"])
-            print(f"| hop cost, {n} token(s) (median after − before) | | {cost * 1000:.0f} ms | |")
+    print("| hop: same cached prompt | n | p50 | p95 |\n|---|---:|---:|---:|")
+    for n, pair in hops.items():
+        print(line(f"in-process, {n} output token(s)", pair["before"], ms))
+        print(line(f"served, {n} output token(s)", pair["after"], ms))
+        diffs = [a - b for a, b in zip(pair["after"], pair["before"], strict=True)]
+        print(line(f"hop cost (paired difference), {n} token(s)", diffs, ms))
     print("\n| retrieval route, local model | n | p50 | p95 |\n|---|---:|---:|---:|")
-    print("\n".join(rows))
+    names = {"bf": "in-process: first token", "bt": "in-process: total",
+             "af": "served: first token", "at": "served: total",
+             "df": "paired difference: first token", "dt": "paired difference: total"}  # fmt: skip
+    for key, name in names.items():
+        print(line(name, route[key], sec))
+    print(f"answers in the model's words: in-process {words['before']}, served {words['after']}")
     print(
         f"\n{len(latencies)} concurrent retrieval questions: wall {wall:.1f} s, "
         f"{len(latencies) / wall * 60:.1f} questions/min, latency p50 {percentile(latencies, 0.5):.1f} s "
