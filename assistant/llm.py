@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import threading
 import time
 from collections.abc import Iterator
 from functools import lru_cache
@@ -39,6 +40,7 @@ MODEL_PARTS = 22
 MODEL_SIZE = 1_117_320_768
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+_START_LOCK = threading.Lock()
 
 
 def model_part_paths() -> list[Path]:
@@ -231,7 +233,8 @@ def get_chat_model(backend: str, settings: Settings) -> BaseChatModel | None:
     if backend == "none":
         return None
     if backend == "local":
-        endpoint = local_endpoint(str(settings.home), settings)
+        with _START_LOCK:  # concurrent first questions must not start two model processes
+            endpoint = local_endpoint(str(settings.home), settings)
         return ServedChat(endpoint=endpoint, timeout=settings.llm_timeout)
     if backend == "openai":
         if not settings.openai_base_url:
