@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -361,9 +362,13 @@ class Retrieval:
         return sorted(head, key=lambda h: -(h.rerank_score or 0.0)) + tail
 
 
+_OPEN_LOCK = threading.Lock()
+
+
 def open_retrieval(settings: Settings | None = None) -> Retrieval:
     """The retrieval engine for ``settings`` (default: the environment), opened once."""
-    return _open_retrieval(settings or load_settings())
+    with _OPEN_LOCK:  # two first callers at once (warm-up, a question) raced inside chromadb
+        return _open_retrieval(settings or load_settings())
 
 
 @lru_cache(maxsize=4)

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shlex
+import subprocess
 import sys
 import threading
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -25,7 +28,8 @@ from assistant.model_server import (
     free_port,
 )
 
-STANDIN = Path(__file__).resolve().parent / "standins" / "model_server.py"
+REPO = Path(__file__).resolve().parent.parent
+STANDIN = REPO / "tests" / "standins" / "model_server.py"
 NOTE = "本地模型不可用，已改用原文摘录"
 # Retrieval questions with a quoted answer in the sample corpus (not table cells).
 QUESTIONS = (
@@ -144,57 +148,9 @@ def test_a_cancelled_question_stops_the_generation_on_the_server(tmp_path):
         process.stop()
 
 
-def _serve(app, port: int):
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    return server, thread
-
-
 def _healthz(port: int) -> dict:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
         return json.load(response)
-
-
-@pytest.mark.slow
-def test_the_app_answers_through_model_crashes_and_reports_the_model_unavailable(
-    answering_home,
-):
-    from ui.blocks import respond
-    from ui.server import create_app
-
-    settings = dataclasses.replace(
-        answering_home,
-        llm="local",
-        llm_server_cmd=shlex.join(standin("--crash", "SIGILL")),
-        llm_self_test=False,
-        llm_backoff=(0.2, 0.2),
-        llm_max_crashes=3,
-    )
-    app = create_app(settings)
-    ctx = app.state.context
-    port = free_port()
-    server, thread = _serve(app, port)
-    try:
-        wait_for(lambda: _healthz_ok(port), 60)
-        wait_for(lambda: ctx.model_status()["state"] == "ready", 30)
-        finals = []
-        for question in QUESTIONS:
-            *_, (_, messages, answers) = respond(ctx, question, [], [], "", "", "")
-            finals.append((messages[-1]["content"], answers[-1]))
-        for html, answer in finals:
-            assert answer["citations"] and not answer["refused"], answer
-            assert any(NOTE in w for w in answer["warnings"]), answer["warnings"]
-            assert NOTE in html
-        health = _healthz(port)
-        assert health["status"] == "ready"
-        assert health["model"]["state"] == "unavailable"
-        assert "SIGILL" in health["model"]["reason"] and health["model"]["crashes"] == 3
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def _healthz_ok(port: int) -> bool:
@@ -202,6 +158,74 @@ def _healthz_ok(port: int) -> bool:
         return _healthz(port)["status"] == "ready"
     except OSError:
         return False
+
+
+def ask_like_the_browser(port: int, question: str) -> str:
+    """Click 提问 through Gradio's queue protocol, as the page does; the final answer's HTML."""
+    base = f"http://127.0.0.1:{port}"
+    with urllib.request.urlopen(f"{base}/config", timeout=10) as response:
+        config = json.load(response)
+    elem = {c["id"]: c.get("props", {}).get("elem_id") for c in config["components"]}
+    index, trigger = next(
+        (i, d["targets"][0][0])
+        for i, d in enumerate(config["dependencies"])
+        if d["targets"] and elem.get(d["targets"][0][0]) == "gk-ask"
+    )
+    session = uuid.uuid4().hex[:12]
+    body = {"data": [question, [], [], "", "", ""], "event_data": None, "fn_index": index,
+            "trigger_id": trigger, "session_hash": session}  # fmt: skip
+    join = urllib.request.Request(
+        f"{base}/gradio_api/queue/join",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(join, timeout=10).close()
+    url = f"{base}/gradio_api/queue/data?session_hash={session}"
+    with urllib.request.urlopen(url, timeout=120) as response:
+        for raw in response:
+            line = raw.decode("utf-8").strip()
+            if line.startswith("data:") and json.loads(line[5:]).get("msg") == "process_completed":
+                message = json.loads(line[5:])
+                break
+    assert message["success"], message
+    return message["output"]["data"][1][-1]["content"][0]["text"]
+
+
+@pytest.mark.slow
+def test_the_app_answers_through_model_crashes_and_reports_the_model_unavailable(
+    answering_home, tmp_path
+):
+    """``python app.py`` with a model server that dies by SIGILL on every first request."""
+    port = free_port()
+    env = dict(
+        os.environ,
+        GONGKAI_HOME=str(answering_home.home),
+        GONGKAI_EMBED=answering_home.embed,
+        GONGKAI_PORT=str(port),
+        GONGKAI_LLM="local",
+        GONGKAI_LLM_SERVER_CMD=shlex.join(standin("--crash", "SIGILL")),
+        GONGKAI_LLM_SELF_TEST="0",
+        GONGKAI_LLM_BACKOFF="0.2,0.2",
+        GONGKAI_LLM_MAX_CRASHES="3",
+    )
+    app = subprocess.Popen(
+        [sys.executable, str(REPO / "app.py")], cwd=REPO, env=env,
+        stdout=subprocess.DEVNULL, stderr=(tmp_path / "app.log").open("w"),
+    )  # fmt: skip
+    try:
+        wait_for(lambda: _healthz_ok(port) or app.poll() is not None, 90)
+        wait_for(lambda: _healthz(port)["model"]["state"] == "ready", 30)
+        pages = [ask_like_the_browser(port, question) for question in QUESTIONS]
+        for html in pages:
+            assert 'class="gk-cite"' in html and NOTE in html, html[:300]
+        assert app.poll() is None  # the app is alive
+        health = _healthz(port)
+        assert health["status"] == "ready"
+        assert health["model"]["state"] == "unavailable"
+        assert "SIGILL" in health["model"]["reason"] and health["model"]["crashes"] == 3
+    finally:
+        app.terminate()
+        app.wait(timeout=30)
 
 
 def test_settings_default_to_the_llama_cpp_server_on_a_free_port():
