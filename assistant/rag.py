@@ -29,6 +29,7 @@ from assistant.cite import (
 )
 from assistant.config import PROMPTS_DIR
 from assistant.lexicon import english_terms
+from assistant.model_server import GenerationCancelled, ModelUnavailable
 from assistant.tools import fmt
 from index.chunk import count_tokens
 from index.numerals import MEASURE_WORDS
@@ -240,7 +241,13 @@ def _answer_from_hits(
                 on_token(token)
         else:
             raw = chain.invoke(inputs)
-    except Exception as exc:  # any backend failure falls back to the extractive answer
+    except GenerationCancelled:  # nobody waits for this answer any more
+        warnings.append("llm_cancelled: 问题已取消，已改用原文摘录")
+        return _outcome(extractive, passages, "extractive", warnings), figure
+    except ModelUnavailable as exc:  # crashed, disabled or queue full: say so with the answer
+        warnings.append(f"llm_unavailable: {exc}")
+        return _outcome(extractive, passages, "extractive", warnings), figure
+    except Exception as exc:  # any other backend failure falls back to the extractive answer
         warnings.append(f"llm_failed: {type(exc).__name__}，已改用原文摘录")
         return _outcome(extractive, passages, "extractive", warnings), figure
     if "未找到" in raw and len(raw) < 30:

@@ -54,7 +54,12 @@ def test_unknown_document_is_a_clear_404(client):
 
 
 def test_health_reports_ready_and_the_document_count(client):
-    assert client.get("/healthz").json() == {"status": "ready", "message": "", "documents": 8}
+    assert client.get("/healthz").json() == {
+        "status": "ready",
+        "message": "",
+        "documents": 8,
+        "model": {"backend": "none", "state": "off", "reason": ""},
+    }
 
 
 def test_page_is_served_in_chinese(client):

@@ -60,6 +60,8 @@ CSS = """
 .gk-header p{color:var(--body-text-color-subdued);margin:0}
 .gk-banner{padding:8px 12px;border-radius:6px;background:#e8f1fb;color:#0b4f8a}
 .gk-banner.gk-failed{background:#fdecea;color:#8a1c12}
+.gk-model{font-size:13px;margin-top:2px;color:var(--body-text-color-subdued)}
+.gk-model.gk-model-down{color:#8a1c12}
 .gk-answer{line-height:1.7}
 .gk-answer .gk-text{white-space:normal}
 .gk-refused .gk-text{color:#8a4b00}
@@ -113,6 +115,29 @@ def banner_html(ctx: AppContext) -> str:
     return f'<div class="{css}">{escape(status.message or "正在准备…")}{bar}</div>'
 
 
+MODEL_STATES = {
+    "starting": "本地模型启动中（自检）",
+    "restarting": "本地模型重启中",
+    "ready": "模型就绪",
+    "unavailable": "模型不可用，回答改用原文摘录",
+}
+
+
+def model_html(ctx: AppContext) -> str:
+    """The model's state in the page header (nothing when answers are extractive by choice)."""
+    status = ctx.model_status()
+    state = status.get("state", "off")
+    if state == "off" and status.get("backend") == "none":
+        return ""
+    label = MODEL_STATES.get(state, "本地模型未启动")
+    reason = status.get("reason") or ""
+    if state == "ready" and status.get("queue"):
+        reason = f"{status['queue']} 个问题排队中"
+    css = "gk-model gk-model-down" if state == "unavailable" else "gk-model"
+    text = f"{label}：{reason}" if reason else label
+    return f'<div class="{css}" id="gk-model-status">{escape(text)}</div>'
+
+
 def refreshed_choices(ctx: AppContext) -> tuple[Any, Any, Any, str]:
     """Filter choices, the library table and the document selector after the corpus changed."""
     docs = ctx.store.documents()
@@ -143,6 +168,13 @@ def respond(
     partial, last, draft = "", 0.0, ""
     try:
         for item in chat.stream_answer(ctx.assistant, question, answers, filters):
+            if isinstance(item, chat.Queued):  # the model is busy with other questions
+                waiting = (
+                    f"前面还有 {item.ahead} 个问题，排队等待模型" if item.ahead else "正在组织措辞"
+                )
+                messages[-1] = chat.assistant_message(draft + render.streaming_html(waiting))
+                yield "", messages, answers
+                continue
             if isinstance(item, chat.Draft):  # quoted sentences and citations come first
                 result = item.answer.to_dict()
                 draft = render.answer_html(result, ctx.sections_for(result["citations"]))
@@ -237,6 +269,8 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
             '<div class="gk-header"><h1>政务公开问答</h1><p>查询政府信息公开工作年度报告与政务公开'
             "工作要点。每个回答都标注出处，点击引用编号即可在右侧查看原文。</p></div>"
         )
+        model_status = gr.HTML(model_html(ctx), elem_id="gk-model")
+        model_timer = gr.Timer(3.0)
         banner = gr.HTML(banner_html(ctx), elem_id="gk-banner")
         timer = gr.Timer(1.0, active=ctx.startup.state == "ingesting")
         answers = gr.State([])
@@ -326,9 +360,12 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
                 return (banner_html(ctx), gr.Timer(active=False), *refreshed_choices(ctx))
             return (banner_html(ctx), gr.Timer(active=True), *(gr.update() for _ in range(4)))
 
+        # Table answers must not wait behind another user's model generation: the model's own
+        # queue (one generation at a time) orders the LLM calls.
         chat_io = dict(
             inputs=[question, chatbot, answers, *filter_inputs],
             outputs=[question, chatbot, answers],
+            concurrency_limit=16,
         )
         ask.click(on_respond, **chat_io, api_visibility="private")
         question.submit(on_respond, **chat_io, api_visibility="private")
@@ -360,6 +397,7 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
             js="(d) => (d && confirm('确定从资料库删除所选文档吗？')) ? d : null",
             api_visibility="private",
         )
+        model_timer.tick(lambda: model_html(ctx), outputs=[model_status], api_visibility="private")
         timer.tick(on_tick, outputs=[banner, timer, *refresh_outputs], api_visibility="private")
         demo.load(lambda: refreshed_choices(ctx), outputs=refresh_outputs, api_visibility="private")
     return demo

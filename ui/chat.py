@@ -21,6 +21,13 @@ KIND_CHOICES = [("全部类型", ALL), ("年度报告", "annual_report"), ("工�
 
 
 @dataclass
+class Queued:
+    """The question waits for the model: ``ahead`` questions before it (0: its turn came)."""
+
+    ahead: int
+
+
+@dataclass
 class Draft:
     """The extractive answer with its citations, shown while the model writes its wording."""
 
@@ -29,17 +36,22 @@ class Draft:
 
 def stream_answer(
     assistant: Any, question: str, history: Sequence[dict], filters: Mapping[str, Any]
-) -> Iterator[str | Draft | Any]:
-    """Yield a Draft (when an LLM will answer), the model's tokens as it produces them, then
-    the finished Answer.
+) -> Iterator[str | Draft | Queued | Any]:
+    """Yield a Draft (when an LLM will answer), Queued positions while the model is busy with
+    other questions, the model's tokens as it produces them, then the finished Answer.
 
     ``assistant.answer`` runs in a worker thread and reports through ``on_draft`` and
-    ``on_token``; an exception it raises is re-raised here, after what already streamed.
+    ``on_token``; an exception it raises is re-raised here, after what already streamed. When
+    the consumer stops (a new question, a closed tab), the model's generation is cancelled.
     """
+    from assistant.model_server import RequestControl, set_request_control
+
     tokens: queue.Queue = queue.Queue()
     outcome: dict[str, Any] = {}
+    control = RequestControl(on_wait=lambda ahead: tokens.put(Queued(ahead)))
 
     def work() -> None:
+        set_request_control(control)
         try:
             outcome["answer"] = assistant.answer(
                 question,
@@ -54,8 +66,11 @@ def stream_answer(
             tokens.put(None)
 
     threading.Thread(target=work, name="gongkai-answer", daemon=True).start()
-    while (token := tokens.get()) is not None:
-        yield token
+    try:
+        while (token := tokens.get()) is not None:
+            yield token
+    finally:
+        control.cancel.set()  # no-op once answered; else the generation stops at its next token
     if "error" in outcome:
         raise outcome["error"]
     yield outcome["answer"]

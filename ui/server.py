@@ -92,6 +92,7 @@ class AppContext:
         self._lock = threading.Lock()
         self._sections: dict[str, list[tuple[int, int, str]]] = {}
         self._sections_generation: int | None = None
+        self.model_error = ""
 
     def indexes(self) -> list[Any]:
         """The search indexes that answering reads, to write uploads into.
@@ -127,7 +128,26 @@ class AppContext:
             out[int(c["n"])] = section_at(self._sections[doc_id], int(c["start"]))
         return out
 
+    def model_status(self) -> dict:
+        """The LLM's state (backend, state, reason, queue) for /healthz and the page header."""
+        from assistant.llm import model_status
+
+        if self.model_error:
+            return {"backend": "local", "state": "unavailable", "reason": self.model_error}
+        return model_status(self.assistant.llm_backend, self.settings)
+
     # -- background work ----------------------------------------------------------------
+    def start_model(self) -> None:
+        """Start the model process (and its self-test) now, not at the first question."""
+        from assistant.llm import resolve_backend
+
+        try:
+            if resolve_backend(self.assistant.llm_backend, self.settings) == "local":
+                self.assistant.chat_model("local")
+        except Exception as exc:  # the app serves extractive answers without a model
+            log.warning("本地模型无法启动：%s", exc)
+            self.model_error = f"本地模型无法启动：{exc}"
+
     def ingest_sample(self, folder: Path = SAMPLE_DIR) -> None:
         """First start: ingest the sample corpus, reporting each file (page and terminal)."""
         from index.pipeline import collect_files, ingest_file, sync_indexes
@@ -205,6 +225,7 @@ def create_app(settings: Settings, context: AppContext | None = None) -> FastAPI
             threading.Thread(target=ctx.ingest_sample, name="gongkai-ingest", daemon=True).start()
         else:
             threading.Thread(target=ctx.warm_up, name="gongkai-warmup", daemon=True).start()
+        threading.Thread(target=ctx.start_model, name="gongkai-model-start", daemon=True).start()
         say(f"政务公开问答已启动：http://{settings.host}:{settings.port}/")
         yield
 
@@ -229,6 +250,7 @@ def create_app(settings: Settings, context: AppContext | None = None) -> FastAPI
                 "status": status.state,
                 "message": status.message,
                 "documents": ctx.store.counts()["documents"],
+                "model": ctx.model_status(),
             }
         )
 
