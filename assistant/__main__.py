@@ -6,6 +6,7 @@ python -m assistant facts --json [--doc ID]
 python -m assistant search [--k N] [--region R] [--year Y] QUERY
 python -m assistant ask [--json] [--llm none|local|openai] QUESTION…|-
 python -m assistant reindex            # rebuild the vector and keyword indexes from the store
+python -m assistant check [--doc ID|--region R --year Y] [--json] [--xlsx F] [--csv F]
 """
 
 from __future__ import annotations
@@ -43,6 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--llm", choices=["none", "local", "openai", "auto"])
     p.add_argument("questions", nargs="+")
     sub.add_parser("reindex", help="从文档库重建向量与关键词索引（索引损坏时）")
+    p = sub.add_parser("check", help="年报审核：勾稽关系、跨年度、正文与表格、格式")
+    p.add_argument("--doc")
+    p.add_argument("--region")
+    p.add_argument("--year", type=int)
+    p.add_argument("--json", action="store_true", help="每行一项发现的 JSON")
+    p.add_argument("--xlsx", type=Path, help="导出 Excel")
+    p.add_argument("--csv", type=Path, help="导出 CSV")
     args = parser.parse_args(argv)
     return COMMANDS[args.command](args)
 
@@ -192,6 +200,12 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from assistant.review import run_check_command
+
+    return run_check_command(args, open_store())
+
+
 COMMANDS = {
     "ingest": cmd_ingest,
     "docs": cmd_docs,
@@ -200,6 +214,7 @@ COMMANDS = {
     "search": cmd_search,
     "ask": cmd_ask,
     "reindex": cmd_reindex,
+    "check": cmd_check,
 }
 
 if __name__ == "__main__":

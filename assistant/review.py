@@ -31,11 +31,17 @@ PARTS = (
     ("一", "总体情况", r"总体情况"),
     ("二", "主动公开政府信息情况", r"主动公开政府信息"),
     ("三", "收到和处理政府信息公开申请情况", r"收到和处理政府信息公开申请"),
-    ("四", "政府信息公开行政复议、行政诉讼情况", r"行政复议.{0,6}行政诉讼|行政复议.{0,4}提起行政诉讼"),
+    (
+        "四",
+        "政府信息公开行政复议、行政诉讼情况",
+        r"行政复议.{0,6}行政诉讼|行政复议.{0,4}提起行政诉讼",
+    ),
     ("五", "存在的主要问题及改进情况", r"存在的主要问题|存在的问题|主要问题"),
     ("六", "其他需要报告的事项", r"其他需要报告的事项"),
 )
-_PROBLEMS_NONE = re.compile(r"存在的主要问题及改进情况\s*[:：]?\s*[（(]?\s*无\s*[）)]?\s*[。.]?\s*(?:六|$)")
+_PROBLEMS_NONE = re.compile(
+    r"存在的主要问题及改进情况\s*[:：]?\s*[（(]?\s*无\s*[）)]?\s*[。.]?\s*(?:六|$)"
+)
 JUMP_FACTOR = 10
 JUMP_FLOOR = 50
 
@@ -67,7 +73,9 @@ def _cell(facts: Sequence[Fact], table: str, row: str, col: str) -> Fact | None:
 
 
 def _finding(doc: Document, severity: str, rule: str, message: str, spans=()) -> Finding:
-    return Finding(doc.doc_id, doc.title, severity, rule, message, [cite(doc, s, e) for s, e in spans])
+    return Finding(
+        doc.doc_id, doc.title, severity, rule, message, [cite(doc, s, e) for s, e in spans]
+    )
 
 
 # ── within one report ─────────────────────────────────────────────────────────────────────
@@ -77,8 +85,9 @@ _WARNING_RULES = (
     ("ambiguous_cells: ", NOTE, "单元格连写", "表格数字连写、无法唯一拆分（需人工核对原表）：{}"),
     ("table_row_unaligned: ", NOTE, "表格行无法对齐", "表格行的单元格数与格式不符：{}"),
     ("table_missing: ", WARNING, "统计表缺失", "未找到统计表（可能为图片或缺失）：{}"),
-    ("tables_missing", WARNING, "统计表缺失", "统计表缺失（可能为图片），只能使用正文数字{}"),
+    ("tables_missing", WARNING, "统计表缺失", "统计表缺失（可能为图片），只能使用正文中的数字。"),
 )
+FIRST_FORMAT_YEAR = 2019  # 国办公开办函〔2019〕60号: the statistical tables and six parts begin
 
 
 def warning_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
@@ -89,7 +98,9 @@ def warning_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
             if warning.startswith(prefix):
                 detail = warning[len(prefix) :]
                 out.append(
-                    _finding(doc, severity, rule, template.format(detail), _rows_named(detail, facts))
+                    _finding(
+                        doc, severity, rule, template.format(detail), _rows_named(detail, facts)
+                    )
                 )
                 break
     return out
@@ -115,9 +126,14 @@ def form_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
         )  # fmt: skip
     flat = re.sub(r"\s+", "", doc.text)
     missing = [f"{n}、{name}" for n, name, pattern in PARTS if not re.search(pattern, flat)]
-    if missing and doc.kind == "annual_report":
+    if missing and doc.kind == "annual_report" and (doc.year or 0) >= FIRST_FORMAT_YEAR:
         out.append(
-            _finding(doc, WARNING, "六个部分", f"缺少以下部分：{'、'.join(missing)}（年报格式要求六个部分）。")
+            _finding(
+                doc,
+                WARNING,
+                "六个部分",
+                f"缺少以下部分：{'、'.join(missing)}（年报格式要求六个部分）。",
+            )
         )
     none = _PROBLEMS_NONE.search(doc.text)
     if none:
@@ -127,10 +143,14 @@ def form_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
         )  # fmt: skip
     blanks = [f for f in facts if f.blank and f.origin == "table"]
     if blanks:
-        names = "、".join(f"{f.row}·{f.col}" for f in blanks[:8]) + ("等" if len(blanks) > 8 else "")
+        names = "、".join(f"{f.row}·{f.col}" for f in blanks[:8]) + (
+            "等" if len(blanks) > 8 else ""
+        )
         spans = sorted({(f.start, f.end) for f in blanks})[:6]
         out.append(
-            _finding(doc, NOTE, "空白单元格", f"表中有{len(blanks)}格未填数字（应填0）：{names}。", spans)
+            _finding(
+                doc, NOTE, "空白单元格", f"表中有{len(blanks)}格未填数字（应填0）：{names}。", spans
+            )
         )
     return out
 
@@ -177,9 +197,15 @@ def _carried(doc, last, now: Sequence[Fact], before: Sequence[Fact]) -> list[Fin
 def _in_force(doc, last, now: Sequence[Fact], before: Sequence[Fact]) -> list[Finding]:
     out = []
     for row in ("规章", "行政规范性文件"):
-        cells = [_cell(now, "主动公开", row, c) for c in ("现行有效件数", "本年制发件数", "本年废止件数")]
+        cells = [
+            _cell(now, "主动公开", row, c) for c in ("现行有效件数", "本年制发件数", "本年废止件数")
+        ]
         previous = _cell(before, "主动公开", row, "现行有效件数")
-        if previous is None or any(c is None or c.value is None for c in cells) or previous.value is None:
+        if (
+            previous is None
+            or any(c is None or c.value is None for c in cells)
+            or previous.value is None
+        ):
             continue
         in_force, made, abolished = (c.value for c in cells)
         expected = previous.value + made - abolished
