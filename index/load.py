@@ -18,10 +18,17 @@ class LoadedText:
     text: str
     pages: list[tuple[int, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # (start, end, page, x0, top, x1, bottom) of emitted text pieces (PDF only): provenance.
+    boxes: list[tuple[int, int, int, float, float, float, float]] = field(default_factory=list)
 
 
-def load_file(path: Path, max_bytes: int = 20 * 1024 * 1024) -> LoadedText:
-    """Read ``path`` into text; raise IngestError naming the file and the reason."""
+def load_file(
+    path: Path, max_bytes: int = 20 * 1024 * 1024, max_pages: int | None = None
+) -> LoadedText:
+    """Read ``path`` into text; raise IngestError naming the file and the reason.
+
+    ``max_pages`` caps the PDF pages read (default: the ``GONGKAI_MAX_PDF_PAGES`` setting).
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(str(path), f"不支持的文件类型 {suffix or '(无扩展名)'}")
@@ -36,10 +43,15 @@ def load_file(path: Path, max_bytes: int = 20 * 1024 * 1024) -> LoadedText:
             str(path), f"文件过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB）"
         )
     data = path.read_bytes()
+    if max_pages is None:
+        from assistant.config import load_settings
+
+        max_pages = load_settings().max_pdf_pages
+    pages_cap = max_pages
     loader = {
         ".txt": _load_txt,
         ".md": _load_txt,
-        ".pdf": _load_pdf,
+        ".pdf": lambda p, d: _load_pdf(p, d, pages_cap),
         ".docx": _load_docx,
         ".html": _load_html,
         ".htm": _load_html,
@@ -98,7 +110,8 @@ def _load_txt(path: Path, data: bytes) -> LoadedText:
     return LoadedText(text=text, warnings=warnings)
 
 
-def _load_pdf(path: Path, data: bytes) -> LoadedText:
+def _load_pdf(path: Path, data: bytes, max_pages: int) -> LoadedText:
+    """Layout reading with pdfplumber; the pypdf text stream only when pdfplumber fails."""
     import io
     import logging
 
@@ -112,21 +125,42 @@ def _load_pdf(path: Path, data: bytes) -> LoadedText:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise IngestError(str(path), "PDF 已加密，无法提取文字")
-        parts: list[str] = []
-        pages: list[tuple[int, int]] = []
-        offset = 0
-        for number, page in enumerate(reader.pages, start=1):
-            page_text = (page.extract_text() or "").replace("\r\n", "\n").strip("\n")
-            pages.append((offset, number))
-            parts.append(page_text + "\n")
-            offset += len(page_text) + 1
+        total = len(reader.pages)
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         raise IngestError(str(path), f"PDF 文件损坏或不完整（{type(exc).__name__}）") from exc
-    if not any(p.strip() for p in parts):
+    warnings = (
+        [f"pdf_page_cap: 只读取前 {max_pages} 页（共 {total} 页）"] if total > max_pages else []
+    )
+    try:
+        from index.pdf_layout import read_pdf_layout
+
+        layout, _ = read_pdf_layout(data, max_pages)
+        loaded = LoadedText(layout.text, layout.pages, warnings, layout.boxes)
+    except Exception as exc:  # pdfminer raises many types on odd files; pypdf may still read them
+        warnings.append(f"pdf_layout_failed: {type(exc).__name__}，改用纯文本读取")
+        loaded = _pypdf_text(path, reader, max_pages, warnings)
+    if not loaded.text.strip():
         raise IngestError(str(path), "PDF 中没有可提取的文字（可能是扫描件）")
-    return LoadedText(text="".join(parts), pages=pages)
+    return loaded
+
+
+def _pypdf_text(path: Path, reader, max_pages: int, warnings: list[str]) -> LoadedText:
+    from pypdf.errors import PdfReadError
+
+    parts: list[str] = []
+    pages: list[tuple[int, int]] = []
+    offset = 0
+    try:
+        for number, page in enumerate(reader.pages[:max_pages], start=1):
+            page_text = (page.extract_text() or "").replace("\r\n", "\n").strip("\n")
+            pages.append((offset, number))
+            parts.append(page_text + "\n")
+            offset += len(page_text) + 1
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise IngestError(str(path), f"PDF 文件损坏或不完整（{type(exc).__name__}）") from exc
+    return LoadedText(text="".join(parts), pages=pages, warnings=warnings)
 
 
 def _load_docx(path: Path, data: bytes) -> LoadedText:
