@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,11 +72,38 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.05
 
 
+def utf16_encoding(data: bytes) -> str | None:
+    """'utf-16' (BOM), 'utf-16-le' or 'utf-16-be' when ``data`` is UTF-16 text, else None.
+
+    Without a BOM, UTF-16 shows itself by NUL high bytes of ASCII characters (digits, newlines,
+    punctuation that every report has) all falling on the same side of each byte pair.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    sample = data[:8192]
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    even = sum(1 for i in range(0, pairs * 2, 2) if sample[i] == 0)
+    odd = sum(1 for i in range(1, pairs * 2, 2) if sample[i] == 0)
+    # CJK characters such as U+4E00 have a NUL low byte too, so the other side is not empty.
+    if odd >= pairs * 0.05 and even * 4 <= odd:
+        return "utf-16-le"
+    if even >= pairs * 0.05 and odd * 4 <= even:
+        return "utf-16-be"
+    return None
+
+
 def decode_text(data: bytes) -> tuple[str, list[str]]:
-    """Decode bytes as UTF-8, else GB18030 (a superset of GBK), else line by line.
+    """Decode UTF-16 (BOM or not), UTF-8 (BOM or not), else GB18030 (a superset of GBK),
+    else line by line.
 
     Returns the text and warnings; undecodable bytes become U+FFFD, never an exception.
     """
+    utf16 = utf16_encoding(data)
+    if utf16:
+        text = data.decode(utf16, errors="replace")
+        return text, (["undecodable_bytes"] if "\ufffd" in text else [])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     for encoding in ("utf-8", "gb18030"):
@@ -101,7 +129,7 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
 
 
 def _load_txt(path: Path, data: bytes) -> LoadedText:
-    if looks_binary(data):
+    if not utf16_encoding(data) and looks_binary(data):
         raise IngestError(str(path), "不是文本文件（含二进制内容）")
     text, warnings = decode_text(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -166,6 +194,7 @@ def _pypdf_text(path: Path, reader, max_pages: int, warnings: list[str]) -> Load
 def _load_docx(path: Path, data: bytes) -> LoadedText:
     import io
 
+    check_zip_size(path, data)
     try:
         import docx
         from docx.table import Table
@@ -184,6 +213,25 @@ def _load_docx(path: Path, data: bytes) -> LoadedText:
         elif tag == "tbl":
             lines.extend(_docx_table_lines(Table(block, document)))
     return LoadedText(text="\n".join(lines))
+
+
+# A docx is a zip: its members' declared sizes bound what decompression may produce.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+
+
+def check_zip_size(path: Path, data: bytes, limit: int = MAX_UNZIPPED_BYTES) -> None:
+    """Refuse a zip whose members would decompress beyond ``limit`` (a zip bomb)."""
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise IngestError(str(path), f"不是有效的 .docx 文件（{type(exc).__name__}）") from exc
+    if total > limit:
+        raise IngestError(
+            str(path), f"解压后过大（{total / 1048576:.0f} MB，上限 {limit / 1048576:.0f} MB）"
+        )
 
 
 def _docx_table_lines(table) -> list[str]:
@@ -213,18 +261,110 @@ def _load_html(path: Path, data: bytes) -> LoadedText:
     soup = BeautifulSoup(text, "lxml")
     for tag in soup(["script", "style", "nav", "noscript", "iframe", "header", "footer", "form"]):
         tag.decompose()
-    lines: list[str] = []
+    for tag in soup.find_all(_is_hidden):
+        tag.decompose()
     body = soup.body or soup
-    _html_lines(body, lines)
+    article = find_article(body)
+    _drop_link_lists(article)
+    lines: list[str] = []
+    _html_lines(article, lines)
     # Strip spaces but not tabs: a leading tab is an empty (merged) table cell.
-    cleaned = "\n".join(ln for ln in (ln.strip(" \u3000\xa0\r") for ln in lines) if ln.strip())
-    return LoadedText(text=cleaned, warnings=warnings)
+    cleaned = [ln for ln in (ln.strip(" \u3000\xa0\r") for ln in lines) if ln.strip()]
+    title = _page_title(soup, article)
+    if title and not any(title in ln for ln in cleaned[:5]):
+        cleaned.insert(0, title)
+    return LoadedText(text="\n".join(cleaned), warnings=warnings)
 
 
 _HTML_BLOCKS = {
     "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
     "tr", "table", "ul", "ol", "dd", "dt", "blockquote", "pre", "title",
 }  # fmt: skip
+_CJK_CHAR = r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
+# Source line breaks between Chinese characters are wraps in the HTML file, not spaces.
+_CJK_WRAP = re.compile(rf"(?<={_CJK_CHAR})\s*\n\s*(?={_CJK_CHAR})")
+_CJK_GAP = re.compile(rf"(?<={_CJK_CHAR})[\s\xa0]+(?={_CJK_CHAR})")
+_SPACES = re.compile(r"[ \t\n\r\f\v\xa0\u3000]+")
+# Share of a block's text one child must hold for the article to be looked for inside it.
+_ARTICLE_SHARE = 0.7
+
+
+def _is_hidden(tag) -> bool:
+    style = (tag.get("style") or "").replace(" ", "").lower() if tag.attrs else ""
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def _text_weight(node) -> tuple[int, int]:
+    """(characters of text outside links, characters inside links) under ``node``."""
+    from bs4 import NavigableString
+
+    own = links = 0
+    for string in node.find_all(string=True):
+        if type(string) is not NavigableString:
+            continue  # comments, CDATA, doctype
+        n = len(string.strip())
+        if n and string.find_parent("a") is not None:
+            links += n
+        else:
+            own += n
+    return own, links
+
+
+def find_article(body):
+    """The block holding the article: descend while one child holds most of the text.
+
+    Site chrome (navigation, breadcrumbs, footers, related links) is short or made of links,
+    so the report's block carries most of the page's non-link text. A data table is never
+    entered (it is part of the article); a layout table (one holding tables) may be.
+    """
+    from bs4 import Tag
+
+    node = body
+    for _ in range(60):  # bounded depth
+        total = _text_weight(node)[0]
+        children = [c for c in node.children if isinstance(c, Tag)]
+        if not total or not children:
+            break
+        weights = [(_text_weight(c)[0], c) for c in children]
+        weight, best = max(weights, key=lambda w: w[0])
+        if weight < total * _ARTICLE_SHARE or not _may_enter(best):
+            break
+        node = best
+    return node
+
+
+def _may_enter(tag) -> bool:
+    if tag.name in ("table", "tbody", "thead", "tr", "td", "th"):
+        table = tag if tag.name == "table" else tag.find_parent("table")
+        return table is not None and table.find("table") is not None
+    return tag.name not in ("p", "span", "a", "font", "b", "strong")
+
+
+def _drop_link_lists(article) -> None:
+    """Remove link lists inside the article block (share bars, related links, pagers)."""
+    for tag in article.find_all(["ul", "ol", "div", "section", "dl"]):
+        if tag.decomposed or tag.find("table") is not None:
+            continue
+        own, links = _text_weight(tag)
+        if len(tag.find_all("a")) >= 3 and links > own:
+            tag.decompose()
+
+
+def _page_title(soup, article) -> str:
+    """The report title when it sits outside the article block: a heading before it, or
+    the page's <title> without the site name after a separator."""
+    heading = article.find_previous(["h1", "h2"])
+    if heading is not None and heading.get_text(strip=True):
+        return _SPACES.sub(" ", heading.get_text(" ", strip=True))
+    if soup.title and soup.title.string:
+        title = _SPACES.sub(" ", soup.title.string).strip()
+        return re.split(r"\s*(?:_|\||｜| - | — )\s*", title)[0]
+    return ""
+
+
+def inline_text(text: str) -> str:
+    """Collapse HTML whitespace; a source line break between Chinese characters vanishes."""
+    return _SPACES.sub(" ", _CJK_WRAP.sub("", text))
 
 
 def _html_lines(node, lines: list[str]) -> None:
@@ -240,9 +380,9 @@ def _html_lines(node, lines: list[str]) -> None:
 
     for child in node.children:
         if isinstance(child, NavigableString):
-            if child.__class__.__name__ in ("Comment", "Doctype", "Declaration"):
-                continue
-            buffer.append(" ".join(str(child).split()) if str(child).strip() else "")
+            if type(child) is not NavigableString:
+                continue  # comments (mso conditionals), doctype, CDATA
+            buffer.append(inline_text(str(child)))
         elif isinstance(child, Tag):
             if child.name == "table":
                 flush()
@@ -251,32 +391,71 @@ def _html_lines(node, lines: list[str]) -> None:
                 flush()
                 _html_lines(child, lines)
             else:
-                buffer.append(" ".join(child.get_text(" ").split()))
+                _html_lines_inline(child, buffer)
     flush()
 
 
+def _html_lines_inline(tag, buffer: list[str]) -> None:
+    from bs4 import NavigableString
+
+    for string in tag.find_all(string=True):
+        if type(string) is NavigableString:
+            buffer.append(inline_text(str(string)))
+
+
+def cell_text(cell) -> str:
+    """A cell's label: its paragraphs and spans joined, no space between Chinese characters.
+
+    Cells print one label in several ``<p>`` (``（三）`` + ``不予公开``, one character each);
+    ``&nbsp;`` alone is an empty cell.
+    """
+    from bs4 import NavigableString, Tag
+
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if type(child) is NavigableString:
+                    parts.append(str(child))
+            elif isinstance(child, Tag):
+                block = child.name in _HTML_BLOCKS
+                if block:
+                    parts.append("\n")
+                walk(child)
+                if block:
+                    parts.append("\n")
+
+    walk(cell)
+    text = _CJK_GAP.sub("", "".join(parts))
+    return _SPACES.sub(" ", text).strip()
+
+
 def _html_table_lines(table) -> list[str]:
-    """Expand rowspan/colspan into a grid; spanned positions are blank, like merged cells."""
-    grid: dict[tuple[int, int], str] = {}
-    rows = table.find_all("tr")
+    """Expand rowspan/colspan into a grid; spanned positions are blank, like merged cells.
+
+    Each row keeps its own dict of taken columns, so the work is linear in the cells.
+    """
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    grid: list[dict[int, str]] = [{} for _ in rows]
     for r, tr in enumerate(rows):
         c = 0
+        taken = grid[r]
         for cell in tr.find_all(["td", "th"], recursive=False):
-            while (r, c) in grid:
+            while c in taken:
                 c += 1
-            text = " ".join(cell.get_text(" ").split()).replace("\xa0", "").strip()
-            rowspan = _span(cell.get("rowspan"))
+            text = cell_text(cell)
+            rowspan = min(_span(cell.get("rowspan")), len(rows) - r)
             colspan = _span(cell.get("colspan"))
             for dr in range(rowspan):
                 for dc in range(colspan):
-                    grid[(r + dr, c + dc)] = text if (dr, dc) == (0, 0) else ""
+                    grid[r + dr][c + dc] = text if (dr, dc) == (0, 0) else ""
             c += colspan
-    lines = []
-    for r in range(len(rows)):
-        cols = [c for (rr, c) in grid if rr == r]
-        if cols:
-            lines.append("\t".join(grid.get((r, c), "") for c in range(max(cols) + 1)))
-    return lines
+    return [
+        "\t".join(row.get(c, "") for c in range(max(row) + 1)).replace("\n", " ")
+        for row in grid
+        if row
+    ]
 
 
 def _span(value) -> int:
