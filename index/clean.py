@@ -74,7 +74,7 @@ _SPAM_RE = re.compile(
 )
 # Domains outside China's namespace have no place in a Chinese government document.
 _FOREIGN_DOMAIN_RE = re.compile(
-    r"(?<![@\w.\-])(?:https?://)?(?:[a-z0-9-]+\.)+(?:com|net|vip|cc|top|xyz|bet|casino|club|win|info|biz|io|me|tv)\b(?!\.cn)[/\w.\-?=&]*",
+    r"(?<![@＠\w.\-])(?:https?://)?(?:[a-z0-9-]+\.)+(?:com|net|vip|cc|top|xyz|bet|casino|club|win|info|biz|io|me|tv)\b(?!\.cn)[/\w.\-?=&]*",
     re.IGNORECASE,
 )
 # Instructions aimed at a language model have no place in a government document.

@@ -219,10 +219,11 @@ def _load_docx(path: Path, data: bytes) -> LoadedText:
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 
 
-def check_zip_size(path: Path, data: bytes, limit: int = MAX_UNZIPPED_BYTES) -> None:
+def check_zip_size(path: Path, data: bytes, limit: int | None = None) -> None:
     """Refuse a zip whose members would decompress beyond ``limit`` (a zip bomb)."""
     import io
 
+    limit = MAX_UNZIPPED_BYTES if limit is None else limit
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             total = sum(info.file_size for info in archive.infolist())
@@ -445,8 +446,8 @@ def _html_table_lines(table) -> list[str]:
             while c in taken:
                 c += 1
             text = cell_text(cell)
-            rowspan = min(_span(cell.get("rowspan")), len(rows) - r)
-            colspan = _span(cell.get("colspan"))
+            rowspan = _span(cell.get("rowspan"), len(rows) - r)
+            colspan = _span(cell.get("colspan"), _MAX_COLSPAN)
             for dr in range(rowspan):
                 for dc in range(colspan):
                     grid[r + dr][c + dc] = text if (dr, dc) == (0, 0) else ""
@@ -458,8 +459,12 @@ def _html_table_lines(table) -> list[str]:
     ]
 
 
-def _span(value) -> int:
+# Wider than any printed table; bounds the grid a hostile colspan could ask for.
+_MAX_COLSPAN = 100
+
+
+def _span(value, limit: int) -> int:
     try:
-        return max(1, min(int(value), 50))
+        return max(1, min(int(value), limit))
     except (TypeError, ValueError):
         return 1
