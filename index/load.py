@@ -312,7 +312,8 @@ def _text_weight(node) -> tuple[int, int]:
 
 
 def find_article(body):
-    """The block holding the article: descend while one child holds most of the text.
+    """The block holding the article: descend while one child holds most of the text and
+    all of the numbered section headings.
 
     Site chrome (navigation, breadcrumbs, footers, related links) is short or made of links,
     so the report's block carries most of the page's non-link text. A data table is never
@@ -330,8 +331,18 @@ def find_article(body):
         weight, best = max(weights, key=lambda w: w[0])
         if weight < total * _ARTICLE_SHARE or not _may_enter(best):
             break
+        if _section_marks(best) < _section_marks(node):
+            break  # the child would lose some of the report's numbered sections
         node = best
     return node
+
+
+_SECTION_MARK = re.compile(r"^\s*[一二三四五六七八九十]+、")
+
+
+def _section_marks(node) -> int:
+    """Text pieces opening a numbered section (一、二、…): the report's headings."""
+    return sum(1 for s in node.find_all(string=_SECTION_MARK))
 
 
 def _may_enter(tag) -> bool:

@@ -286,3 +286,24 @@ def test_docx_decompression_is_capped(tmp_path, monkeypatch):
     path.write_bytes(bomb.getvalue())
     with pytest.raises(IngestError, match="bomb.docx.*解压后过大"):
         load_file(path)
+
+
+def test_article_search_stops_before_a_wrapped_table(tmp_path):
+    rows = "".join(
+        f"<tr><td>{label}</td><td>{n}</td></tr>"
+        for label, n in [
+            ("一、本年新收政府信息公开申请数量", 5),
+            ("二、上年结转政府信息公开申请数量", 1),
+        ]
+        * 20
+    )
+    page = tmp_path / "short.html"
+    page.write_text(
+        '<html><body><div class="nav"><a href="/">首页</a></div><div class="article">'
+        "<p>一、总体情况</p><p>全年工作平稳。</p><p>三、收到和处理政府信息公开申请情况</p>"
+        f'<div class="table-wrap"><table>{rows}</table></div></div></body></html>',
+        encoding="utf-8",
+    )
+    lines = _lines(load_file(page).text)
+    assert lines[:3] == ["一、总体情况", "全年工作平稳。", "三、收到和处理政府信息公开申请情况"]
+    assert len(lines) == 43 and "首页" not in lines
