@@ -284,7 +284,6 @@ _HTML_BLOCKS = {
 _CJK_CHAR = r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
 # Source line breaks between Chinese characters are wraps in the HTML file, not spaces.
 _CJK_WRAP = re.compile(rf"(?<={_CJK_CHAR})\s*\n\s*(?={_CJK_CHAR})")
-_CJK_GAP = re.compile(rf"(?<={_CJK_CHAR})[\s\xa0]+(?={_CJK_CHAR})")
 _SPACES = re.compile(r"[ \t\n\r\f\v\xa0\u3000]+")
 # Share of a block's text one child must hold for the article to be looked for inside it.
 _ARTICLE_SHARE = 0.7
@@ -439,8 +438,9 @@ def cell_text(cell) -> str:
                     parts.append("\n")
 
     walk(cell)
-    text = _CJK_GAP.sub("", "".join(parts))
-    return _SPACES.sub(" ", text).strip()
+    # Paragraph breaks and source wraps between Chinese characters vanish; a space typed in
+    # the text (between two unit names, say) stays.
+    return inline_text("".join(parts)).strip()
 
 
 def _html_table_lines(table) -> list[str]:

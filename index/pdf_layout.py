@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _CJK_EDGE = re.compile(f"[{CJK}]")
-_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])[ \u3000]+(?=[\u3400-\u9fff])")
+_LONE_CJK = re.compile(r"[\u3400-\u9fff]")
 _DIGITS = re.compile(r"\d+")
 # Page numbers as printed in footers: "— 3 —", "- 3 -", "第 3 页", "3 / 12", a bare number.
 _PAGE_NUMBER = re.compile(
@@ -58,8 +58,24 @@ def join_cell_lines(text: str | None) -> str:
         if out and not (_CJK_EDGE.match(out[-1]) or _CJK_EDGE.match(part[0])):
             out += " "
         out += part
-    # Word gaps that pdfplumber reads inside a printed label ("结 果维持") are not spaces.
-    return _CJK_GAP.sub("", out.replace("\t", " "))
+    return close_letter_spacing(out.replace("\t", " "))
+
+
+def close_letter_spacing(text: str) -> str:
+    """Drop the gaps pdfplumber reads in letter-spaced labels ("结 果维持" → "结果维持").
+
+    Only a gap next to a lone Chinese character is closed: a space between two words
+    ("区卫生健康局 区民政局") is real.
+    """
+    tokens = text.split(" ")
+    out = tokens[0]
+    for prev, token in zip(tokens, tokens[1:], strict=False):
+        lone = _LONE_CJK.fullmatch(prev) or _LONE_CJK.fullmatch(token)
+        if lone and out and token and _CJK_EDGE.match(out[-1]) and _CJK_EDGE.match(token[0]):
+            out += token
+        else:
+            out += " " + token
+    return out
 
 
 def _inside(obj: dict, boxes: list[Box]) -> bool:

@@ -307,3 +307,8 @@ def test_article_search_stops_before_a_wrapped_table(tmp_path):
     lines = _lines(load_file(page).text)
     assert lines[:3] == ["一、总体情况", "全年工作平稳。", "三、收到和处理政府信息公开申请情况"]
     assert len(lines) == 43 and "首页" not in lines
+
+
+def test_letter_spacing_closes_but_word_spaces_stay():
+    assert join_cell_lines("区卫生健康局 区民政局") == "区卫生健康局 区民政局"
+    assert join_cell_lines("信 息 内 容") == "信息内容"
