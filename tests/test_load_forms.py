@@ -312,3 +312,13 @@ def test_article_search_stops_before_a_wrapped_table(tmp_path):
 def test_letter_spacing_closes_but_word_spaces_stay():
     assert join_cell_lines("区卫生健康局 区民政局") == "区卫生健康局 区民政局"
     assert join_cell_lines("信 息 内 容") == "信息内容"
+
+
+def test_pdf_falls_back_to_the_text_stream_when_the_layout_reader_fails(monkeypatch):
+    def broken(data, max_pages):
+        raise ValueError("layout")
+
+    monkeypatch.setattr("index.pdf_layout.read_pdf_layout", broken)
+    loaded = load_file(HUAIAN_PDF)
+    assert any("pdf_layout_failed" in w for w in loaded.warnings)
+    assert "3119" in loaded.text and not loaded.boxes and len(loaded.pages) == 6
