@@ -31,7 +31,10 @@ _CHROME_RE = re.compile(
 _BREADCRUMB = re.compile(
     r"(?:当前位置|您当前的位置|您现在的位置|您所在的位置|当前页面)\s*[:：]\s*"
     r"[^\s>＞»›/]+(?:\s*[>＞»›/]+\s*[^\s>＞»›/]+)*"
+    r"|^\s*(?:网站)?首页(?:\s*[>＞»›]+\s*[^\s>＞»›]+)+"
 )
+# "扫一扫在手机打开当前页", "手机扫一扫": a QR-code caption line.
+_SCAN_LINE = re.compile(r"^\s*(?:用?手机)?扫一扫.{0,20}$")
 # Toolbar labels of government CMS pages (share bars, print/close buttons, version switches,
 # font size, download and related-link captions); a run of three or more of them is chrome.
 _TOOLBAR_TOKENS = [
@@ -134,6 +137,8 @@ def is_noise_line(line: str) -> bool:
 
 def is_chrome_line(line: str) -> bool:
     """A web-page toolbar line (无障碍阅读 关怀版 返回首页, 字号:, 打印整页 …)."""
+    if _SCAN_LINE.match(line):
+        return True
     if not _CHROME_RE.search(line):
         return False
     rest = _CHROME_RE.sub("", line)

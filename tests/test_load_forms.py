@@ -331,3 +331,22 @@ def test_peer_html_fixtures_load_as_grids(name):
     assert len(new.split("\t")) == 10 and new.split("\t")[1:3] == ["", ""]
     review = [line for line in lines if line.startswith("行政复议\t")]
     assert review and len(review[0].split("\t")) == 15
+
+
+def test_generic_page_chrome_goes_and_report_lines_stay():
+    raw = (
+        "首页 > 政务公开 > 政府信息公开年报\n"
+        "【字体：大 中 小】 【打印本页】 【关闭窗口】\n"
+        "某某区2024年政府信息公开工作年度报告\n"
+        "一、总体情况 分享到： 微信 微博 QQ空间\n"
+        "行政许可\t12\t\n"
+        "本年共办理申请3件，关闭窗口期延长至30日。\n"
+        "扫一扫在手机打开当前页\n"
+        "Copyright © 2024 某某区人民政府 版权所有\n"
+    )
+    assert clean_text(raw).text == (
+        "某某区2024年政府信息公开工作年度报告\n"
+        "一、总体情况 \n"
+        "行政许可\t12\t\n"
+        "本年共办理申请3件，关闭窗口期延长至30日。\n"
+    )
