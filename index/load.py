@@ -280,6 +280,7 @@ def _load_html(path: Path, data: bytes) -> LoadedText:
 _HTML_BLOCKS = {
     "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
     "tr", "table", "ul", "ol", "dd", "dt", "blockquote", "pre", "title",
+    "tbody", "thead", "tfoot", "td", "th",
 }  # fmt: skip
 _CJK_CHAR = r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
 # Source line breaks between Chinese characters are wraps in the HTML file, not spaces.
@@ -395,9 +396,12 @@ def _html_lines(node, lines: list[str]) -> None:
                 continue  # comments (mso conditionals), doctype, CDATA
             buffer.append(inline_text(str(child)))
         elif isinstance(child, Tag):
-            if child.name == "table":
+            if child.name == "table" and child.find("table") is None:
                 flush()
                 lines.extend(_html_table_lines(child))
+            elif child.name == "table":
+                flush()  # a layout table: its cells are page blocks, not data
+                _html_lines(child, lines)
             elif child.name in _HTML_BLOCKS:
                 flush()
                 _html_lines(child, lines)

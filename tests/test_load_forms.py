@@ -350,3 +350,15 @@ def test_generic_page_chrome_goes_and_report_lines_stay():
         "行政许可\t12\t\n"
         "本年共办理申请3件，关闭窗口期延长至30日。\n"
     )
+
+
+def test_layout_table_cells_are_blocks_and_data_tables_stay_grids(tmp_path):
+    side = "".join(f"<p>本站栏目说明第{i}条：政务公开、政务服务、互动交流。</p>" for i in range(40))
+    page = tmp_path / "layout.html"
+    page.write_text(
+        f"<html><body><table><tr><td>{side}</td><td>{_article_html()}</td></tr></table>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    text = load_file(page).text
+    assert load_file(HTML_REPORT).text.split("\n", 1)[1] in text
