@@ -363,15 +363,18 @@ def _drop_link_lists(article) -> None:
 
 
 def _page_title(soup, article) -> str:
-    """The report title when it sits outside the article block: a heading before it, or
-    the page's <title> without the site name after a separator."""
-    heading = article.find_previous(["h1", "h2"])
-    if heading is not None and heading.get_text(strip=True):
-        return _SPACES.sub(" ", heading.get_text(" ", strip=True))
+    """The report title when it sits outside the article block: the page's <title> without
+    the site name after a separator, or a heading before the block that the <title> holds
+    (a site logo heading is not the title)."""
+    title = ""
     if soup.title and soup.title.string:
-        title = _SPACES.sub(" ", soup.title.string).strip()
-        return re.split(r"\s*(?:_|\||｜| - | — )\s*", title)[0]
-    return ""
+        full = _SPACES.sub(" ", soup.title.string).strip()
+        title = re.split(r"\s*(?:_|\||｜| - | — )\s*", full)[0]
+    heading = article.find_previous(["h1", "h2"])
+    text = _SPACES.sub(" ", heading.get_text(" ", strip=True)) if heading is not None else ""
+    if text and (not title or text in title):
+        return text
+    return title
 
 
 def inline_text(text: str) -> str:

@@ -362,3 +362,14 @@ def test_layout_table_cells_are_blocks_and_data_tables_stay_grids(tmp_path):
     )
     text = load_file(page).text
     assert load_file(HTML_REPORT).text.split("\n", 1)[1] in text
+
+
+def test_site_logo_heading_is_not_taken_for_the_title(tmp_path):
+    page = tmp_path / "logo.html"
+    page.write_text(
+        "<html><head><title>平潭综合实验区社会事业局2023年政府信息公开工作年度报告_平潭综合实验区"
+        f"</title></head><body><h1>平潭综合实验区管委会</h1>{_article_html()}</body></html>",
+        encoding="utf-8",
+    )
+    first = load_file(page).text.split("\n")[0]
+    assert first == "平潭综合实验区社会事业局2023年政府信息公开工作年度报告"
