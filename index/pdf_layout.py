@@ -18,6 +18,7 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:[—\-－–~]+\s*\d{1,4}\s*[—\-－–~]+|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*$"
 )
+MAX_PAGE_GRAPHICS = 5000
 # Share of the page height treated as header/footer margin when looking for repeated lines.
 _MARGIN = 0.1
 
@@ -86,7 +87,11 @@ def _inside(obj: dict, boxes: list[Box]) -> bool:
 
 def read_page(page, number: int) -> PageLayout:
     """Tables (two columns or more) as rows of cells; all other characters as text lines."""
-    tables = [t for t in page.find_tables() if _columns(t) >= 2]
+    # Table finding grows with the page's ruling lines; a page drawn with tens of thousands
+    # of vector pieces (a map, a scanned chart) is read as text only.
+    graphics = len(page.lines) + len(page.rects) + len(page.curves)
+    found = page.find_tables() if graphics <= MAX_PAGE_GRAPHICS else []
+    tables = [t for t in found if _columns(t) >= 2]
     boxes = [t.bbox for t in tables]
     pieces: list[Piece] = []
     for table in tables:

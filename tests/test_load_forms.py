@@ -373,3 +373,9 @@ def test_site_logo_heading_is_not_taken_for_the_title(tmp_path):
     )
     first = load_file(page).text.split("\n")[0]
     assert first == "平潭综合实验区社会事业局2023年政府信息公开工作年度报告"
+
+
+def test_pages_with_too_many_graphics_are_read_as_text_only(monkeypatch):
+    monkeypatch.setattr("index.pdf_layout.MAX_PAGE_GRAPHICS", 10)
+    loaded = load_file(HUAIAN_PDF)
+    assert "\t" not in loaded.text and "447228" in loaded.text
