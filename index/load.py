@@ -236,12 +236,14 @@ def check_zip_size(path: Path, data: bytes, limit: int | None = None) -> None:
 
 
 def _docx_table_lines(table) -> list[str]:
-    """Rows as tab-joined cells: a horizontally merged cell once, vertical continuations blank.
+    """Rows as tab-joined cells: a merged cell once, the positions it covers blank.
 
     Reads the row XML directly: python-docx's ``row.cells`` repeats the top cell of a
     vertical merge, which would duplicate merged labels.
     """
     from docx.table import _Cell
+
+    from index.pdf_layout import join_cell_lines
 
     lines = []
     for row in table.rows:
@@ -249,8 +251,10 @@ def _docx_table_lines(table) -> list[str]:
         for tc in row._tr.tc_lst:
             vmerge = tc.tcPr.vMerge if tc.tcPr is not None else None
             continued = vmerge is not None and vmerge.val in (None, "continue")
-            text = _Cell(tc, table).text.replace("\n", " ").strip()
+            text = join_cell_lines(_Cell(tc, table).text)
             cells.append("" if continued else text)
+            # Columns a horizontal merge covers are blank, as in HTML and PDF grids.
+            cells.extend([""] * (min(tc.grid_span, _MAX_COLSPAN) - 1))
         lines.append("\t".join(cells))
     return lines
 

@@ -379,3 +379,19 @@ def test_pages_with_too_many_graphics_are_read_as_text_only(monkeypatch):
     monkeypatch.setattr("index.pdf_layout.MAX_PAGE_GRAPHICS", 10)
     loaded = load_file(HUAIAN_PDF)
     assert "\t" not in loaded.text and "447228" in loaded.text
+
+
+def test_docx_cell_paragraphs_join_like_printed_labels(tmp_path):
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=3)
+    table.rows[0].cells[0].text = "（三）"
+    table.rows[0].cells[0].add_paragraph("不予公开")
+    table.rows[0].cells[1].text = "区卫生健康局 区民政局"
+    table.rows[0].cells[2].text = "12"
+    document.save(tmp_path / "cells.docx")
+    assert load_file(tmp_path / "cells.docx").text == "（三）不予公开\t区卫生健康局 区民政局\t12"
+    template = load_file(DEV / "blank-template_2021_annual_report.docx").text.split("\n")
+    # Merged header cells keep their columns: every 表三 line has the 10 grid positions.
+    assert "\t\t\t自然人\t法人或其他组织\t\t\t\t\t总计" in template
