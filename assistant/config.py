@@ -36,6 +36,7 @@ class Settings:
     port: int
     auth: str
     max_file_mb: int
+    max_pdf_pages: int
     openai_base_url: str
     openai_model: str
     openai_api_key: str
@@ -78,6 +79,7 @@ def load_settings() -> Settings:
         port=int(env("GONGKAI_PORT", "7860")),
         auth=env("GONGKAI_AUTH", ""),
         max_file_mb=int(env("GONGKAI_MAX_FILE_MB", "20")),
+        max_pdf_pages=int(env("GONGKAI_MAX_PDF_PAGES", "300")),
         openai_base_url=env("GONGKAI_OPENAI_BASE_URL", ""),
         openai_model=env("GONGKAI_OPENAI_MODEL", ""),
         openai_api_key=env("GONGKAI_OPENAI_API_KEY", "none"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -74,12 +75,13 @@ def gold_spans(question: Question, text: str) -> list[tuple[int, int]]:
     """Every occurrence of the question's quotes in the document text."""
     spans = []
     for quote in [question.quote, *question.also]:
-        start = text.find(quote)
-        if start < 0:
+        # A quote's spaces match any run of spaces or tabs, or none: loaders join table cells
+        # with tabs, and a PDF text stream may print a space the page layout does not have.
+        pattern = re.compile(r"[ \t]*".join(re.escape(part) for part in re.split(" +", quote)))
+        found = [(m.start(), m.end()) for m in pattern.finditer(text)]
+        if not found:
             raise ValueError(f"{question.id}: quote not in {question.doc}: {quote!r}")
-        while start >= 0:
-            spans.append((start, start + len(quote)))
-            start = text.find(quote, start + 1)
+        spans.extend(found)
     return spans
 
 

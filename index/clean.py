@@ -25,7 +25,42 @@ _CHROME_TOKENS = [
 _CHROME_RE = re.compile(
     "|".join(re.escape(t) for t in sorted(_CHROME_TOKENS, key=len, reverse=True))
 )
-_CHROME_LINE_PREFIX = re.compile(r"^\s*(?:当前位置|您当前的位置|您所在的位置)\s*[:：]")
+# Site chrome inside a line (crawlers flatten a whole page onto one line), removed as spans.
+# Breadcrumb: "当前位置：首页 > 政务公开 > 年报", or one token when the crawler lost the
+# separators ("当前位置： 首页政务公开政府信息公开年报").
+_BREADCRUMB = re.compile(
+    r"(?:当前位置|您当前的位置|您现在的位置|您所在的位置|当前页面)\s*[:：]\s*"
+    r"[^\s>＞»›/]+(?:\s*[>＞»›/]+\s*[^\s>＞»›/]+)*"
+    r"|^\s*(?:网站)?首页(?:\s*[>＞»›]+\s*[^\s>＞»›]+)+"
+)
+# "扫一扫在手机打开当前页", "手机扫一扫": a QR-code caption line.
+_SCAN_LINE = re.compile(r"^\s*(?:用?手机)?扫一扫.{0,20}$")
+# Toolbar labels of government CMS pages (share bars, print/close buttons, version switches,
+# font size, download and related-link captions); a run of three or more of them is chrome.
+_TOOLBAR_TOKENS = [
+    "微信", "微博", "QQ空间", "QQ", "全真版", "文字版", "无障碍阅读", "关怀版", "长者模式",
+    "文件下载", "附件下载", "相关链接", "相关文章", "相关信息", "打印本页", "打印", "关闭窗口",
+    "关闭", "收藏", "分享到", "分享", "扫一扫", "手机扫一扫", "字体", "字号", "大", "中", "小",
+    "【", "】", "[", "]", "返回顶部", "返回首页", "上一篇", "下一篇",
+]  # fmt: skip
+_TOOLBAR_TOKEN = "|".join(re.escape(t) for t in sorted(_TOOLBAR_TOKENS, key=len, reverse=True))
+_TOOLBAR_RUN = re.compile(
+    rf"(?<![\w])(?:{_TOOLBAR_TOKEN})(?:[\s|·/:：]*(?:{_TOOLBAR_TOKEN})){{2,}}[:：]?(?![\w])"
+)
+# Page metadata run ("来源： 时间：2021-01-27 08:33"): two or more label:value pairs in a row.
+_META_PAIR = (
+    r"(?:信息来源|来源|发布时间|时间|发布日期|日期|作者|浏览次数|点击数|访问量|阅读次数)\s*[:：]\s*"
+    r"(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?|\d+)?"
+)
+_META_RUN = re.compile(rf"{_META_PAIR}(?:\s*{_META_PAIR})+")
+_COMMENT_RESIDUE = re.compile(r"<!--|-->")
+# Footer lines: copyright, ICP licence, public-security filing, site id (every gov site prints them).
+_FOOTER = re.compile(
+    r"版权所有|copyright|©|ICP备|ICP证|公网安备|网站标识码|网站识别码", re.IGNORECASE
+)
+# Crawler metadata header ("标题: …", "发布时间: …" … then "==== 正文 ===="): key-value lines.
+_HEADER_FIELD = re.compile(r"^\s*([\u4e00-\u9fff]{2,6})\s*[:：]\s*(.*)$")
+_BODY_MARK = re.compile(r"^\s*[=\-]{3,}\s*正文\s*[=\-]{3,}\s*$")
 # A line of no Chinese that is a number row, date, id, URL or e-mail is content, not noise.
 _PLAIN_TOKEN = re.compile(r"^[\s\d.,%+\-/:()（）=~—·×|]*$|^[\w.\-/:%?=&#@]+$")  # | : Markdown rows
 _SPAM_STRONG = (
@@ -45,7 +80,7 @@ _SPAM_RE = re.compile(
 )
 # Domains outside China's namespace have no place in a Chinese government document.
 _FOREIGN_DOMAIN_RE = re.compile(
-    r"(?<![@\w.\-])(?:https?://)?(?:[a-z0-9-]+\.)+(?:com|net|vip|cc|top|xyz|bet|casino|club|win|info|biz|io|me|tv)\b(?!\.cn)[/\w.\-?=&]*",
+    r"(?<![@＠\w.\-])(?:https?://)?(?:[a-z0-9-]+\.)+(?:com|net|vip|cc|top|xyz|bet|casino|club|win|info|biz|io|me|tv)\b(?!\.cn)[/\w.\-?=&]*",
     re.IGNORECASE,
 )
 # Instructions aimed at a language model have no place in a government document.
@@ -103,32 +138,10 @@ def is_noise_line(line: str) -> bool:
     return not _PLAIN_TOKEN.match(stripped)
 
 
-# A breadcrumb line longer than this carries the page's body too (crawler text often puts the
-# whole article on the breadcrumb's line): only its chrome is cut, not the line.
-_BREADCRUMB_LINE_MAX = 200
-
-
-def breadcrumb_spans(line: str) -> list[tuple[int, int]]:
-    """In a long line that starts with 当前位置：…, the chrome to cut: the breadcrumb trail (the
-    first run after the prefix) and the toolbar words; [] for any other line."""
-    prefix = _CHROME_LINE_PREFIX.match(line)
-    if not prefix or len(line) <= _BREADCRUMB_LINE_MAX:
-        return []
-    trail = re.match(r"\s*\S+", line[prefix.end() :])
-    spans = [(prefix.start(), prefix.end() + (trail.end() if trail else 0))]
-    # Toolbar words (微信 微博 打印 …) only in the page head, before the body begins.
-    head_end = spans[0][1] + _BREADCRUMB_LINE_MAX
-    return spans + [
-        m.span()
-        for m in _CHROME_RE.finditer(line, spans[0][1], head_end)
-        if len(m.group()) > 1
-    ]
-
-
 def is_chrome_line(line: str) -> bool:
     """A web-page toolbar line (无障碍阅读 关怀版 返回首页, 字号:, 打印整页 …)."""
-    if _CHROME_LINE_PREFIX.match(line):
-        return len(line) <= _BREADCRUMB_LINE_MAX
+    if _SCAN_LINE.match(line):
+        return True
     if not _CHROME_RE.search(line):
         return False
     rest = _CHROME_RE.sub("", line)
@@ -149,6 +162,39 @@ def find_spam(line: str) -> list[tuple[int, int]]:
     spans = [m.span() for m in _SPAM_RE.finditer(line)]
     spans += [m.span() for m in _FOREIGN_DOMAIN_RE.finditer(line)]
     return _merge(spans)
+
+
+def find_chrome(line: str) -> list[tuple[int, int]]:
+    """Spans of site chrome inside a line: breadcrumbs, toolbar runs, metadata runs."""
+    spans = [m.span() for m in _BREADCRUMB.finditer(line)]
+    spans += [m.span() for m in _TOOLBAR_RUN.finditer(line)]
+    spans += [m.span() for m in _META_RUN.finditer(line)]
+    spans += [m.span() for m in _COMMENT_RESIDUE.finditer(line)]
+    return _merge(spans)
+
+
+def is_footer_line(line: str) -> bool:
+    """A short site-footer line (copyright, ICP licence); never a table row."""
+    return "\t" not in line and len(line) <= 300 and bool(_FOOTER.search(line))
+
+
+def header_end(lines: list[str]) -> int:
+    """Number of leading lines forming a crawler metadata header, 0 when there is none.
+
+    The header is key-value lines up to a ``==== 正文 ====`` line within the first 30 lines.
+    """
+    for i, line in enumerate(lines[:30]):
+        if _BODY_MARK.match(line):
+            return i + 1 if i and _HEADER_FIELD.match(lines[0]) else 0
+    return 0
+
+
+def keep_header_line(line: str) -> bool:
+    """Header lines the tagger can use: a key with a value, and the body mark itself."""
+    if _BODY_MARK.match(line):
+        return True
+    field = _HEADER_FIELD.match(line)
+    return bool(field and field.group(2).strip())
 
 
 def find_injection(line: str) -> list[tuple[int, int]]:
@@ -184,10 +230,17 @@ def clean_text(raw: str, join_wrapped_lines: bool = False) -> CleanedText:
     injections: list[str] = []
     in_noise = False
     offset = 0
-    for line in raw.split("\n"):
+    raw_lines = raw.split("\n")
+    header = header_end(raw_lines)
+    for number, line in enumerate(raw_lines):
         line_start, line_end = offset, offset + len(line)
         offset = line_end + 1
         nl = line_end if line_end < len(raw) else None
+        if number < header:
+            if keep_header_line(line):
+                kept.append([(line_start, line_end)])
+                newline_at.append(nl)
+            continue
         marker = _IMAGE_MARKER.search(line)
         if marker:
             in_noise = True
@@ -200,12 +253,17 @@ def clean_text(raw: str, join_wrapped_lines: bool = False) -> CleanedText:
             if not _is_good_chinese(line):
                 continue
             in_noise = False
-        if is_page_number(line) or is_chrome_line(line) or is_noise_line(line):
+        if (
+            is_page_number(line)
+            or is_chrome_line(line)
+            or is_noise_line(line)
+            or is_footer_line(line)
+        ):
             continue
         slices, cursor = [], 0
         injected = find_injection(line)
         injections.extend(line[s:e] for s, e in injected)
-        chrome = breadcrumb_spans(line)
+        chrome = find_chrome(line) if "\t" not in line else []
         for s, e in _merge(find_spam(line) + injected + chrome):
             if (s, e) not in injected and (s, e) not in chrome:
                 spam.append((line_start + s, line_start + e, line[s:e]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +19,17 @@ class LoadedText:
     text: str
     pages: list[tuple[int, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # (start, end, page, x0, top, x1, bottom) of emitted text pieces (PDF only): provenance.
+    boxes: list[tuple[int, int, int, float, float, float, float]] = field(default_factory=list)
 
 
-def load_file(path: Path, max_bytes: int = 20 * 1024 * 1024) -> LoadedText:
-    """Read ``path`` into text; raise IngestError naming the file and the reason."""
+def load_file(
+    path: Path, max_bytes: int = 20 * 1024 * 1024, max_pages: int | None = None
+) -> LoadedText:
+    """Read ``path`` into text; raise IngestError naming the file and the reason.
+
+    ``max_pages`` caps the PDF pages read (default: the ``GONGKAI_MAX_PDF_PAGES`` setting).
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(str(path), f"不支持的文件类型 {suffix or '(无扩展名)'}")
@@ -36,10 +44,15 @@ def load_file(path: Path, max_bytes: int = 20 * 1024 * 1024) -> LoadedText:
             str(path), f"文件过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB）"
         )
     data = path.read_bytes()
+    if max_pages is None:
+        from assistant.config import load_settings
+
+        max_pages = load_settings().max_pdf_pages
+    pages_cap = max_pages
     loader = {
         ".txt": _load_txt,
         ".md": _load_txt,
-        ".pdf": _load_pdf,
+        ".pdf": lambda p, d: _load_pdf(p, d, pages_cap),
         ".docx": _load_docx,
         ".html": _load_html,
         ".htm": _load_html,
@@ -59,11 +72,38 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.05
 
 
+def utf16_encoding(data: bytes) -> str | None:
+    """'utf-16' (BOM), 'utf-16-le' or 'utf-16-be' when ``data`` is UTF-16 text, else None.
+
+    Without a BOM, UTF-16 shows itself by NUL high bytes of ASCII characters (digits, newlines,
+    punctuation that every report has) all falling on the same side of each byte pair.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    sample = data[:8192]
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    even = sum(1 for i in range(0, pairs * 2, 2) if sample[i] == 0)
+    odd = sum(1 for i in range(1, pairs * 2, 2) if sample[i] == 0)
+    # CJK characters such as U+4E00 have a NUL low byte too, so the other side is not empty.
+    if odd >= pairs * 0.05 and even * 4 <= odd:
+        return "utf-16-le"
+    if even >= pairs * 0.05 and odd * 4 <= even:
+        return "utf-16-be"
+    return None
+
+
 def decode_text(data: bytes) -> tuple[str, list[str]]:
-    """Decode bytes as UTF-8, else GB18030 (a superset of GBK), else line by line.
+    """Decode UTF-16 (BOM or not), UTF-8 (BOM or not), else GB18030 (a superset of GBK),
+    else line by line.
 
     Returns the text and warnings; undecodable bytes become U+FFFD, never an exception.
     """
+    utf16 = utf16_encoding(data)
+    if utf16:
+        text = data.decode(utf16, errors="replace")
+        return text, (["undecodable_bytes"] if "\ufffd" in text else [])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     for encoding in ("utf-8", "gb18030"):
@@ -89,7 +129,7 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
 
 
 def _load_txt(path: Path, data: bytes) -> LoadedText:
-    if looks_binary(data):
+    if not utf16_encoding(data) and looks_binary(data):
         raise IngestError(str(path), "不是文本文件（含二进制内容）")
     text, warnings = decode_text(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -98,7 +138,8 @@ def _load_txt(path: Path, data: bytes) -> LoadedText:
     return LoadedText(text=text, warnings=warnings)
 
 
-def _load_pdf(path: Path, data: bytes) -> LoadedText:
+def _load_pdf(path: Path, data: bytes, max_pages: int) -> LoadedText:
+    """Layout reading with pdfplumber; the pypdf text stream only when pdfplumber fails."""
     import io
     import logging
 
@@ -112,26 +153,48 @@ def _load_pdf(path: Path, data: bytes) -> LoadedText:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise IngestError(str(path), "PDF 已加密，无法提取文字")
-        parts: list[str] = []
-        pages: list[tuple[int, int]] = []
-        offset = 0
-        for number, page in enumerate(reader.pages, start=1):
-            page_text = (page.extract_text() or "").replace("\r\n", "\n").strip("\n")
-            pages.append((offset, number))
-            parts.append(page_text + "\n")
-            offset += len(page_text) + 1
+        total = len(reader.pages)
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         raise IngestError(str(path), f"PDF 文件损坏或不完整（{type(exc).__name__}）") from exc
-    if not any(p.strip() for p in parts):
+    warnings = (
+        [f"pdf_page_cap: 只读取前 {max_pages} 页（共 {total} 页）"] if total > max_pages else []
+    )
+    try:
+        from index.pdf_layout import read_pdf_layout
+
+        layout, _ = read_pdf_layout(data, max_pages)
+        loaded = LoadedText(layout.text, layout.pages, warnings, layout.boxes)
+    except Exception as exc:  # pdfminer raises many types on odd files; pypdf may still read them
+        warnings.append(f"pdf_layout_failed: {type(exc).__name__}，改用纯文本读取")
+        loaded = _pypdf_text(path, reader, max_pages, warnings)
+    if not loaded.text.strip():
         raise IngestError(str(path), "PDF 中没有可提取的文字（可能是扫描件）")
-    return LoadedText(text="".join(parts), pages=pages)
+    return loaded
+
+
+def _pypdf_text(path: Path, reader, max_pages: int, warnings: list[str]) -> LoadedText:
+    from pypdf.errors import PdfReadError
+
+    parts: list[str] = []
+    pages: list[tuple[int, int]] = []
+    offset = 0
+    try:
+        for number, page in enumerate(reader.pages[:max_pages], start=1):
+            page_text = (page.extract_text() or "").replace("\r\n", "\n").strip("\n")
+            pages.append((offset, number))
+            parts.append(page_text + "\n")
+            offset += len(page_text) + 1
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise IngestError(str(path), f"PDF 文件损坏或不完整（{type(exc).__name__}）") from exc
+    return LoadedText(text="".join(parts), pages=pages, warnings=warnings)
 
 
 def _load_docx(path: Path, data: bytes) -> LoadedText:
     import io
 
+    check_zip_size(path, data)
     try:
         import docx
         from docx.table import Table
@@ -152,13 +215,35 @@ def _load_docx(path: Path, data: bytes) -> LoadedText:
     return LoadedText(text="\n".join(lines))
 
 
+# A docx is a zip: its members' declared sizes bound what decompression may produce.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+
+
+def check_zip_size(path: Path, data: bytes, limit: int | None = None) -> None:
+    """Refuse a zip whose members would decompress beyond ``limit`` (a zip bomb)."""
+    import io
+
+    limit = MAX_UNZIPPED_BYTES if limit is None else limit
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise IngestError(str(path), f"不是有效的 .docx 文件（{type(exc).__name__}）") from exc
+    if total > limit:
+        raise IngestError(
+            str(path), f"解压后过大（{total / 1048576:.0f} MB，上限 {limit / 1048576:.0f} MB）"
+        )
+
+
 def _docx_table_lines(table) -> list[str]:
-    """Rows as tab-joined cells: a horizontally merged cell once, vertical continuations blank.
+    """Rows as tab-joined cells: a merged cell once, the positions it covers blank.
 
     Reads the row XML directly: python-docx's ``row.cells`` repeats the top cell of a
     vertical merge, which would duplicate merged labels.
     """
     from docx.table import _Cell
+
+    from index.pdf_layout import join_cell_lines
 
     lines = []
     for row in table.rows:
@@ -166,8 +251,10 @@ def _docx_table_lines(table) -> list[str]:
         for tc in row._tr.tc_lst:
             vmerge = tc.tcPr.vMerge if tc.tcPr is not None else None
             continued = vmerge is not None and vmerge.val in (None, "continue")
-            text = _Cell(tc, table).text.replace("\n", " ").strip()
+            text = join_cell_lines(_Cell(tc, table).text)
             cells.append("" if continued else text)
+            # Columns a horizontal merge covers are blank, as in HTML and PDF grids.
+            cells.extend([""] * (min(tc.grid_span, _MAX_COLSPAN) - 1))
         lines.append("\t".join(cells))
     return lines
 
@@ -179,21 +266,127 @@ def _load_html(path: Path, data: bytes) -> LoadedText:
     soup = BeautifulSoup(text, "lxml")
     for tag in soup(["script", "style", "nav", "noscript", "iframe", "header", "footer", "form"]):
         tag.decompose()
-    lines: list[str] = []
+    for tag in soup.find_all(_is_hidden):
+        tag.decompose()
     body = soup.body or soup
-    try:
-        _html_lines(body, lines)
+    lines: list[str] = []
+    try:  # every walk below recurses: a deeply nested page is refused, not a crash
+        article = find_article(body)
+        _drop_link_lists(article)
+        _html_lines(article, lines)
+        title = _page_title(soup, article)
     except RecursionError:
         raise IngestError(str(path), "HTML 结构嵌套过深，无法读取") from None
     # Strip spaces but not tabs: a leading tab is an empty (merged) table cell.
-    cleaned = "\n".join(ln for ln in (ln.strip(" \u3000\xa0\r") for ln in lines) if ln.strip())
-    return LoadedText(text=cleaned, warnings=warnings)
+    cleaned = [ln for ln in (ln.strip(" \u3000\xa0\r") for ln in lines) if ln.strip()]
+    if title and not any(title in ln for ln in cleaned[:5]):
+        cleaned.insert(0, title)
+    return LoadedText(text="\n".join(cleaned), warnings=warnings)
 
 
 _HTML_BLOCKS = {
     "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
     "tr", "table", "ul", "ol", "dd", "dt", "blockquote", "pre", "title",
+    "tbody", "thead", "tfoot", "td", "th",
 }  # fmt: skip
+_CJK_CHAR = r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
+# Source line breaks between Chinese characters are wraps in the HTML file, not spaces.
+_CJK_WRAP = re.compile(rf"(?<={_CJK_CHAR})\s*\n\s*(?={_CJK_CHAR})")
+_SPACES = re.compile(r"[ \t\n\r\f\v\xa0\u3000]+")
+# Share of a block's text one child must hold for the article to be looked for inside it.
+_ARTICLE_SHARE = 0.7
+
+
+def _is_hidden(tag) -> bool:
+    style = (tag.get("style") or "").replace(" ", "").lower() if tag.attrs else ""
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def _text_weight(node) -> tuple[int, int]:
+    """(characters of text outside links, characters inside links) under ``node``."""
+    from bs4 import NavigableString
+
+    own = links = 0
+    for string in node.find_all(string=True):
+        if type(string) is not NavigableString:
+            continue  # comments, CDATA, doctype
+        n = len(string.strip())
+        if n and string.find_parent("a") is not None:
+            links += n
+        else:
+            own += n
+    return own, links
+
+
+def find_article(body):
+    """The block holding the article: descend while one child holds most of the text and
+    all of the numbered section headings.
+
+    Site chrome (navigation, breadcrumbs, footers, related links) is short or made of links,
+    so the report's block carries most of the page's non-link text. A data table is never
+    entered (it is part of the article); a layout table (one holding tables) may be.
+    """
+    from bs4 import Tag
+
+    node = body
+    for _ in range(60):  # bounded depth
+        total = _text_weight(node)[0]
+        children = [c for c in node.children if isinstance(c, Tag)]
+        if not total or not children:
+            break
+        weights = [(_text_weight(c)[0], c) for c in children]
+        weight, best = max(weights, key=lambda w: w[0])
+        if weight < total * _ARTICLE_SHARE or not _may_enter(best):
+            break
+        if _section_marks(best) < _section_marks(node):
+            break  # the child would lose some of the report's numbered sections
+        node = best
+    return node
+
+
+_SECTION_MARK = re.compile(r"^\s*[一二三四五六七八九十]+、")
+
+
+def _section_marks(node) -> int:
+    """Text pieces opening a numbered section (一、二、…): the report's headings."""
+    return sum(1 for s in node.find_all(string=_SECTION_MARK))
+
+
+def _may_enter(tag) -> bool:
+    if tag.name in ("table", "tbody", "thead", "tr", "td", "th"):
+        table = tag if tag.name == "table" else tag.find_parent("table")
+        return table is not None and table.find("table") is not None
+    return tag.name not in ("p", "span", "a", "font", "b", "strong")
+
+
+def _drop_link_lists(article) -> None:
+    """Remove link lists inside the article block (share bars, related links, pagers)."""
+    for tag in article.find_all(["ul", "ol", "div", "section", "dl"]):
+        if tag.decomposed or tag.find("table") is not None:
+            continue
+        own, links = _text_weight(tag)
+        if len(tag.find_all("a")) >= 3 and links > own:
+            tag.decompose()
+
+
+def _page_title(soup, article) -> str:
+    """The report title when it sits outside the article block: the page's <title> without
+    the site name after a separator, or a heading before the block that the <title> holds
+    (a site logo heading is not the title)."""
+    title = ""
+    if soup.title and soup.title.string:
+        full = _SPACES.sub(" ", soup.title.string).strip()
+        title = re.split(r"\s*(?:_|\||｜| - | — )\s*", full)[0]
+    heading = article.find_previous(["h1", "h2"])
+    text = _SPACES.sub(" ", heading.get_text(" ", strip=True)) if heading is not None else ""
+    if text and (not title or text in title):
+        return text
+    return title
+
+
+def inline_text(text: str) -> str:
+    """Collapse HTML whitespace; a source line break between Chinese characters vanishes."""
+    return _SPACES.sub(" ", _CJK_WRAP.sub("", text))
 
 
 def _html_lines(node, lines: list[str]) -> None:
@@ -209,47 +402,94 @@ def _html_lines(node, lines: list[str]) -> None:
 
     for child in node.children:
         if isinstance(child, NavigableString):
-            if child.__class__.__name__ in ("Comment", "Doctype", "Declaration"):
-                continue
-            buffer.append(" ".join(str(child).split()) if str(child).strip() else "")
+            if type(child) is not NavigableString:
+                continue  # comments (mso conditionals), doctype, CDATA
+            buffer.append(inline_text(str(child)))
         elif isinstance(child, Tag):
-            if child.name == "table":
+            if child.name == "table" and child.find("table") is None:
                 flush()
                 lines.extend(_html_table_lines(child))
+            elif child.name == "table":
+                flush()  # a layout table: its cells are page blocks, not data
+                _html_lines(child, lines)
             elif child.name in _HTML_BLOCKS:
                 flush()
                 _html_lines(child, lines)
             else:
-                buffer.append(" ".join(child.get_text(" ").split()))
+                _html_lines_inline(child, buffer)
     flush()
 
 
+def _html_lines_inline(tag, buffer: list[str]) -> None:
+    from bs4 import NavigableString
+
+    for string in tag.find_all(string=True):
+        if type(string) is NavigableString:
+            buffer.append(inline_text(str(string)))
+
+
+def cell_text(cell) -> str:
+    """A cell's label: its paragraphs and spans joined, no space between Chinese characters.
+
+    Cells print one label in several ``<p>`` (``（三）`` + ``不予公开``, one character each);
+    ``&nbsp;`` alone is an empty cell.
+    """
+    from bs4 import NavigableString, Tag
+
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if type(child) is NavigableString:
+                    parts.append(str(child))
+            elif isinstance(child, Tag):
+                block = child.name in _HTML_BLOCKS
+                if block:
+                    parts.append("\n")
+                walk(child)
+                if block:
+                    parts.append("\n")
+
+    walk(cell)
+    # Paragraph breaks and source wraps between Chinese characters vanish; a space typed in
+    # the text (between two unit names, say) stays.
+    return inline_text("".join(parts)).strip()
+
+
 def _html_table_lines(table) -> list[str]:
-    """Expand rowspan/colspan into a grid; spanned positions are blank, like merged cells."""
-    grid: dict[tuple[int, int], str] = {}
-    rows = table.find_all("tr")
+    """Expand rowspan/colspan into a grid; spanned positions are blank, like merged cells.
+
+    Each row keeps its own dict of taken columns, so the work is linear in the cells.
+    """
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    grid: list[dict[int, str]] = [{} for _ in rows]
     for r, tr in enumerate(rows):
         c = 0
+        taken = grid[r]
         for cell in tr.find_all(["td", "th"], recursive=False):
-            while (r, c) in grid:
+            while c in taken:
                 c += 1
-            text = " ".join(cell.get_text(" ").split()).replace("\xa0", "").strip()
-            rowspan = _span(cell.get("rowspan"))
-            colspan = _span(cell.get("colspan"))
+            text = cell_text(cell)
+            rowspan = _span(cell.get("rowspan"), len(rows) - r)
+            colspan = _span(cell.get("colspan"), _MAX_COLSPAN)
             for dr in range(rowspan):
                 for dc in range(colspan):
-                    grid[(r + dr, c + dc)] = text if (dr, dc) == (0, 0) else ""
+                    grid[r + dr][c + dc] = text if (dr, dc) == (0, 0) else ""
             c += colspan
-    lines = []
-    for r in range(len(rows)):
-        cols = [c for (rr, c) in grid if rr == r]
-        if cols:
-            lines.append("\t".join(grid.get((r, c), "") for c in range(max(cols) + 1)))
-    return lines
+    return [
+        "\t".join(row.get(c, "") for c in range(max(row) + 1)).replace("\n", " ")
+        for row in grid
+        if row
+    ]
 
 
-def _span(value) -> int:
+# Wider than any printed table; bounds the grid a hostile colspan could ask for.
+_MAX_COLSPAN = 100
+
+
+def _span(value, limit: int) -> int:
     try:
-        return max(1, min(int(value), 50))
+        return max(1, min(int(value), limit))
     except (TypeError, ValueError):
         return 1

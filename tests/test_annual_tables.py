@@ -421,8 +421,10 @@ def test_spaced_rows_quote_exactly_their_cells_in_order(name):
 
 def test_truncated_spaced_row_is_reported_and_yields_nothing():
     text = cleaned("huaian_2024_annual_report.pdf")
-    assert "1.属于国家秘密 2 0 0 0 0 0 2\n" in text
-    truncated = text.replace("1.属于国家秘密 2 0 0 0 0 0 2\n", "1.属于国家秘密 2 0 0 0 0\n")
+    assert "1.属于国家秘密\t2\t0\t0\t0\t0\t0\t2\n" in text
+    truncated = text.replace(
+        "1.属于国家秘密\t2\t0\t0\t0\t0\t0\t2\n", "1.属于国家秘密\t2\t0\t0\t0\t0\n"
+    )
 
     parsed = parse_report_tables(truncated)
 
@@ -438,10 +440,10 @@ def test_truncated_spaced_row_is_reported_and_yields_nothing():
 
 def test_truncated_review_row_is_reported_and_yields_nothing():
     text = cleaned("huaian_2024_annual_report.pdf")
-    row = "72 64 178 37 351 13 4 8 1 26 12 1 1 6 20"
+    row = "72\t64\t178\t37\t351\t13\t4\t8\t1\t26\t12\t1\t1\t6\t20"
     assert row in text
 
-    parsed = parse_report_tables(text.replace(row, row[: row.rindex(" ")]))
+    parsed = parse_report_tables(text.replace(row, row[: row.rindex("\t")]))
 
     assert parsed.problems[-1] == "table_missing: 复议诉讼"
     assert parsed.problems[0].startswith(
@@ -525,7 +527,9 @@ def test_consistent_reports_pass_every_identity(name):
 
 def test_a_changed_total_breaks_the_application_identities():
     text = cleaned("huaian_2024_annual_report.pdf")
-    changed = text.replace("（七）总计 2932 53 0 0 61 4 3050", "（七）总计 2932 53 0 0 61 4 3051")
+    changed = text.replace(
+        "（七）总计\t\t2932\t53\t0\t0\t61\t4\t3050", "（七）总计\t\t2932\t53\t0\t0\t61\t4\t3051"
+    )
 
     warnings = check_identities(parse_report_tables(changed).facts)
 

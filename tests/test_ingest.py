@@ -289,3 +289,26 @@ def test_docx_and_html_are_loaded_with_their_tables(tmp_path):
     )
     html = load_file(tmp_path / "t.html").text
     assert html.split("\n") == ["正文第一段。", "行政复议\t1", "\t2"]
+
+
+def test_every_input_form_ingests_with_tables_and_pdf_facts_know_their_page(tmp_path):
+    dev = SAMPLE_DIR.parent.parent.parent / "shared" / "realdocs" / "dev"
+    if not dev.exists():
+        pytest.skip("dev corpus not mounted")
+    crawled = dev / "pingtan-gonganju_2024_annual_report.txt"
+    (tmp_path / "utf16.txt").write_bytes(
+        b"\xff\xfe" + crawled.read_text(encoding="utf-8").encode("utf-16-le")
+    )
+    shutil.copy(crawled, tmp_path / "utf8.txt")
+    shutil.copy(dev / "pingtan-shehuishiyeju-html_2023_annual_report.html", tmp_path)
+    shutil.copy(SAMPLE_DIR / "huaian_2024_annual_report.pdf", tmp_path)
+    store = SQLiteStore(tmp_path / "gongkai.sqlite3")
+    results = {Path(r.source).name: r for r in ingest_paths([tmp_path], store)}
+    assert all(r.status == "added" for r in results.values()), results
+    assert results["utf16.txt"].doc.text == results["utf8.txt"].doc.text
+    assert results["pingtan-shehuishiyeju-html_2023_annual_report.html"].facts >= 150
+    pdf = results["huaian_2024_annual_report.pdf"].doc
+    facts = [f for f in store.facts(pdf.doc_id) if f.origin == "table"]
+    assert len(facts) >= 196
+    assert all(f.page == pdf.page_at(f.cell_start or f.start) for f in facts)
+    assert {f.page for f in facts if f.table == "依申请"} == {4, 5}

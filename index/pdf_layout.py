@@ -1,0 +1,194 @@
+"""Read a PDF's page layout with pdfplumber: ruled tables as tab-joined rows, text in reading order.
+
+Every emitted piece of text keeps its page and box, so facts can point at the printed cell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_CJK_EDGE = re.compile(f"[{CJK}]")
+_LONE_CJK = re.compile(r"[\u3400-\u9fff]")
+_DIGITS = re.compile(r"\d+")
+# Page numbers as printed in footers: "— 3 —", "- 3 -", "第 3 页", "3 / 12", a bare number.
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[—\-－–~]+\s*\d{1,4}\s*[—\-－–~]+|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*$"
+)
+MAX_PAGE_GRAPHICS = 5000
+# Share of the page height treated as header/footer margin when looking for repeated lines.
+_MARGIN = 0.1
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass
+class Piece:
+    """One emitted line: text, or a table row with one box per cell."""
+
+    top: float
+    text: str = ""
+    box: Box | None = None
+    cells: list[tuple[str, Box | None]] = field(default_factory=list)
+
+
+@dataclass
+class PageLayout:
+    number: int
+    height: float
+    pieces: list[Piece]
+
+
+@dataclass
+class LayoutText:
+    text: str
+    pages: list[tuple[int, int]]
+    boxes: list[tuple[int, int, int, float, float, float, float]]
+
+
+def join_cell_lines(text: str | None) -> str:
+    """A cell's wrapped lines as one label: no space between CJK pieces, one space otherwise."""
+    if not text:
+        return ""
+    parts = [p.strip() for p in text.replace("\r", "\n").split("\n") if p.strip()]
+    out = ""
+    for part in parts:
+        if out and not (_CJK_EDGE.match(out[-1]) or _CJK_EDGE.match(part[0])):
+            out += " "
+        out += part
+    return close_letter_spacing(out.replace("\t", " "))
+
+
+def close_letter_spacing(text: str) -> str:
+    """Drop the gaps pdfplumber reads in letter-spaced labels ("结 果维持" → "结果维持").
+
+    Only a gap next to a lone Chinese character is closed: a space between two words
+    ("区卫生健康局 区民政局") is real.
+    """
+    tokens = text.split(" ")
+    out = tokens[0]
+    for prev, token in zip(tokens, tokens[1:], strict=False):
+        lone = _LONE_CJK.fullmatch(prev) or _LONE_CJK.fullmatch(token)
+        if lone and out and token and _CJK_EDGE.match(out[-1]) and _CJK_EDGE.match(token[0]):
+            out += token
+        else:
+            out += " " + token
+    return out
+
+
+def _inside(obj: dict, boxes: list[Box]) -> bool:
+    cx = (obj["x0"] + obj["x1"]) / 2
+    cy = (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
+def read_page(page, number: int) -> PageLayout:
+    """Tables (two columns or more) as rows of cells; all other characters as text lines."""
+    # Table finding grows with the page's ruling lines; a page drawn with tens of thousands
+    # of vector pieces (a map, a scanned chart) is read as text only.
+    graphics = len(page.lines) + len(page.rects) + len(page.curves)
+    found = page.find_tables() if graphics <= MAX_PAGE_GRAPHICS else []
+    tables = [t for t in found if _columns(t) >= 2]
+    boxes = [t.bbox for t in tables]
+    pieces: list[Piece] = []
+    for table in tables:
+        texts = table.extract()
+        for row, row_texts in zip(table.rows, texts, strict=False):
+            cells = [
+                (join_cell_lines(text), bbox if text else None)
+                for bbox, text in zip(row.cells, row_texts, strict=False)
+            ]
+            filled = [(text, box) for text, box in cells if text]
+            if len(filled) == 1 and sum(t is None for t in row_texts) == len(row_texts) - 1:
+                # One cell merged across the whole width: a caption or prose, not a grid row.
+                pieces.append(Piece(top=row.bbox[1], text=filled[0][0], box=filled[0][1]))
+            elif filled:
+                pieces.append(Piece(top=row.bbox[1], cells=cells))
+    rest = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
+    for line in rest.extract_text_lines(layout=False, strip=True, return_chars=False):
+        text = line["text"].strip()
+        if text:
+            box = (line["x0"], line["top"], line["x1"], line["bottom"])
+            pieces.append(Piece(top=line["top"], text=text, box=box))
+    pieces.sort(key=lambda p: p.top)
+    return PageLayout(number, float(page.height), pieces)
+
+
+def _columns(table) -> int:
+    return max((len(row.cells) for row in table.rows), default=0)
+
+
+def _signature(text: str) -> str:
+    return _DIGITS.sub("#", text.replace(" ", ""))
+
+
+def drop_running_lines(pages: list[PageLayout]) -> None:
+    """Remove page numbers and lines repeated in the top or bottom margin of many pages."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        seen = {_signature(p.text) for p in page.pieces if p.text and _in_margin(p, page)}
+        counts.update(seen)
+    repeated = {s for s, n in counts.items() if n >= max(3, len(pages) // 2)}
+    for page in pages:
+        page.pieces = [
+            p
+            for p in page.pieces
+            if not (
+                p.text
+                and _in_margin(p, page)
+                and (_PAGE_NUMBER.match(p.text) or _signature(p.text) in repeated)
+            )
+        ]
+
+
+def _in_margin(piece: Piece, page: PageLayout) -> bool:
+    return piece.top < page.height * _MARGIN or piece.top > page.height * (1 - _MARGIN)
+
+
+def render(pages: list[PageLayout]) -> LayoutText:
+    """Join the pages into text; table rows as tab-joined cells; record page starts and boxes."""
+    out: list[str] = []
+    page_starts: list[tuple[int, int]] = []
+    boxes: list[tuple[int, int, int, float, float, float, float]] = []
+    pos = 0
+    for page in pages:
+        page_starts.append((pos, page.number))
+        for piece in page.pieces:
+            if piece.cells:
+                for i, (text, box) in enumerate(piece.cells):
+                    if i:
+                        out.append("\t")
+                        pos += 1
+                    if text and box:
+                        boxes.append((pos, pos + len(text), page.number, *box))
+                    out.append(text)
+                    pos += len(text)
+            else:
+                if piece.box:
+                    boxes.append((pos, pos + len(piece.text), page.number, *piece.box))
+                out.append(piece.text)
+                pos += len(piece.text)
+            out.append("\n")
+            pos += 1
+    return LayoutText("".join(out), page_starts, boxes)
+
+
+def read_pdf_layout(data: bytes, max_pages: int) -> tuple[LayoutText, int]:
+    """The layout text of at most ``max_pages`` pages; also returns the document's page count."""
+    import io
+    import logging
+
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        total = len(pdf.pages)
+        pages = []
+        for number, page in enumerate(pdf.pages[:max_pages], start=1):
+            pages.append(read_page(page, number))
+            page.close()
+    drop_running_lines(pages)
+    return render(pages), total
