@@ -71,14 +71,42 @@ def find_issuers(
     issuer as tagged) and their spans; the longest name wins where names overlap."""
     found: list[str] = []
     spans: list[tuple[int, int]] = []
-    for name in departments(documents):
+    names = departments(documents)
+    for name in names:
         for m in re.finditer(re.escape(name), text):
             if any(s <= m.start() < e or s < m.end() <= e for s, e in spans):
                 continue
             spans.append(m.span())
             if name not in found:
                 found.append(name)
+    for m in _ORGAN.finditer(text):  # 市场监管局 for 市场监督管理局, 人社局 …
+        if any(s < m.end() and m.start() < e for s, e in spans):
+            continue
+        for start in range(m.start(), m.end() - 2):
+            name = next((n for n in names if abbreviates(text[start : m.end()], n)), None)
+            if name:
+                spans.append((start, m.end()))
+                found += [name] if name not in found else []
+                break
     return found, spans
+
+
+# A body's name as staff write it: ends in the organ word (局 委 办 厅 …), as printed in
+# titles and signatures of the reports (the issuer tags come from those).
+_ORGAN = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:局|委|办|厅|院|署|中心)")
+
+
+def abbreviates(short: str, name: str) -> bool:
+    """Is ``short`` the usual short form of ``name`` (市场监管局 ← 市场监督管理局, 人社局 ←
+    人力资源和社会保障局, 卫健委 ← 卫生健康委员会): same first character, the rest in order,
+    the same organ word at the end?"""
+    if len(short) < 3 or short == name or short[0] != name[0]:
+        return False
+    ending = "委" if name.endswith("委员会") else name[-1]
+    if short[-1] != ending:
+        return False
+    rest = iter(name[1:])
+    return all(ch in rest for ch in short[1:])
 
 
 def of_issuers(hits: Sequence[Any], issuers: Sequence[str], docs: Sequence[Document]) -> list:

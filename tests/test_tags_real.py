@@ -373,3 +373,12 @@ def test_follow_ups_swap_the_department(scoped_store):
     assert swapped == "平潭财政金融局2022年本年新收政府信息公开申请多少件？"
     added = resolve("公安局呢？", [{"question": "平潭2023年本年新收申请多少件？"}], docs).text
     assert added == "平潭公安局2023年本年新收申请多少件？"
+
+
+def test_a_department_named_by_its_short_form(scoped_store):
+    from assistant.scope import abbreviates, find_issuers
+
+    assert abbreviates("市场监管局", "市场监督管理局") and abbreviates("卫健委", "卫生健康委员会")
+    assert not abbreviates("公安局", "公共资源交易中心")
+    found, spans = find_issuers("平潭财政局2022年收到多少申请", scoped_store.documents())
+    assert found == ["财政金融局"] and spans == [(2, 5)]
