@@ -21,6 +21,8 @@ class LoadedText:
     warnings: list[str] = field(default_factory=list)
     # (start, end, page, x0, top, x1, bottom) of emitted text pieces (PDF only): provenance.
     boxes: list[tuple[int, int, int, float, float, float, float]] = field(default_factory=list)
+    # (start, end, confidence) of text read by OCR from a scanned page.
+    ocr: list[tuple[int, int, float]] = field(default_factory=list)
 
 
 def load_file(
@@ -165,7 +167,8 @@ def _load_pdf(path: Path, data: bytes, max_pages: int) -> LoadedText:
         from index.pdf_layout import read_pdf_layout
 
         layout, _ = read_pdf_layout(data, max_pages)
-        loaded = LoadedText(layout.text, layout.pages, warnings, layout.boxes)
+        warnings += [layout.note] if layout.note else []
+        loaded = LoadedText(layout.text, layout.pages, warnings, layout.boxes, layout.ocr)
     except Exception as exc:  # pdfminer raises many types on odd files; pypdf may still read them
         warnings.append(f"pdf_layout_failed: {type(exc).__name__}，改用纯文本读取")
         loaded = _pypdf_text(path, reader, max_pages, warnings)

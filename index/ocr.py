@@ -128,3 +128,24 @@ def ocr_pdf_pages(
             for future in futures:
                 future.cancel()
     return out
+
+
+def page_pieces(words: Sequence[OcrWord]) -> list[tuple[float, list[OcrWord]]]:
+    """OCR words grouped into printed lines (top, words left to right): a word joins a line
+    when its vertical middle falls inside the line's first word."""
+    lines: list[tuple[float, float, list[OcrWord]]] = []
+    for word in sorted(words, key=lambda w: (w.top + w.bottom) / 2):
+        middle = (word.top + word.bottom) / 2
+        for top, bottom, members in lines:
+            if top <= middle <= bottom:
+                members.append(word)
+                break
+        else:
+            lines.append((word.top, word.bottom, [word]))
+    return [(top, sorted(members, key=lambda w: w.x0)) for top, _, members in lines]
+
+
+def is_cell_gap(left: OcrWord, right: OcrWord) -> bool:
+    """A gap wider than one character between two words on a line separates table cells."""
+    char = max(1.0, (left.bottom - left.top))
+    return right.x0 - left.x1 > char

@@ -19,6 +19,7 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*$"
 )
 MAX_PAGE_GRAPHICS = 5000
+OCR_SECONDS = 600.0  # per file: pages not read by then are reported, not waited for
 # Share of the page height treated as header/footer margin when looking for repeated lines.
 _MARGIN = 0.1
 
@@ -33,6 +34,8 @@ class Piece:
     text: str = ""
     box: Box | None = None
     cells: list[tuple[str, Box | None]] = field(default_factory=list)
+    confidence: float | None = None  # OCR'd text: the lowest word confidence
+    cell_confidence: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -47,6 +50,8 @@ class LayoutText:
     text: str
     pages: list[tuple[int, int]]
     boxes: list[tuple[int, int, int, float, float, float, float]]
+    ocr: list[tuple[int, int, float]] = field(default_factory=list)  # (start, end, confidence)
+    note: str = ""  # which pages were read by OCR
 
 
 def join_cell_lines(text: str | None) -> str:
@@ -153,6 +158,7 @@ def render(pages: list[PageLayout]) -> LayoutText:
     out: list[str] = []
     page_starts: list[tuple[int, int]] = []
     boxes: list[tuple[int, int, int, float, float, float, float]] = []
+    ocr: list[tuple[int, int, float]] = []
     pos = 0
     for page in pages:
         page_starts.append((pos, page.number))
@@ -164,16 +170,54 @@ def render(pages: list[PageLayout]) -> LayoutText:
                         pos += 1
                     if text and box:
                         boxes.append((pos, pos + len(text), page.number, *box))
+                    if text and piece.cell_confidence:
+                        ocr.append((pos, pos + len(text), piece.cell_confidence[i]))
                     out.append(text)
                     pos += len(text)
             else:
                 if piece.box:
                     boxes.append((pos, pos + len(piece.text), page.number, *piece.box))
+                if piece.confidence is not None:
+                    ocr.append((pos, pos + len(piece.text), piece.confidence))
                 out.append(piece.text)
                 pos += len(piece.text)
             out.append("\n")
             pos += 1
-    return LayoutText("".join(out), page_starts, boxes)
+    return LayoutText("".join(out), page_starts, boxes, ocr)
+
+
+def ocr_page(words, number: int, height: float) -> PageLayout:
+    """A scanned page from its OCR words: lines whose words stand apart become table rows of
+    cells (the same tab-joined form as ruled tables), the others text lines."""
+    from index.ocr import is_cell_gap, page_pieces
+
+    pieces = []
+    for top, members in page_pieces(words):
+        groups = [[members[0]]]
+        for left, right in zip(members, members[1:], strict=False):
+            if is_cell_gap(left, right):
+                groups.append([right])
+            else:
+                groups[-1].append(right)
+        cells = [
+            ("".join(w.text for w in g), _union(g), min(w.confidence for w in g)) for g in groups
+        ]
+        if len(cells) == 1:
+            text, box, confidence = cells[0]
+            pieces.append(Piece(top=top, text=text, box=box, confidence=confidence))
+        else:
+            pieces.append(
+                Piece(top=top, cells=[(t, b) for t, b, _ in cells],
+                      cell_confidence=[c for _, _, c in cells])
+            )  # fmt: skip
+    return PageLayout(number, height, pieces)
+
+
+def _union(words) -> Box:
+    return (
+        min(w.x0 for w in words), min(w.top for w in words),
+        max(w.x1 for w in words), max(w.bottom for w in words),
+    )  # fmt: skip
 
 
 def read_pdf_layout(data: bytes, max_pages: int) -> tuple[LayoutText, int]:
@@ -186,9 +230,27 @@ def read_pdf_layout(data: bytes, max_pages: int) -> tuple[LayoutText, int]:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         total = len(pdf.pages)
-        pages = []
+        pages, scanned = [], []
         for number, page in enumerate(pdf.pages[:max_pages], start=1):
+            if not page.chars:  # no text layer: a scan (or a blank page), read by OCR below
+                scanned.append((number, float(page.height)))
             pages.append(read_page(page, number))
             page.close()
+    ocr_note = ""
+    if scanned:
+        from index.ocr import ocr_available, ocr_pdf_pages
+
+        if ocr_available():
+            read = ocr_pdf_pages(data, [n - 1 for n, _ in scanned], seconds=OCR_SECONDS)
+            for number, height in scanned:
+                if number - 1 in read:
+                    pages[number - 1] = ocr_page(read[number - 1], number, height)
+            done = [n for n, _ in scanned if n - 1 in read]
+            missing = [n for n, _ in scanned if n - 1 not in read]
+            ocr_note = f"ocr_pages: {'、'.join(map(str, done))}" if done else ""
+            if missing:
+                ocr_note += f"；ocr_time_limit: 第 {'、'.join(map(str, missing))} 页未在时限内识别"
     drop_running_lines(pages)
-    return render(pages), total
+    layout = render(pages)
+    layout.note = ocr_note
+    return layout, total

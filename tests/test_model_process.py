@@ -8,6 +8,7 @@ import dataclasses
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import threading
@@ -197,9 +198,11 @@ def test_the_app_answers_through_model_crashes_and_reports_the_model_unavailable
 ):
     """``python app.py`` with a model server that dies by SIGILL on every first request."""
     port = free_port()
+    home = tmp_path / "home"  # a copy: this test process holds the original's embedded store
+    shutil.copytree(answering_home.home, home)
     env = dict(
         os.environ,
-        GONGKAI_HOME=str(answering_home.home),
+        GONGKAI_HOME=str(home),
         GONGKAI_EMBED=answering_home.embed,
         GONGKAI_PORT=str(port),
         GONGKAI_LLM="local",
