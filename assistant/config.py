@@ -41,6 +41,9 @@ class Settings:
     openai_model: str
     openai_api_key: str
     api_token: str = ""  # Bearer token for /api and /v1 (besides the GONGKAI_AUTH login)
+    allowed_hosts: tuple[str, ...] = ()  # Host header names the app answers to (besides its own)
+    allow_open: bool = False  # serve a non-loopback address without GONGKAI_AUTH (explicitly)
+    ingest_seconds: float = 300.0  # a file whose parsing takes longer is abandoned
     # The local model's server process: {model} and {port} are filled in by the supervisor.
     llm_server_cmd: str = DEFAULT_LLM_SERVER_CMD
     llm_queue: int = 8  # questions waiting for the model at most (one generates at a time)
@@ -84,6 +87,11 @@ def load_settings() -> Settings:
         openai_model=env("GONGKAI_OPENAI_MODEL", ""),
         openai_api_key=env("GONGKAI_OPENAI_API_KEY", "none"),
         api_token=env("GONGKAI_API_TOKEN", ""),
+        allowed_hosts=tuple(
+            h.strip() for h in env("GONGKAI_ALLOWED_HOSTS", "").split(",") if h.strip()
+        ),
+        allow_open=env("GONGKAI_ALLOW_OPEN", "0") in ("1", "true", "yes"),
+        ingest_seconds=float(env("GONGKAI_INGEST_SECONDS", "300")),
         llm_server_cmd=env("GONGKAI_LLM_SERVER_CMD", DEFAULT_LLM_SERVER_CMD),
         llm_queue=int(env("GONGKAI_LLM_QUEUE", "8")),
         llm_timeout=float(env("GONGKAI_LLM_TIMEOUT", "120")),

@@ -233,6 +233,12 @@ def _finish(item, store: SQLiteStore) -> IngestResult:
     )
 
 
+def indexes_in_step(store: SQLiteStore, indexes: Sequence[SearchIndex]) -> bool:
+    """Do the derived indexes hold exactly the store's chunks?"""
+    chunk_ids = {c.chunk_id for c in store.chunks()}
+    return all(set(index.ids()) == chunk_ids for index in indexes)
+
+
 def sync_indexes(store: SQLiteStore, indexes: Sequence[SearchIndex]) -> None:
     """Make each derived index hold exactly the store's chunks (one writer at a time)."""
     if indexes:

@@ -17,7 +17,7 @@ SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 
 
 def settings_for(home: Path, **changes):
-    return dataclasses.replace(load_settings(), home=home, llm="none", auth="", **changes)
+    return dataclasses.replace(load_settings(), home=home, **{"llm": "none", "auth": "", **changes})
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +106,45 @@ def test_first_start_ingests_the_sample_with_progress(tmp_path):
     assert [d.region for d in ctx.store.documents()] == ["济南市莱芜区"]
     again = AppContext(settings_for(tmp_path / "home", embed="use"))
     assert not again.first_start and again.startup.state == "ready"
+
+
+def test_health_without_login_is_only_liveness(sample_store):
+    app = create_app(settings_for(sample_store.path.parent, auth="办公室:口令"))
+    client = TestClient(app)
+    assert client.get("/healthz").json() == {"status": "ready"}
+    full = client.get("/healthz", headers=basic("办公室", "口令")).json()
+    assert full["documents"] == 8 and "model" in full
+
+
+def test_a_foreign_host_header_is_refused_on_a_loopback_server(client):
+    assert client.get("/healthz", headers={"host": "attacker.example"}).status_code == 400
+    assert client.get("/healthz", headers={"host": "127.0.0.1:7860"}).status_code == 200
+
+
+def test_an_open_address_needs_a_login_or_an_explicit_opt_in(tmp_path):
+    from ui.server import check_exposure
+
+    with pytest.raises(SystemExit, match="GONGKAI_AUTH"):
+        check_exposure(settings_for(tmp_path, host="0.0.0.0"))
+    check_exposure(settings_for(tmp_path, host="0.0.0.0", auth="a:b"))
+    check_exposure(settings_for(tmp_path, host="0.0.0.0", allow_open=True))
+    check_exposure(settings_for(tmp_path))
+
+
+def test_delete_is_confirmed_by_the_server(sample_store):
+    ctx = AppContext(settings_for(sample_store.path.parent))
+    assert not ctx.confirm_delete("a")  # the first click only arms
+    assert not ctx.confirm_delete("b")  # another document: armed again for b
+    assert ctx.confirm_delete("b")
+    assert not ctx.confirm_delete("b")  # used up
+
+
+def test_start_brings_indexes_left_behind_by_a_crash_in_step(tmp_path):
+    from index.pipeline import indexes_in_step, ingest_file
+
+    settings = settings_for(tmp_path / "home", embed="use")
+    ctx = AppContext(settings)
+    ingest_file(SAMPLE / "huaiyin_2020_work_points.txt", ctx.store, 10**7)  # then "killed"
+    assert not indexes_in_step(ctx.store, ctx.indexes())
+    ctx.warm_up()
+    assert indexes_in_step(ctx.store, ctx.indexes()) and ctx.startup.state == "ready"

@@ -6,6 +6,7 @@ ui.render and ui.feedback.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import time
@@ -236,6 +237,7 @@ def upload(ctx: AppContext, files: list | None, progress: gr.Progress) -> tuple:
         ctx.settings.upload_dir,
         ctx.max_bytes,
         progress=lambda fraction, message: progress(fraction, desc=message),
+        build=ctx.builder,
     )
     return (outcomes_html(outcomes), *refreshed_choices(ctx))
 
@@ -244,14 +246,25 @@ def reingest(ctx: AppContext, doc_id: str | None, progress: gr.Progress) -> tupl
     if not doc_id:
         return ('<div class="gk-results">请先选择文档。</div>', *refreshed_choices(ctx))
     progress(0.1, desc="正在重新入库…")
-    outcomes = library.reingest_document(ctx.store, ctx.indexes(), doc_id, ctx.max_bytes)
+    outcomes = library.reingest_document(
+        ctx.store, ctx.indexes(), doc_id, ctx.max_bytes, build=ctx.builder
+    )
     return (outcomes_html(outcomes), *refreshed_choices(ctx))
 
 
 def delete(ctx: AppContext, doc_id: str | None) -> tuple:
+    """Delete after a confirmation the server itself asks for: the first click on a document
+    only arms the deletion, a second click on the same document within a minute deletes."""
     if not doc_id:
         return (
             '<div class="gk-results">未删除：请先选择文档并确认。</div>',
+            *refreshed_choices(ctx),
+        )
+    if not ctx.confirm_delete(doc_id):
+        doc = ctx.store.document(doc_id)
+        title = html.escape(doc.title if doc else doc_id)
+        return (
+            f'<div class="gk-results">确认删除《{title}》？再次点击“删除”即删除（一分钟内有效）。</div>',
             *refreshed_choices(ctx),
         )
     outcome = library.delete_document(ctx.store, ctx.indexes(), doc_id, ctx.settings.upload_dir)

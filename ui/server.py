@@ -15,6 +15,7 @@ import os
 import secrets
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from fastapi import FastAPI, Request  # noqa: E402
 from fastapi.responses import HTMLResponse, JSONResponse  # noqa: E402
 
 from assistant.config import SAMPLE_DIR, Settings  # noqa: E402
+from index.isolation import IsolatedBuilder  # noqa: E402
 from ui.chat import section_at  # noqa: E402
 from ui.library import describe_result  # noqa: E402
 from ui.render import not_found_page_html, source_page_html  # noqa: E402
@@ -93,6 +95,19 @@ class AppContext:
         self._sections: dict[str, list[tuple[int, int, str]]] = {}
         self._sections_generation: int | None = None
         self.model_error = ""
+        self.builder = IsolatedBuilder(settings.ingest_seconds)  # parsing never blocks requests
+        self._armed_delete: tuple[str, float] | None = None
+
+    def confirm_delete(self, doc_id: str, window: float = 60.0) -> bool:
+        """True on the second request to delete the same document within ``window`` seconds."""
+        now = time.monotonic()
+        with self._lock:
+            armed = self._armed_delete
+            if armed and armed[0] == doc_id and now - armed[1] <= window:
+                self._armed_delete = None
+                return True
+            self._armed_delete = (doc_id, now)
+            return False
 
     def indexes(self) -> list[Any]:
         """The search indexes that answering reads, to write uploads into.
@@ -159,7 +174,7 @@ class AppContext:
         try:
             for i, path in enumerate(files, start=1):
                 status.message = f"正在入库示例文档 {i}/{len(files)}：{path.name}"
-                result = ingest_file(path, self.store, self.max_bytes)
+                result = ingest_file(path, self.store, self.max_bytes, self.builder)
                 status.done = i
                 say(f"[{i}/{len(files)}] {describe_result(result, path.name).message}")
             status.message = "正在建立检索索引（向量与关键词），首次需要一两分钟…"
@@ -173,7 +188,21 @@ class AppContext:
         say("示例文档入库完成，可以提问了。")
 
     def warm_up(self) -> None:
-        """Load what the first question needs (documents, retrieval, tokenizer) ahead of it."""
+        """Bring the indexes in step with the store if a crash left them behind (a killed
+        first-start ingest), then load what the first question needs ahead of it."""
+        from index.pipeline import indexes_in_step, sync_indexes
+
+        try:
+            if not indexes_in_step(self.store, self.indexes()):
+                self.startup.state = "syncing"
+                self.startup.message = "检索索引与文档库不一致（上次入库可能中断），正在补齐…"
+                say(self.startup.message)
+                sync_indexes(self.store, self.indexes())
+        except Exception as exc:  # the page must say what went wrong, not hang
+            log.exception("检索索引补齐失败")
+            self.startup.state, self.startup.message = "failed", f"检索索引补齐失败：{exc}"
+            return
+        self.startup.state, self.startup.message = "ready", ""
         try:
             self.assistant.documents()
             self.assistant.answer("莱芜区2020年行政复议结果纠正多少件？", [], llm="none")
@@ -243,8 +272,11 @@ def create_app(settings: Settings, context: AppContext | None = None) -> FastAPI
     )
 
     @app.get("/healthz")
-    def healthz() -> JSONResponse:
+    def healthz(request: Request) -> JSONResponse:
+        """Liveness for anyone (a probe needs no login); the details only for the logged in."""
         status = ctx.startup
+        if not is_authorized(request, app, credentials):
+            return JSONResponse({"status": status.state})
         return JSONResponse(
             {
                 "status": status.state,
@@ -253,6 +285,19 @@ def create_app(settings: Settings, context: AppContext | None = None) -> FastAPI
                 "model": ctx.model_status(),
             }
         )
+
+    allowed = allowed_hosts(settings)
+
+    @app.middleware("http")
+    async def check_host(request: Request, call_next):
+        # DNS rebinding: a page on another site may resolve its own name to 127.0.0.1.
+        host = request.headers.get("host", "").rsplit(":", 1)[0].strip("[]").lower()
+        if allowed and host not in allowed:
+            return JSONResponse(
+                {"error": "bad_host", "detail": f"不接受 Host “{host}”（GONGKAI_ALLOWED_HOSTS）"},
+                status_code=400,
+            )
+        return await call_next(request)
 
     @app.get("/source/{doc_id}", response_class=HTMLResponse)
     def source(request: Request, doc_id: str, start: int = 0, end: int = 0) -> HTMLResponse:
@@ -295,8 +340,35 @@ def create_app(settings: Settings, context: AppContext | None = None) -> FastAPI
     )
 
 
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "testserver")  # testserver: in-process clients
+
+
+def is_loopback(host: str) -> bool:
+    return host in LOOPBACK_NAMES or host.startswith("127.")
+
+
+def allowed_hosts(settings: Settings) -> set[str]:
+    """Host names a request may carry: loopback names when the app listens on loopback (plus
+    GONGKAI_ALLOWED_HOSTS); empty (any) when it listens elsewhere and no list is given."""
+    extra = {h.lower() for h in settings.allowed_hosts}
+    if is_loopback(settings.host):
+        return set(LOOPBACK_NAMES) | {settings.host} | extra
+    return extra | ({settings.host} if extra else set())
+
+
+def check_exposure(settings: Settings) -> None:
+    """Refuse to serve a non-loopback address without a login unless explicitly allowed."""
+    if not is_loopback(settings.host) and not settings.auth and not settings.allow_open:
+        raise SystemExit(
+            f"拒绝在 {settings.host} 上无登录提供服务：请设置 GONGKAI_AUTH=用户名:密码，"
+            "或确需开放时设置 GONGKAI_ALLOW_OPEN=1。"
+        )
+
+
 def serve(app: FastAPI, settings: Settings) -> None:
     """Run the server on GONGKAI_HOST:GONGKAI_PORT (127.0.0.1:7860 by default)."""
     import uvicorn
+
+    check_exposure(settings)
 
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
