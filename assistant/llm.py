@@ -14,6 +14,7 @@ import importlib.util
 import os
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -69,27 +70,44 @@ def local_model_available() -> bool:
     return True
 
 
+_ASSEMBLING = threading.Lock()
+
+
 def assemble_model(home: Path) -> Path:
-    """Concatenate the parts into one GGUF under ``home/models`` (once), verified by sha256."""
+    """Concatenate the parts into one GGUF under ``home/models`` (once), verified by sha256.
+
+    A model is used only with its verified marker (``….sha256``) written after the hash check;
+    concurrent first requests assemble once (a lock, and a temporary file of their own).
+    """
     target = home / "models" / MODEL_FILE
-    if target.exists() and target.stat().st_size == MODEL_SIZE:
+    marker = target.with_name(target.name + ".sha256")
+    with _ASSEMBLING:
+        if target.exists() and target.stat().st_size == MODEL_SIZE and _verified(marker):
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+        digest = hashlib.sha256()
+        try:
+            with open(tmp, "wb") as out:
+                for part in model_part_paths():
+                    with open(part, "rb") as src:
+                        while block := src.read(1 << 22):
+                            digest.update(block)
+                            out.write(block)
+            if digest.hexdigest() != MODEL_SHA256 or tmp.stat().st_size != MODEL_SIZE:
+                raise ModelUnavailable("模型分卷拼接后校验失败（sha256 不符）")
+            os.replace(tmp, target)
+            marker.write_text(MODEL_SHA256)
+        finally:
+            tmp.unlink(missing_ok=True)
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(f".tmp{os.getpid()}")
-    digest = hashlib.sha256()
+
+
+def _verified(marker: Path) -> bool:
     try:
-        with open(tmp, "wb") as out:
-            for part in model_part_paths():
-                with open(part, "rb") as src:
-                    while block := src.read(1 << 22):
-                        digest.update(block)
-                        out.write(block)
-        if digest.hexdigest() != MODEL_SHA256 or tmp.stat().st_size != MODEL_SIZE:
-            raise ModelUnavailable("模型分卷拼接后校验失败（sha256 不符）")
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
+        return marker.read_text().strip() == MODEL_SHA256
+    except OSError:
+        return False
 
 
 class ServedChat(BaseChatModel):

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{CJK}]")
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _IMAGE_MARKER = re.compile(r"\[image:[^\]]*\]")
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[—\-－–~]+\s*\d{1,4}\s*[—\-－–~]+|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
@@ -86,7 +88,7 @@ _FOREIGN_DOMAIN_RE = re.compile(
 # Instructions aimed at a language model have no place in a government document.
 _INJECTION_RE = re.compile(
     r"忽略(?:掉)?(?:以上|上述|之前|前面|先前|所有|全部)[^。！？\n]{0,12}?(?:指令|指示|提示|要求|规则|设定)"
-    r"|(?:ignore|disregard)\s+(?:all\s+)?(?:the\s+)?(?:previous|above|prior)\s+(?:instructions|prompts)"
+    r"|(?:ignore|disregard)\s*(?:all\s*)?(?:the\s*)?(?:previous|above|prior)\s*(?:instructions|prompts)"
     r"|(?:你现在是|从现在起你是|从现在开始你)|系统提示词|system\s+prompt",
     re.IGNORECASE,
 )
@@ -197,12 +199,28 @@ def keep_header_line(line: str) -> bool:
     return bool(field and field.group(2).strip())
 
 
+def folded(line: str) -> tuple[str, list[int]]:
+    """``line`` in NFKC with spaces and zero-width characters dropped (忽 略 以 上, full-width
+    ｉｇｎｏｒｅ), and for each folded character the offset of the character it came from."""
+    out, where = [], []
+    for i, ch in enumerate(line):
+        if ch.isspace() or ch in _ZERO_WIDTH:
+            continue
+        for piece in unicodedata.normalize("NFKC", ch):
+            out.append(piece)
+            where.append(i)
+    return "".join(out), where
+
+
 def find_injection(line: str) -> list[tuple[int, int]]:
-    """Spans of whole sentences that carry instructions for a language model."""
+    """Spans of whole sentences that carry instructions for a language model, however they
+    are spaced out or written (full-width, zero-width characters between the words)."""
+    text, where = folded(line)
     spans = []
-    for match in _INJECTION_RE.finditer(line):
-        start = max(line.rfind(p, 0, match.start()) for p in "。！？!?") + 1
-        ends = [i for i in (line.find(p, match.end()) for p in "。！？!?") if i >= 0]
+    for match in _INJECTION_RE.finditer(text):
+        begin, finish = where[match.start()], where[match.end() - 1] + 1
+        start = max(line.rfind(p, 0, begin) for p in "。！？!?") + 1
+        ends = [i for i in (line.find(p, finish) for p in "。！？!?") if i >= 0]
         spans.append((start, min(ends) + 1 if ends else len(line)))
     return spans
 

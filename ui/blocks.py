@@ -310,6 +310,7 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
                             buttons=["copy"],
                             sanitize_html=True,
                             group_consecutive_messages=False,
+                            latex_delimiters=[],  # $…$ in quoted reports is text, not math
                         )
                         with gr.Row():
                             question = gr.Textbox(

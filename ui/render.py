@@ -25,8 +25,20 @@ WARNING_NAMES = {
     "region_unknown": "未识别出地区",
     "year_unknown": "未识别出年份",
     "issuer_unknown": "未识别出发文机关",
+    "prompt_injection": "文中夹带针对问答模型的指令，已删除",
+    "ambiguous_cells": "表格数字连写、无法唯一拆分（未采用）",
+    "table_row_unaligned": "表格行无法与格式对齐（未采用）",
+    "table_blank": "统计表为空白模板",
+    "ocr_pages": "扫描页已离线识别（OCR）",
+    "ocr_uncertain": "扫描识别置信度不足的单元格（未采用）",
+    "mixed_encoding": "文件混用了多种编码",
+    "pdf_page_cap": "PDF 页数超过上限，只读取了前面部分",
+    "pdf_layout_failed": "PDF 版面读取失败，已改用纯文本",
 }
-SERIOUS_WARNINGS = ("spam_injected", "tables_missing", "identity_failed", "text_table_mismatch")
+SERIOUS_WARNINGS = (
+    "spam_injected", "tables_missing", "identity_failed", "text_table_mismatch",
+    "prompt_injection", "ocr_uncertain",
+)  # fmt: skip
 CITED_ID = "cited"
 _MARKER = re.compile(r"\[(\d+)\]")
 
