@@ -96,6 +96,34 @@ def utf16_encoding(data: bytes) -> str | None:
     return None
 
 
+def _common_share(text: str, encoding: str) -> float:
+    """Share of the CJK characters of ``text`` that the everyday character set ``encoding``
+    (GB2312 for simplified, Big5 for traditional) holds: near 1 for text in that script."""
+    cjk = [ch for ch in text[:20000] if "\u4e00" <= ch <= "\u9fff"]
+    if not cjk:
+        return 1.0
+    held = 0
+    for ch in cjk:
+        try:
+            ch.encode(encoding)
+            held += 1
+        except UnicodeEncodeError:
+            pass
+    return held / len(cjk)
+
+
+def _as_big5(data: bytes, gb_text: str) -> str | None:
+    """Big5 bytes also decode as GB18030, into rare characters (mojibake): the Big5 reading
+    when it is valid and reads as everyday characters while the GB reading does not."""
+    if _common_share(gb_text, "gb2312") > 0.9:
+        return None
+    try:
+        text = data.decode("big5")
+    except UnicodeDecodeError:
+        return None
+    return text if _common_share(text, "big5") > 0.97 else None
+
+
 def decode_text(data: bytes) -> tuple[str, list[str]]:
     """Decode UTF-16 (BOM or not), UTF-8 (BOM or not), else GB18030 (a superset of GBK),
     else line by line.
@@ -108,11 +136,17 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
         return text, (["undecodable_bytes"] if "\ufffd" in text else [])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding), []
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        big5 = _as_big5(data, text)
+        return (big5, ["big5_encoding: 文件为繁体 Big5 编码，已按 Big5 读取"]) if big5 else (text, [])
     lines, bad = [], 0
     for raw in data.split(b"\n"):
         for encoding in ("utf-8", "gb18030"):

@@ -77,6 +77,47 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop(process: subprocess.Popen, seconds: float = 15) -> None:
+    """Terminate a started process, killing it when it does not exit in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wait_for_heartbeat(url: str, server: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"chroma run exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("chroma server did not answer its heartbeat")
+
+
+@contextmanager
+def chroma_server(path: Path) -> Iterator[str]:
+    """A real ``chroma run`` server on a free loopback port; yields its URL; always stopped."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    chroma = Path(sys.executable).parent / "chroma"
+    server = subprocess.Popen(
+        [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_for_heartbeat(url, server)
+        yield url
+    finally:
+        stop(server, 10)
+
+
 def wait_until_ready(url: str, process: subprocess.Popen, log: Path, headers=None) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -108,9 +149,4 @@ def running_app(home: Path, log: Path, headers=None, **env: str) -> Iterator[str
         wait_until_ready(url, process, log, headers)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)

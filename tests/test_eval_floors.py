@@ -19,31 +19,19 @@ REPO = Path(__file__).resolve().parent.parent
 FLOORS = REPO / "evals" / "floors.json"
 
 
-@pytest.fixture(scope="module")
-def ci_run(tmp_path_factory):
-    """The ci subset run once for this module; GONGKAI_HOME is restored afterwards."""
-    floors = json.loads(FLOORS.read_text(encoding="utf-8"))
-    out = tmp_path_factory.mktemp("eval-ci")
+def evaluate(out: Path, **options) -> tuple[dict, list[dict]]:
+    """One evaluation run into ``out`` with its own GONGKAI_HOME (restored afterwards)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GONGKAI_HOME", str(out / "home"))
-        summary = run_evaluation(
-            RunOptions(
-                subset=floors["subset"],
-                llm=floors["llm"],
-                out=out,
-                progress=False,
-                charts=False,
-            )
-        )
-    return floors, summary, load_results(out)
+        summary = run_evaluation(RunOptions(out=out, progress=False, charts=False, **options))
+    return summary, load_results(out)
 
 
-def test_ci_subset_meets_recorded_floors(ci_run):
-    floors, summary, results = ci_run
-    ours = summary["systems"]["gongkai"]
+def below_floors(ours: dict, floors: dict, results: list[dict]) -> str:
+    """The metrics under their floor and the questions failing, or '' when none is."""
     below = [
         f"{name} = {'n/a' if ours.get(name) is None else f'{ours[name]:.3f}'} < 下限 {floor}"
-        for name, floor in floors["floors"].items()
+        for name, floor in floors.items()
         if ours.get(name) is None or ours[name] < floor
     ]
     failing = [
@@ -51,7 +39,22 @@ def test_ci_subset_meets_recorded_floors(ci_run):
         for r in results
         if not r["scores"]["correct"]
     ]
-    assert not below, "\n".join(below + ["未通过的题目："] + failing)
+    return "\n".join(below + ["未通过的题目："] + failing) if below else ""
+
+
+@pytest.fixture(scope="module")
+def ci_run(tmp_path_factory):
+    """The ci subset, run once for this module."""
+    floors = json.loads(FLOORS.read_text(encoding="utf-8"))
+    out = tmp_path_factory.mktemp("eval-ci")
+    summary, results = evaluate(out, subset=floors["subset"], llm=floors["llm"])
+    return floors, summary, results
+
+
+def test_ci_subset_meets_recorded_floors(ci_run):
+    floors, summary, results = ci_run
+    problems = below_floors(summary["systems"]["gongkai"], floors["floors"], results)
+    assert not problems, problems
 
 
 def test_ci_subset_covers_every_category(ci_run):
@@ -78,32 +81,12 @@ def realdocs_run(tmp_path_factory):
         pytest.skip(f"dev corpus absent: {corpus}")
     documents = sorted(p for p in corpus.iterdir() if p.is_file() and "_" in p.name)
     out = tmp_path_factory.mktemp("eval-realdocs")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("GONGKAI_HOME", str(out / "home"))
-        summary = run_evaluation(
-            RunOptions(
-                questions=[REPO / spec["questions"]],
-                corpus=documents,
-                llm="none",
-                out=out,
-                progress=False,
-                charts=False,
-            )
-        )
-    return spec, summary, load_results(out)
+    questions = [REPO / spec["questions"]]
+    summary, results = evaluate(out, questions=questions, corpus=documents, llm="none")
+    return spec, summary, results
 
 
 def test_real_report_questions_meet_their_floors(realdocs_run):
     spec, summary, results = realdocs_run
-    ours = summary["systems"]["gongkai"]
-    below = [
-        f"{name} = {ours.get(name)} < 下限 {floor}"
-        for name, floor in spec["floors"].items()
-        if ours.get(name) is None or ours[name] < floor
-    ]
-    failing = [
-        f"{r['id']} {r['question']} → {r['answer'][:60]}"
-        for r in results
-        if not r["scores"]["correct"]
-    ]
-    assert not below, "\n".join(below + ["未通过的题目："] + failing)
+    problems = below_floors(summary["systems"]["gongkai"], spec["floors"], results)
+    assert not problems, problems

@@ -395,3 +395,15 @@ def test_docx_cell_paragraphs_join_like_printed_labels(tmp_path):
     template = load_file(DEV / "blank-template_2021_annual_report.docx").text.split("\n")
     # Merged header cells keep their columns: every 表三 line has the 10 grid positions.
     assert "\t\t\t自然人\t法人或其他组织\t\t\t\t\t总计" in template
+
+
+def test_big5_text_is_read_as_big5_with_a_warning_not_as_mojibake():
+    from index.load import decode_text
+
+    traditional = (
+        "臺灣省政府資訊公開工作年度報告。本年度共收到政府資訊公開申請三百件，依法予以公開。"
+    )
+    text, warnings = decode_text(traditional.encode("big5"))
+    assert text == traditional and warnings and warnings[0].startswith("big5_encoding")
+    simplified = (REPO / "data" / "sample" / "laiwu_2020_annual_report.txt").read_text("utf-8")
+    assert decode_text(simplified.encode("gb18030")) == (simplified, [])

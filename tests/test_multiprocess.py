@@ -18,8 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.app_process import REPO, app_env, free_port, running_app
-from tests.test_retrieval import wait_for_heartbeat
+from tests.app_process import REPO, app_env, chroma_server, running_app
 
 pytestmark = pytest.mark.slow
 NOTICE = """济南市莱芜区人民政府办公室
@@ -34,24 +33,8 @@ NEW_QUESTION = "多进程部署演练由哪个单位牵头？"
 
 @pytest.fixture
 def chroma_url(tmp_path):
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    chroma = Path(sys.executable).parent / "chroma"
-    server = subprocess.Popen(
-        [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port),
-         "--path", str(tmp_path / "chroma-server")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        wait_for_heartbeat(url, server)
+    with chroma_server(tmp_path / "chroma-server") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def ingest(home: Path, chroma_url: str, *paths: Path) -> subprocess.Popen:

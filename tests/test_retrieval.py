@@ -10,11 +10,9 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -36,6 +34,7 @@ from index.pipeline import ingest_paths
 from index.stores.bm25 import BM25Index
 from index.stores.chroma import ChromaIndex, collection_name, open_chroma_client
 from index.stores.sqlite import SQLiteStore
+from tests.app_process import chroma_server
 
 slow = pytest.mark.slow  # loads models, starts servers or subprocesses
 
@@ -80,6 +79,7 @@ from assistant.retrieve import open_retrieval
 from index.stores.bm25 import BM25Index
 from index.stores.chroma import ChromaIndex, open_chroma_client
 from index.stores.sqlite import SQLiteStore
+from tests.app_process import chroma_server
 home, spec, query = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 print(json.dumps([
     sorted(c.chunk_id for c in SQLiteStore(home / "gongkai.sqlite3").chunks()),
@@ -400,41 +400,12 @@ def test_changed_file_replaces_its_vectors_and_postings(tmp_path, embeddings):
     assert "6.18" in found[0].text
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_heartbeat(url: str, server: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"chroma run exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError("chroma server did not answer its heartbeat")
-
-
 @slow
 def test_chroma_server_round_trip(tmp_path, embeddings, monkeypatch):
     from assistant.config import load_settings
     from index.search_indexes import open_search_indexes
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    chroma_bin = Path(sys.executable).parent / "chroma"
-    server = subprocess.Popen(
-        [str(chroma_bin), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "server")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        wait_for_heartbeat(url, server)
+    with chroma_server(tmp_path / "server") as url:
         monkeypatch.setenv("GONGKAI_HOME", str(tmp_path / "home"))
         monkeypatch.setenv("GONGKAI_EMBED", EMBED)
         monkeypatch.setenv("GONGKAI_CHROMA_URL", url)
@@ -450,13 +421,6 @@ def test_chroma_server_round_trip(tmp_path, embeddings, monkeypatch):
         best = remote.search("全区平均答复工作日数", 3)
         texts = {c.chunk_id: c.text for c in store.chunks()}
         assert any("平均答复工作日数为7.29" in texts[cid] for cid, _ in best)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @slow
