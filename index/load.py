@@ -146,7 +146,9 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
         text = None
     if text is not None:
         big5 = _as_big5(data, text)
-        return (big5, ["big5_encoding: 文件为繁体 Big5 编码，已按 Big5 读取"]) if big5 else (text, [])
+        return (
+            (big5, ["big5_encoding: 文件为繁体 Big5 编码，已按 Big5 读取"]) if big5 else (text, [])
+        )
     lines, bad = [], 0
     for raw in data.split(b"\n"):
         for encoding in ("utf-8", "gb18030"):
