@@ -272,3 +272,10 @@ def test_feedback_lines_hold_question_answer_and_citations(tmp_path, fuyi):
     assert lines[0]["question"] == FUYI and lines[0]["value"] == 10
     assert lines[0]["citations"] == fuyi["citations"]
     assert lines[0]["filters"] == {"year": 2020}
+
+
+def test_streamed_model_tokens_are_marked_unverified():
+    from ui.render import UNVERIFIED_NOTE, streaming_html
+
+    assert UNVERIFIED_NOTE in streaming_html("收到申请九百件[1]", model_tokens=True)
+    assert UNVERIFIED_NOTE not in streaming_html("正在检索资料、组织回答")  # a waiting line

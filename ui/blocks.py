@@ -185,7 +185,7 @@ def respond(
             if isinstance(item, str):
                 partial += item
                 if time.monotonic() - last > STREAM_INTERVAL_S:
-                    html = draft + render.streaming_html(partial)
+                    html = draft + render.streaming_html(partial, model_tokens=True)
                     messages[-1] = chat.assistant_message(html)
                     last = time.monotonic()
                     yield "", messages, answers

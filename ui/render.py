@@ -289,10 +289,15 @@ def answer_footer(answer: Mapping[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def streaming_html(partial: str) -> str:
-    """The answer while it is being generated (markers not yet verified, so not linked)."""
+UNVERIFIED_NOTE = "模型措辞生成中，尚未与原文核对；核对后将替换为最终回答"
+
+
+def streaming_html(partial: str, model_tokens: bool = False) -> str:
+    """A waiting line, or the model's wording while it is generated: marked as not yet checked
+    against the sources (markers not linked); the verified answer replaces it when done."""
     text = escape(partial).replace("\n", "<br>")
-    return f'<div class="gk-answer gk-streaming"><div class="gk-text">{text}▍</div></div>'
+    note = f'<div class="gk-unverified">（{UNVERIFIED_NOTE}）</div>' if model_tokens else ""
+    return f'<div class="gk-answer gk-streaming">{note}<div class="gk-text">{text}▍</div></div>'
 
 
 def error_html(message: str) -> str:
