@@ -18,7 +18,7 @@ from index.clean import clean_text
 from index.load import SUPPORTED_SUFFIXES, load_file
 from index.locks import writer_lock
 from index.models import Chunk, Document, Fact, IngestError, Task, content_id
-from index.provenance import locate_facts, to_clean_boxes
+from index.provenance import locate_facts, screen_ocr_facts, to_clean_boxes
 from index.stores.base import SearchIndex
 from index.stores.sqlite import SQLiteStore
 from index.tag import tag_document
@@ -26,7 +26,7 @@ from index.tag import tag_document
 log = logging.getLogger("gongkai.ingest")
 # Bump when loading, cleaning, tagging or table reading changes what a file yields: files
 # recorded under another version are rebuilt on the next ingest even though their bytes match.
-BUILD_VERSION = "4"
+BUILD_VERSION = "5"
 
 
 def file_stamp(data: bytes) -> str:
@@ -114,6 +114,8 @@ def build_document(path: Path, max_bytes: int) -> BuiltDocument:
         doc.warnings += task_parse.problems
     for item in (*facts, *tasks):
         item.region, item.year = doc.region, doc.year
+    facts, uncertain = screen_ocr_facts(facts, loaded.ocr, cleaned, doc.warnings)
+    doc.warnings += uncertain
     locate_facts(facts, to_clean_boxes(loaded.boxes, cleaned), doc)
     return BuiltDocument(doc, chunk_document(doc), facts, tasks)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from index.clean import CleanedText
@@ -54,3 +55,42 @@ def locate_facts(facts: list[Fact], boxes: list[TextBox], doc: Document) -> None
             fact.page, fact.bbox = boxes[i].page, boxes[i].bbox
         elif doc.pages and fact.page is None:
             fact.page = doc.page_at(at)
+
+
+OCR_MIN_CONFIDENCE = 0.9  # below it an OCR'd cell is not used as a figure
+_FAILED = re.compile(r"identity_failed: (?P<table>[^/\s]+)/(?P<name>[^:：]+)")
+
+
+def screen_ocr_facts(
+    facts: list[Fact], ocr: list[tuple[int, int, float]], cleaned: CleanedText, warnings: list[str]
+) -> tuple[list[Fact], list[str]]:
+    """Facts read from a scan that cannot be trusted as plain figures are left out, each named
+    in an ``ocr_uncertain`` warning: a cell the OCR read with low confidence, and every cell of
+    a row or column whose identity fails (one misread digit breaks it). A wrong number is worse
+    than no answer."""
+    if not ocr:
+        return facts, []
+    spans = sorted((cleaned.from_raw(s), cleaned.from_raw(s) + e - s, c) for s, e, c in ocr)
+    starts = [s for s, _, _ in spans]
+    failed = {(m["table"], m["name"].strip()) for w in warnings if (m := _FAILED.match(w))}
+    kept, dropped = [], []
+    for fact in facts:
+        i = bisect.bisect_right(starts, fact.cell_start) - 1
+        scanned = i >= 0 and fact.cell_end > fact.cell_start and spans[i][1] >= fact.cell_end
+        if not scanned or fact.origin != "table":
+            kept.append(fact)
+            continue
+        low = spans[i][2] < OCR_MIN_CONFIDENCE
+        broken = (fact.table, fact.row) in failed or (fact.table, fact.col) in failed
+        (dropped if low or broken else kept).append(fact)
+    names = sorted({f"{f.table}/{f.row}.{f.col}" for f in dropped})
+    note = (
+        [
+            f"ocr_uncertain: {len(names)} 个扫描识别的单元格置信度不足或勾稽关系不成立，未采用（{'、'.join(names[:6])}…）"
+        ]
+        if names
+        else []
+    )
+    dropped_rows = {(f.table, f.row) for f in dropped}
+    kept = [f for f in kept if not (f.origin == "sum" and (f.table, f.row) in dropped_rows)]
+    return kept, note

@@ -326,7 +326,10 @@ def _parse_applications(
     header = squash(text[section.start : first.start()])
     # A header-less table (abridged copies) is read in the schema's column order.
     printed = [word for word in APPLICANT_COLUMNS if word in header]
-    if printed and len(printed) < len(APPLICANT_COLUMNS):
+    # A header whose cells were broken over lines (a scan, a PDF: 商业/科研 … 企业/机构) still
+    # holds every character of every column name.
+    scattered = all(ch in header for word in APPLICANT_COLUMNS for ch in word)
+    if printed and len(printed) < len(APPLICANT_COLUMNS) and not scattered:
         return [], [f"table_header_unrecognized: {APPLICATIONS}"], ""
     for row in APPLICATION_HEAD_ROWS:
         _read_labelled(reader, row)
