@@ -53,7 +53,7 @@ def sse_events(text: str) -> list[tuple[str, dict]]:
 def test_openapi_schema_documents_every_route(api):
     paths = api.get("/openapi.json").json()["paths"]
     for path in ("/api/ask", "/api/documents", "/api/documents/{doc_id}", "/api/facts",
-                 "/api/tasks", "/v1/chat/completions", "/v1/models"):  # fmt: skip
+                 "/api/tasks", "/api/check", "/v1/chat/completions", "/v1/models"):  # fmt: skip
         assert path in paths, path
     assert set(paths["/api/documents"]) == {"get", "post"}
 
@@ -197,3 +197,10 @@ def test_schemathesis_finds_no_server_error(base_url, tmp_path):
     report = run.stdout[-4000:] + run.stderr[-2000:]
     assert run.returncode == 0, report
     assert "not_a_server_error" in run.stdout or "passed" in run.stdout.lower(), report
+
+
+def test_check_lists_findings_with_citations(api):
+    findings = api.get("/api/check", params={"region": "洪泽区", "year": 2023}).json()
+    identity = [f for f in findings if f["rule"] == "勾稽关系"]
+    assert identity and identity[0]["severity"] == "错误" and "复议诉讼" in identity[0]["message"]
+    assert all(f["doc_id"] == identity[0]["doc_id"] for f in findings)

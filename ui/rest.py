@@ -217,6 +217,24 @@ def api_router(ctx: Any, authorized: Callable[[Request], bool], api_token: str =
             and (unit is None or any(unit in u for u in t.units))
         ]
 
+    @router.get(
+        "/api/check", tags=["review"], summary="年报审核：每份报告的发现（可按文档、地区、年份）"
+    )
+    def check(
+        doc_id: str | None = None, region: str | None = None, year: int | None = None
+    ) -> list[dict[str, Any]]:
+        from assistant.review import check_reports
+
+        docs = ctx.store.documents()
+        chosen = [
+            d
+            for d in docs
+            if (doc_id is None or d.doc_id == doc_id)
+            and (region is None or region in d.region)
+            and (year is None or d.year == year)
+        ]
+        return [f.to_dict() for f in check_reports(chosen, docs, ctx.store.facts)]
+
     @router.post("/api/documents", tags=["documents"], summary="上传并入库（与页面相同的检查）")
     def upload(files: Annotated[list[UploadFile], File()]) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as folder:
