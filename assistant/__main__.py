@@ -4,7 +4,7 @@ python -m assistant ingest PATH…
 python -m assistant docs
 python -m assistant facts --json [--doc ID]
 python -m assistant search [--k N] [--region R] [--year Y] QUERY
-python -m assistant ask [--json] [--llm none|local|openai] QUESTION…|-
+python -m assistant ask [--json] [--explain] [--llm none|local|openai] QUESTION…|-
 python -m assistant reindex            # rebuild the vector and keyword indexes from the store
 python -m assistant check [--doc ID|--region R --year Y] [--json] [--xlsx F] [--csv F]
 """
@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("ask", help="提问")
     p.add_argument("--json", action="store_true")
     p.add_argument("--llm", choices=["none", "local", "openai", "auto"])
+    p.add_argument("--explain", action="store_true", help="列出每一步的判断（路由、工具、检索）")
     p.add_argument("questions", nargs="+")
     sub.add_parser("reindex", help="从文档库重建向量与关键词索引（索引损坏时）")
     p = sub.add_parser("check", help="年报审核：勾稽关系、跨年度、正文与表格、格式")

@@ -24,6 +24,7 @@ from assistant.router import route_question
 from assistant.scope import distinct_regions, of_issuers
 from assistant.spelling import correct_homophones, correction_note
 from assistant.tools import doc_warnings
+from assistant.trace import Step, Trace, describe_query
 from index.models import Document
 from index.tag import is_own_level
 
@@ -48,6 +49,7 @@ class Answer:
     mode: str = ""  # how the text was made: table | tasks | llm | extractive | refused
     cells: list[dict] = field(default_factory=list)
     series: dict[str, float] = field(default_factory=dict)
+    trace: list[Step] = field(default_factory=list)  # why it went where it went (--explain)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of the ``ask --json`` contract."""
@@ -136,56 +138,72 @@ class Assistant:
             )
         docs = self.documents()
         backend = llm or self.llm_backend
+        trace = Trace()
         resolution = resolve(question, history or [], docs)
         rewritten = resolution.text
+        trace.add("follow-up", "assistant.followup", resolution.rule, rewritten)
         if resolution.needs_model and backend != "none":  # the rules could only guess
             try:
                 chat = self.chat_model(backend)
             except Exception:  # no model here: the rules' rewrite stands
                 chat = None
             rewritten = rewrite_with_llm(question, history or [], chat, docs) or rewritten
+            trace.add("follow-up", "assistant.followup", f"rewritten by {backend}", rewritten)
         stream = (on_token, on_draft)
-        result = self._answer_resolved(rewritten, docs, backend, filters or {}, stream)
+        result = self._answer_resolved(rewritten, docs, backend, filters or {}, stream, trace)
+        trace.add("compose", "assistant.api", result.mode or result.route,
+                  f"{len(result.citations)} citations; refused={result.refused}")  # fmt: skip
         result.question = question
         result.rewritten = rewritten
+        result.trace = trace.steps
         result.latency_ms = int((time.perf_counter() - started) * 1000)
         return result
 
-    def _answer_resolved(self, question, docs, llm, filters, stream) -> Answer:
+    def _answer_resolved(self, question, docs, llm, filters, stream, trace) -> Answer:
         if not docs:
+            trace.add("route", "assistant.api", "refuse", "the corpus is empty")
             return refusal(
                 question,
                 "none",
                 "资料库为空，请先入库文档（python -m assistant ingest data/sample）。",
             )
         question, corrections = correct_homophones(question, docs)
-        result = self._answer_routed(question, docs, llm, filters, stream)
+        if corrections:
+            trace.add("correct", "assistant.spelling", "corrected", question)
+        result = self._answer_routed(question, docs, llm, filters, stream, trace)
         if corrections:
             result.answer = f"{correction_note(corrections)}{result.answer}"
         return result
 
-    def _answer_routed(self, question, docs, llm, filters, stream) -> Answer:
+    def _answer_routed(self, question, docs, llm, filters, stream, trace) -> Answer:
         route = route_question(question, docs)
+        trace.add("understand", "assistant.understand", "slots", describe_query(route.query))
         missing = scope_gap(route.query, docs)
         if missing:
+            trace.add("route", "assistant.api", "refuse", f"the corpus holds no {missing}")
             return refusal(
                 question, "none", f"资料库中没有{missing}的文件。资料库现有：{holdings(docs)}。"
             )
         field = asked_field(question)
         about = documents_asked(question, route.query.regions, route.query.years, docs)
         if field and about:
+            trace.add("route", "assistant.metadata", "document field", field)
             found = answer_document_field(field, about)
             return Answer(
                 question, found.text, "rag", refused=found.refused, citations=found.citations,
                 warnings=doc_warnings(about), mode="refused" if found.refused else "document",
             )  # fmt: skip
+        trace.add("route", "assistant.router", route.name, route.reason)
         if route.name in ("table", "tasks"):
             structured = route.run(self.store)
             if structured is not None:
+                trace.add("tool", "assistant.tools", f"answered from the {route.name}",
+                          f"{len(structured.citations)} cells or rows cited")  # fmt: skip
                 return structured_to_answer(question, route.name, structured)
-        return self._answer_by_retrieval(question, route.query, docs, llm, filters, stream)
+            trace.add("tool", "assistant.tools", "not mine", "no cell or task fits: retrieval")
+        return self._answer_by_retrieval(question, route.query, docs, llm, filters, stream, trace)
 
-    def _answer_by_retrieval(self, question, query, docs, llm, filters, stream) -> Answer:
+    def _answer_by_retrieval(self, question, query, docs, llm, filters, stream, trace) -> Answer:
         on_token, on_draft = stream
         retrieval = self.retrieval()
         chosen = retrieval.filters_for(
@@ -206,6 +224,8 @@ class Assistant:
             topic = topic.replace(name, " ")
         hits = retrieval.search(f"{topic} {translated}".strip(), depth, chosen)
         hits = of_issuers(hits, query.issuers, docs)[:6]
+        trace.add("retrieve", "assistant.retrieve", f"{len(hits)} passages",
+                  describe_search(chosen.describe(), hits))  # fmt: skip
         chat = self.chat_model(llm) if llm != "none" else None
         draft = (lambda o: on_draft(rag_answer(question, o, docs))) if on_draft else None
         outcome = answer_from_hits(question, hits, chat, terms, on_token=on_token, on_draft=draft)
@@ -326,12 +346,19 @@ def run_ask_command(args) -> int:
         result = assistant.answer(q, history)
         history.append(result.to_dict())
         if args.json:
-            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+            data = result.to_json()
+            if getattr(args, "explain", False):
+                data["trace"] = [asdict(step) for step in result.trace]
+            print(json.dumps(data, ensure_ascii=False), flush=True)
         else:
             print(f"问：{q}\n答：{result.answer}")
             for c in result.citations:
                 print(f"  [{c['n']}] {c['title']}（{c['start']}-{c['end']}）：{c['quote'][:80]}")
             for w in result.warnings:
                 print(f"  ⚠ {w}")
+            if getattr(args, "explain", False):
+                print("  过程：")
+                for step in result.trace:
+                    print(f"    {step.line()}")
             print()
     return 0

@@ -19,6 +19,7 @@ class Route:
     name: str  # table | tasks | rag
     query: Query
     run: Callable[[Any], Any] | None = None  # store → StructuredAnswer | None
+    reason: str = ""
 
 
 def route_question(question: str, documents: Sequence[Document]) -> Route:
@@ -27,7 +28,14 @@ def route_question(question: str, documents: Sequence[Document]) -> Route:
 
     query = understand(question, documents)
     if query.is_task:
-        return Route("tasks", query, lambda store: answer_tasks(query, store))
+        why = "asks about tasks, units or deadlines of a work-point table"
+        return Route("tasks", query, lambda store: answer_tasks(query, store), why)
     if query.is_numeric:
-        return Route("table", query, lambda store: answer_table(query, store))
-    return Route("rag", query)
+        why = "asks for a figure the statistical tables define"
+        return Route("table", query, lambda store: answer_table(query, store), why)
+    why = "neither a table figure nor a task" + (
+        f" (words no table label covers: {'、'.join(query.unexplained)})"
+        if query.unexplained
+        else ""
+    )
+    return Route("rag", query, reason=why)

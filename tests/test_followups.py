@@ -178,7 +178,7 @@ def _record_questions(assistant) -> list[str]:
     """Answer nothing, only record the question each turn is answered as."""
     asked: list[str] = []
 
-    def answered(question, docs, llm, filters, on_token):
+    def answered(question, docs, llm, filters, stream, trace):
         asked.append(question)
         return Answer(question, "", "none")
 
