@@ -162,17 +162,19 @@ def compare(
     by_key = {issuer_key(d): issuer_label(d.region, d.issuer) for d in reports(docs)}
     chosen = [(k, by_key[k]) for k in dict.fromkeys(issuer_keys) if k in by_key]
     result = Comparison(measure, chosen, sorted(set(years)))
-    held = {(issuer_key(d), d.year): d for d in reports(docs)}
+    held: dict[tuple[str, int | None], list[Document]] = {}
+    for d in reports(docs):
+        held.setdefault((issuer_key(d), d.year), []).append(d)
     for key, _label in chosen:
         for year in result.years:
-            doc = held.get((key, year))
-            result.entries[(key, year)] = _entry(doc, facts_of, measure)
+            # One report saved in two forms (page text and HTML): the best reading wins.
+            found = [_entry(d, facts_of, measure) for d in held.get((key, year), [])]
+            found.sort(key=lambda e: (VALUE, BLANK, NO_CELL).index(e.state))
+            result.entries[(key, year)] = found[0] if found else Entry(NO_REPORT)
     return result
 
 
-def _entry(doc: Document | None, facts_of, measure: Measure) -> Entry:
-    if doc is None:
-        return Entry(NO_REPORT)
+def _entry(doc: Document, facts_of, measure: Measure) -> Entry:
     matching = [f for f in facts_of(doc.doc_id) if measure.matches(f)]
     printed = [f for f in matching if f.origin == "table"] or matching
     if not printed:

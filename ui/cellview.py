@@ -34,7 +34,7 @@ TABLE_TITLES = {
     lb.REVIEW: "四、政府信息公开行政复议、行政诉讼情况",
 }
 # Warnings that name a row whose cells the reader left out (index/tables/annual.py, provenance.py).
-LEFT_OUT_WARNINGS = ("ambiguous_cells", "table_row_unaligned", "ocr_uncertain")
+LEFT_OUT_WARNINGS = ("ambiguous_cells", "table_row_unaligned", "ocr_uncertain", "table_row_missing")
 CONTEXT_CHARS = 600  # printed text shown around a long row span
 
 # Cell states in the grid.

@@ -28,6 +28,7 @@ WARNING_NAMES = {
     "prompt_injection": "文中夹带针对问答模型的指令，已删除",
     "ambiguous_cells": "表格数字连写、无法唯一拆分（未采用）",
     "table_row_unaligned": "表格行无法与格式对齐（未采用）",
+    "table_row_missing": "表格中未印此行",
     "table_blank": "统计表为空白模板",
     "ocr_pages": "扫描页已离线识别（OCR）",
     "ocr_uncertain": "扫描识别置信度不足的单元格（未采用）",
