@@ -199,6 +199,10 @@ def test_pages_outside_the_corpus_folders_are_never_rendered(sample_docs, tmp_pa
         pages.render_page(sneaky, 1, roots, tmp_path / "cache")
     with pytest.raises(pages.PageUnavailable, match="没有第 99 页"):
         pages.render_page(hongze, 99, roots, tmp_path / "cache")
+    # A folder named in GONGKAI_CORPUS_DIRS is part of the corpus.
+    allowed = pages.corpus_roots(REPO / "data" / "sample", tmp_path / "uploads", [tmp_path])
+    rendered = pages.render_page(moved, 4, allowed, tmp_path / "cache")
+    assert rendered.path.read_bytes()[:4] == b"\x89PNG" and rendered.height > rendered.width
     changed = dataclasses.replace(hongze, file_sha="0" * 64 + "+b5")
     with pytest.raises(pages.PageUnavailable, match="已被修改"):
         pages.render_page(changed, 1, roots, tmp_path / "other-cache")

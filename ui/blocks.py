@@ -315,10 +315,15 @@ def run_compare(ctx: AppContext, issuers, years, measure_key) -> tuple[str, Any,
     if compare_view.chart_kind(result) == "bar":
         bar = gr.update(value=frame, visible=True, title=title)
         return html, bar, hidden
-    return html, hidden, gr.update(value=frame, visible=True, title=title)
+    counts = frame["单位"].value_counts()
+    caption = (
+        "只有一年数字的单位在折线图中只显示为悬停点，数字见上表。" if (counts < 2).any() else None
+    )
+    line = gr.update(value=frame, visible=True, title=title, caption=caption)
+    return html, hidden, line
 
 
-def compare_tab(ctx: AppContext, demo: gr.Blocks) -> None:
+def compare_tab(ctx: AppContext, demo: gr.Blocks, tab: gr.Tab) -> None:
     """Pick issuers (or a region's), years and a table cell → table + chart, numbers cited."""
     with gr.Row():
         with gr.Column(scale=2, min_width=280):
@@ -358,7 +363,9 @@ def compare_tab(ctx: AppContext, demo: gr.Blocks) -> None:
         outputs=[table, bar, line],
         api_visibility="private",
     )
-    demo.load(lambda: compare_choices(ctx), outputs=[region, issuers, years],
+    # The page load and opening the tab (after an upload) bring the choices up to date.
+    for event in (demo.load, tab.select):
+        event(lambda: compare_choices(ctx), outputs=[region, issuers, years],
               api_visibility="private")  # fmt: skip
 
 
@@ -378,7 +385,7 @@ def run_check(ctx: AppContext, scope: str | None) -> tuple[str, Any, Any]:
     )
 
 
-def check_section(ctx: AppContext, demo: gr.Blocks) -> None:
+def check_section(ctx: AppContext, demo: gr.Blocks, tab: gr.Tab) -> None:
     """年报审核 in the 文档库 tab: a report, a region and year, or all; findings; downloads."""
     gr.HTML('<div class="gk-h gk-check-head">年报审核（勾稽关系、跨年度、正文与表格、格式）</div>')
     with gr.Row(equal_height=True):
@@ -390,11 +397,12 @@ def check_section(ctx: AppContext, demo: gr.Blocks) -> None:
     findings = gr.HTML(elem_id="gk-check-findings")
     run.click(lambda s: run_check(ctx, s), inputs=[scope], outputs=[findings, xlsx, csv],
               api_visibility="private")  # fmt: skip
-    demo.load(
-        lambda: gr.update(choices=review_view.scope_choices(ctx.store.documents())),
-        outputs=[scope],
-        api_visibility="private",
-    )
+    for event in (demo.load, tab.select):
+        event(
+            lambda: gr.update(choices=review_view.scope_choices(ctx.store.documents())),
+            outputs=[scope],
+            api_visibility="private",
+        )
 
 
 # -- layout -----------------------------------------------------------------------------
@@ -454,7 +462,7 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
                             'rel="noopener" href="#">（在新窗口打开，可复制链接）</a></div>'
                         )
                         viewer = gr.HTML(render.viewer_frame_html(), elem_id="gk-viewer")
-            with gr.Tab("文档库", id="library"):
+            with gr.Tab("文档库", id="library") as library_tab:
                 with gr.Row():
                     with gr.Column(scale=3):
                         files = gr.File(
@@ -474,9 +482,9 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
                             delete_button = gr.Button("删除", variant="stop", elem_id="gk-delete")
                 results = gr.HTML(elem_id="gk-results")
                 library_table = gr.HTML(elem_id="gk-library")
-                check_section(ctx, demo)
-            with gr.Tab("对比", id="compare"):
-                compare_tab(ctx, demo)
+                check_section(ctx, demo, library_tab)
+            with gr.Tab("对比", id="compare") as compare_tab_item:
+                compare_tab(ctx, demo, compare_tab_item)
 
         refresh_outputs = [region, year, doc_select, library_table]
         filter_inputs = [region, year, kind]

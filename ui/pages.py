@@ -8,8 +8,8 @@ opens anything else. A file changed since it was ingested is not shown (its boxe
 from __future__ import annotations
 
 import json
-import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,9 +31,8 @@ class RenderedPage:
     height: float
 
 
-def corpus_roots(sample_dir: Path, upload_dir: Path) -> list[Path]:
+def corpus_roots(sample_dir: Path, upload_dir: Path, extra: Sequence[Path] = ()) -> list[Path]:
     """Folders whose PDFs may be rendered: the sample corpus, uploads, GONGKAI_CORPUS_DIRS."""
-    extra = [Path(p) for p in os.environ.get("GONGKAI_CORPUS_DIRS", "").split(os.pathsep) if p]
     return [p.resolve() for p in (sample_dir, upload_dir, *extra)]
 
 

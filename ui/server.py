@@ -365,7 +365,7 @@ def install_cell_routes(app: FastAPI, ctx: AppContext, authorized) -> None:
     """``/cell/<doc_id>?cell=表|行|列`` (the cell view) and ``/page-image/<doc_id>/<page>``."""
     from ui import cellview, pages
 
-    roots = pages.corpus_roots(SAMPLE_DIR, ctx.settings.upload_dir)
+    roots = pages.corpus_roots(SAMPLE_DIR, ctx.settings.upload_dir, ctx.settings.corpus_dirs)
     cache_dir = ctx.settings.home / "cache" / "pages"
 
     @app.get("/cell/{doc_id}", response_class=HTMLResponse)
