@@ -270,12 +270,20 @@ def test_pages_load_nothing_from_outside_the_app(page, outside_requests):
 
 # -- the review desk (issue 16): cell view, page image, 对比, 年报审核 at 1366×768 ---------------
 @pytest.fixture
-def desk(browser, app_url):
+def desk(browser, app_url, outside_requests):
     """A page at the office-screen size the review desk is made for."""
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 1366, "height": 768}, accept_downloads=True
     )
     page = context.new_page()
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith((app_url, "data:", "blob:", "about:"))
+            else outside_requests.append(r.url)
+        ),
+    )
     page.goto(app_url)
     page.locator("#gk-question textarea").wait_for(timeout=30_000)
     yield page
@@ -383,6 +391,10 @@ def test_compare_view_draws_a_chart_for_two_issuers_and_years(desk):
     desk.locator("#gk-cmp-run").click()
     desk.locator("#gk-cmp-bar").locator("canvas, svg").first.wait_for(timeout=15_000)
     shot(desk, "12-compare-bar")
+
+
+def test_review_desk_loads_nothing_from_outside_the_app(outside_requests):
+    assert outside_requests == []  # charts, page pictures, downloads: all served by the app
 
 
 def test_check_list_shows_findings_and_exports_them(desk, tmp_path):
