@@ -35,7 +35,7 @@ TABLE_TITLES = {
 }
 # Warnings that name a row whose cells the reader left out (index/tables/annual.py, provenance.py).
 LEFT_OUT_WARNINGS = ("ambiguous_cells", "table_row_unaligned", "ocr_uncertain", "table_row_missing")
-CONTEXT_CHARS = 600  # printed text shown around a long row span
+CONTEXT_CHARS = 100  # printed text shown on each side of the cell in a long row span
 
 # Cell states in the grid.
 VALUE, BLANK, SUM, LEFT_OUT = "value", "blank", "sum", "left_out"
