@@ -104,3 +104,30 @@ def test_check_scope_and_findings_table(sample_store):
     xlsx, csv = review_view.export_files(findings)
     assert xlsx.stat().st_size > 0
     assert len(csv.read_text(encoding="utf-8-sig").splitlines()) >= len(findings) + 1
+
+
+def test_compare_api_gives_states_and_cell_links(sample_store):
+    import dataclasses
+
+    from fastapi.testclient import TestClient
+
+    from assistant.config import load_settings
+    from ui.server import create_app
+
+    settings = dataclasses.replace(
+        load_settings(), home=sample_store.path.parent, llm="none", auth=""
+    )
+    client = TestClient(create_app(settings))
+    response = client.get(
+        "/api/compare",
+        params={"measure": "依申请|本年新收|总计", "region": "淮安市洪泽区",
+                "issuer": "淮安市|人民政府", "year": [2023, 2024]},
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    body = response.json()
+    got = {(e["label"], e["year"]): (e["state"], e["value"]) for e in body["entries"]}
+    assert got[("淮安市洪泽区人民政府", 2024)] == ("value", 95)
+    assert got[("淮安市人民政府", 2023)] == ("no_report", None)
+    linked = [e for e in body["entries"] if e["state"] == "value"]
+    assert all(client.get(e["url"]).status_code == 200 for e in linked)
+    assert client.get("/api/compare", params={"measure": "依申请|不存在|总计"}).status_code == 422
