@@ -131,3 +131,15 @@ def test_compare_api_gives_states_and_cell_links(sample_store):
     linked = [e for e in body["entries"] if e["state"] == "value"]
     assert all(client.get(e["url"]).status_code == 200 for e in linked)
     assert client.get("/api/compare", params={"measure": "依申请|不存在|总计"}).status_code == 422
+
+
+def test_old_exports_are_removed_when_a_new_one_is_written():
+    import os
+    import tempfile
+
+    old = Path(tempfile.mkdtemp(prefix=review_view.EXPORT_PREFIX))
+    (old / "年报审核.csv").write_text("x", encoding="utf-8")
+    hour_ago = old.stat().st_mtime - review_view.EXPORT_KEEP_S - 10
+    os.utime(old, (hour_ago, hour_ago))
+    fresh, _csv = review_view.export_files([])
+    assert not old.exists() and fresh.exists()

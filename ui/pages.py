@@ -60,7 +60,7 @@ def file_unchanged(doc: Document, path: Path) -> bool:
 def render_page(doc: Document, page: int, roots: list[Path], cache_dir: Path) -> RenderedPage:
     """The page (1-based) as a cached PNG and its size in points."""
     path = source_pdf(doc, roots)
-    name = f"{doc.doc_id}-{int(page)}"
+    name = f"{doc.doc_id}-{doc.file_sha[:12]}-{int(page)}"  # a re-ingested file: new pictures
     png, meta = cache_dir / f"{name}.png", cache_dir / f"{name}.json"
     if png.exists() and meta.exists():
         size = json.loads(meta.read_text())

@@ -6,7 +6,9 @@ only picks the reports and renders the list.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Sequence
 from html import escape
@@ -76,11 +78,27 @@ def findings_html(findings: Sequence[Any], checked: int) -> str:
     )
 
 
+EXPORT_PREFIX = "gongkai-check-"
+EXPORT_KEEP_S = 3600  # exports older than this are removed when a new one is written
+
+
+def remove_old_exports(now: float | None = None) -> None:
+    """Delete earlier exports (Gradio serves its own copy of a download)."""
+    now = time.time() if now is None else now
+    for folder in Path(tempfile.gettempdir()).glob(f"{EXPORT_PREFIX}*"):
+        try:
+            if now - folder.stat().st_mtime > EXPORT_KEEP_S:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
 def export_files(findings: Sequence[Any]) -> tuple[Path, Path]:
     """The findings as 年报审核.xlsx and 年报审核.csv in a fresh temporary folder."""
     from assistant.review import write_csv, write_xlsx
 
-    folder = Path(tempfile.mkdtemp(prefix="gongkai-check-"))
+    remove_old_exports()
+    folder = Path(tempfile.mkdtemp(prefix=EXPORT_PREFIX))
     xlsx, csv = folder / "年报审核.xlsx", folder / "年报审核.csv"
     write_xlsx(findings, xlsx)
     write_csv(findings, csv)
