@@ -51,6 +51,8 @@ class Settings:
     llm_self_test: bool = True
     llm_backoff: tuple[float, ...] = (1.0, 4.0, 15.0)  # restart delays after crash 1, 2, …
     llm_max_crashes: int = 3  # crashes in a row before the model is disabled until restart
+    # Folders (besides the sample corpus and uploads) whose PDFs the cell view may render.
+    corpus_dirs: tuple[Path, ...] = ()
 
     @property
     def db_path(self) -> Path:
@@ -98,4 +100,7 @@ def load_settings() -> Settings:
         llm_self_test=env("GONGKAI_LLM_SELF_TEST", "1") not in ("0", "false", "no"),
         llm_backoff=tuple(float(x) for x in env("GONGKAI_LLM_BACKOFF", "1,4,15").split(",")),
         llm_max_crashes=int(env("GONGKAI_LLM_MAX_CRASHES", "3")),
+        corpus_dirs=tuple(
+            Path(p).resolve() for p in env("GONGKAI_CORPUS_DIRS", "").split(os.pathsep) if p
+        ),
     )

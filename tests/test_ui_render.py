@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from html import unescape
+from html import escape, unescape
 
 import pytest
 
@@ -78,7 +78,10 @@ def test_table_answer_shows_figure_cells_and_sources(fuyi, assistant, sample_doc
     laiwu = laiwu_report(sample_docs)
     c = fuyi["citations"][0]
     assert c["doc_id"] == laiwu.doc_id
-    assert f'href="/source/{laiwu.doc_id}?start={c["start"]}&amp;end={c["end"]}#cited"' in html
+    # A table citation opens the cell view of exactly the answered cell.
+    cell = render.cell_url(laiwu.doc_id, ["复议诉讼|行政复议|结果纠正"])
+    assert f'<a class="gk-cite" href="{escape(cell)}"' in html
+    assert "cell=%E5%A4%8D%E8%AE%AE%E8%AF%89%E8%AE%BC%7C" in cell  # 复议诉讼| (stable, pasteable)
     cells = re.search(r'<details class="gk-cells".*?</details>', html).group(0)
     assert "<td>复议诉讼</td><td>行政复议 / 结果纠正</td>" in cells
     assert '<td class="gk-num">10件</td>' in cells

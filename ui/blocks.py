@@ -19,7 +19,8 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 import gradio as gr  # noqa: E402
 
-from ui import chat, feedback, library, render  # noqa: E402
+from assistant import compare  # noqa: E402
+from ui import chat, compare_view, feedback, library, render, review_view  # noqa: E402
 
 if TYPE_CHECKING:
     from ui.server import AppContext
@@ -94,6 +95,17 @@ a.gk-cite:hover,a.gk-cite.gk-active{background:#ffe066}
 .gk-library{width:100%}
 .gk-results div{margin:2px 0}
 .gk-results .gk-failed{color:#8a1c12}
+.gk-compare th,.gk-compare td{min-width:5em}
+.gk-compare td.gk-state{color:var(--body-text-color-subdued);font-size:12px;text-align:center}
+.gk-compare-title{font-weight:600;margin:4px 0}
+a.gk-cell-link{color:#1b5fb0;font-weight:600}
+.gk-cmp-frame{height:60vh;margin-top:8px}
+.gk-check-head{margin-top:16px}
+.gk-findings td{vertical-align:top}
+.gk-sev-error{color:#8a1c12;font-weight:700;white-space:nowrap}
+.gk-sev-warn{color:#8a4b00;font-weight:600;white-space:nowrap}
+.gk-sev-note{color:var(--body-text-color-subdued);white-space:nowrap}
+.gk-check-summary{font-weight:600;margin:6px 0}
 """
 
 
@@ -271,6 +283,128 @@ def delete(ctx: AppContext, doc_id: str | None) -> tuple:
     return (outcomes_html([outcome]), *refreshed_choices(ctx))
 
 
+# -- 对比 and 年报审核 ---------------------------------------------------------------------
+def compare_choices(ctx: AppContext) -> tuple[Any, Any, Any]:
+    """Region, issuer and year choices of the 对比 tab (from the annual reports held)."""
+    docs = ctx.store.documents()
+    regions = sorted({d.region for d in compare.reports(docs)})
+    years = compare.year_choices(docs)
+    return (
+        gr.update(choices=[("（不按地区）", ""), *((r, r) for r in regions)]),
+        gr.update(choices=compare.issuer_choices(docs)),
+        gr.update(choices=[(f"{y}年", y) for y in years]),
+    )
+
+
+def run_compare(ctx: AppContext, issuers, years, measure_key) -> tuple[str, Any, Any]:
+    """The comparison table and the chart (bar for one year, line for several)."""
+    measure = compare.measure_by_key(measure_key or "")
+    hidden = gr.update(visible=False)
+    if measure is None:
+        return '<div class="gk-empty">请选择要对比的指标。</div>', hidden, hidden
+    years = [int(y) for y in (years or [])]
+    result = compare.compare(ctx.store.documents(), ctx.store.facts, issuers or [], years, measure)
+    html = compare_view.comparison_html(result)
+    rows = compare_view.chart_rows(result)
+    if not rows:
+        return html, hidden, hidden
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    title = f"{measure.label}（{measure.unit}）"
+    if compare_view.chart_kind(result) == "bar":
+        bar = gr.update(value=frame, visible=True, title=title)
+        return html, bar, hidden
+    counts = frame["单位"].value_counts()
+    caption = (
+        "只有一年数字的单位在折线图中只显示为悬停点，数字见上表。" if (counts < 2).any() else None
+    )
+    line = gr.update(value=frame, visible=True, title=title, caption=caption)
+    return html, hidden, line
+
+
+def compare_tab(ctx: AppContext, demo: gr.Blocks, tab: gr.Tab) -> None:
+    """Pick issuers (or a region's), years and a table cell → table + chart, numbers cited."""
+    with gr.Row():
+        with gr.Column(scale=2, min_width=280):
+            region = gr.Dropdown(label="按地区选择（选中该地区全部单位）", choices=[("（不按地区）", "")],
+                                 value="", elem_id="gk-cmp-region")  # fmt: skip
+            issuers = gr.Dropdown(label="单位", multiselect=True, elem_id="gk-cmp-issuers")
+            years = gr.Dropdown(label="年份", multiselect=True, elem_id="gk-cmp-years")
+            measure = gr.Dropdown(
+                label="指标（表格｜行｜列，可输入文字筛选）",
+                choices=compare.measure_choices(),
+                value=compare.Measure("依申请", "本年新收", "总计").key,
+                filterable=True,
+                elem_id="gk-cmp-measure",
+            )
+            run = gr.Button("对比", variant="primary", elem_id="gk-cmp-run")
+        with gr.Column(scale=5):
+            table = gr.HTML('<div class="gk-empty">选择单位、年份和指标后点击“对比”。</div>',
+                            elem_id="gk-cmp-table")  # fmt: skip
+            bar = gr.BarPlot(x="单位", y="数值", visible=False, height=300, label="对比（柱状图）",
+                             elem_id="gk-cmp-bar", sort="-y")  # fmt: skip
+            line = gr.LinePlot(x="年份", y="数值", color="单位", visible=False, height=300,
+                               label="对比（折线图）", elem_id="gk-cmp-line")  # fmt: skip
+            gr.HTML(
+                f'<iframe name="{compare_view.VIEWER_FRAME}" class="gk-frame gk-cmp-frame" '
+                'title="单元格"></iframe>'
+            )
+
+    def on_region(r):
+        if not r:
+            return gr.update()
+        return gr.update(value=compare.region_issuers(ctx.store.documents(), r))
+
+    region.change(on_region, inputs=[region], outputs=[issuers], api_visibility="private")
+    run.click(
+        lambda i, y, m: run_compare(ctx, i, y, m),
+        inputs=[issuers, years, measure],
+        outputs=[table, bar, line],
+        api_visibility="private",
+    )
+    # The page load and opening the tab (after an upload) bring the choices up to date.
+    for event in (demo.load, tab.select):
+        event(lambda: compare_choices(ctx), outputs=[region, issuers, years],
+              api_visibility="private")  # fmt: skip
+
+
+def run_check(ctx: AppContext, scope: str | None) -> tuple[str, Any, Any]:
+    """The findings for the chosen reports, and the .xlsx/.csv downloads."""
+    from assistant.review import check_reports
+
+    docs = ctx.store.documents()
+    chosen = review_view.chosen_reports(docs, scope)
+    findings = check_reports(chosen, docs, ctx.store.facts)
+    xlsx, csv = review_view.export_files(findings)
+    checked = sum(1 for d in chosen if d.kind == "annual_report")
+    return (
+        review_view.findings_html(findings, checked),
+        gr.update(value=str(xlsx), visible=True),
+        gr.update(value=str(csv), visible=True),
+    )
+
+
+def check_section(ctx: AppContext, demo: gr.Blocks, tab: gr.Tab) -> None:
+    """年报审核 in the 文档库 tab: a report, a region and year, or all; findings; downloads."""
+    gr.HTML('<div class="gk-h gk-check-head">年报审核（勾稽关系、跨年度、正文与表格、格式）</div>')
+    with gr.Row(equal_height=True):
+        scope = gr.Dropdown(label="审核范围", choices=[("全部年度报告", review_view.ALL)],
+                            value=review_view.ALL, scale=4, elem_id="gk-check-scope")  # fmt: skip
+        run = gr.Button("运行审核", variant="primary", scale=1, elem_id="gk-check-run")
+        xlsx = gr.DownloadButton("下载 .xlsx", visible=False, scale=1, elem_id="gk-check-xlsx")
+        csv = gr.DownloadButton("下载 .csv", visible=False, scale=1, elem_id="gk-check-csv")
+    findings = gr.HTML(elem_id="gk-check-findings")
+    run.click(lambda s: run_check(ctx, s), inputs=[scope], outputs=[findings, xlsx, csv],
+              api_visibility="private")  # fmt: skip
+    for event in (demo.load, tab.select):
+        event(
+            lambda: gr.update(choices=review_view.scope_choices(ctx.store.documents())),
+            outputs=[scope],
+            api_visibility="private",
+        )
+
+
 # -- layout -----------------------------------------------------------------------------
 def build_blocks(ctx: AppContext) -> gr.Blocks:
     """The page. Every handler gets ``ctx`` bound; the session holds only the Answer dicts."""
@@ -328,7 +462,7 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
                             'rel="noopener" href="#">（在新窗口打开，可复制链接）</a></div>'
                         )
                         viewer = gr.HTML(render.viewer_frame_html(), elem_id="gk-viewer")
-            with gr.Tab("文档库", id="library"):
+            with gr.Tab("文档库", id="library") as library_tab:
                 with gr.Row():
                     with gr.Column(scale=3):
                         files = gr.File(
@@ -348,6 +482,9 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
                             delete_button = gr.Button("删除", variant="stop", elem_id="gk-delete")
                 results = gr.HTML(elem_id="gk-results")
                 library_table = gr.HTML(elem_id="gk-library")
+                check_section(ctx, demo, library_tab)
+            with gr.Tab("对比", id="compare") as compare_tab_item:
+                compare_tab(ctx, demo, compare_tab_item)
 
         refresh_outputs = [region, year, doc_select, library_table]
         filter_inputs = [region, year, kind]

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 KIND_NAMES = {"annual_report": "年度报告", "work_points": "工作要点", "other": "其他"}
 ROUTE_NAMES = {"table": "统计表", "tasks": "任务分解表", "rag": "正文检索", "none": "无"}
@@ -28,6 +28,7 @@ WARNING_NAMES = {
     "prompt_injection": "文中夹带针对问答模型的指令，已删除",
     "ambiguous_cells": "表格数字连写、无法唯一拆分（未采用）",
     "table_row_unaligned": "表格行无法与格式对齐（未采用）",
+    "table_row_missing": "表格中未印此行",
     "table_blank": "统计表为空白模板",
     "ocr_pages": "扫描页已离线识别（OCR）",
     "ocr_uncertain": "扫描识别置信度不足的单元格（未采用）",
@@ -53,9 +54,43 @@ def format_number(value: float | int | None) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def source_url(doc_id: str, start: int, end: int) -> str:
-    """The stable, pasteable address of a cited span in the source viewer."""
-    return f"/source/{quote(doc_id, safe='')}?start={int(start)}&end={int(end)}#{CITED_ID}"
+def source_url(doc_id: str, start: int, end: int, cell: tuple[int, int] | None = None) -> str:
+    """The stable, pasteable address of a cited span in the source viewer (with a table cell's
+    own characters ``cell`` marked inside it)."""
+    extra = f"&cs={int(cell[0])}&ce={int(cell[1])}" if cell and cell[0] < cell[1] else ""
+    return f"/source/{quote(doc_id, safe='')}?start={int(start)}&end={int(end)}{extra}#{CITED_ID}"
+
+
+CELL_SEP = "|"
+TABLE_NAMES = ("主动公开", "依申请", "复议诉讼")  # index/tables/labels.py TABLES
+
+
+def cell_key(table: str, row: str, col: str) -> str:
+    """``依申请|本年新收|总计``: one cell of a document's tables, stable across re-ingests."""
+    return CELL_SEP.join((table, row, col))
+
+
+def cell_url(doc_id: str, keys: Iterable[str]) -> str:
+    """The stable address of one or more cells of one document in the cell view."""
+    query = urlencode([("cell", k) for k in dict.fromkeys(keys)])
+    return f"/cell/{quote(doc_id, safe='')}?{query}#hit"
+
+
+def is_table_cell(fact: Mapping[str, Any]) -> bool:
+    """A fact read from (or summed over) a statistical table, which the cell view can show."""
+    return fact.get("origin") in ("table", "sum") and fact.get("table") in TABLE_NAMES
+
+
+def citation_cells(cells: Sequence[Mapping[str, Any]]) -> dict[tuple[str, int, int], list[str]]:
+    """The table cells behind each cited span (doc_id, start, end) of an answer."""
+    out: dict[tuple[str, int, int], list[str]] = {}
+    for fact in facts_used(cells):
+        if is_table_cell(fact) and fact.get("doc_id"):
+            span = (fact["doc_id"], int(fact.get("start") or 0), int(fact.get("end") or 0))
+            key = cell_key(fact["table"], fact["row"], fact["col"])
+            if key not in out.setdefault(span, []):
+                out[span].append(key)
+    return out
 
 
 def describe_warning(warning: str) -> str:
@@ -87,9 +122,21 @@ def doc_label(region: str, year: int | None) -> str:
 
 
 # -- answers ----------------------------------------------------------------------------
-def citation_link(citation: Mapping[str, Any]) -> str:
-    """``[n]`` as a link to the cited span (the page's script opens it in the viewer)."""
-    url = source_url(citation["doc_id"], citation["start"], citation["end"])
+CellIndex = Mapping[tuple[str, int, int], Sequence[str]]
+
+
+def citation_url(citation: Mapping[str, Any], cell_index: CellIndex | None = None) -> str:
+    """The cell view for a table cell's citation, else the source text at the cited span."""
+    span = (citation["doc_id"], int(citation["start"]), int(citation["end"]))
+    keys = (cell_index or {}).get(span)
+    if keys:
+        return cell_url(citation["doc_id"], keys)
+    return source_url(citation["doc_id"], citation["start"], citation["end"])
+
+
+def citation_link(citation: Mapping[str, Any], cell_index: CellIndex | None = None) -> str:
+    """``[n]`` as a link to the cited cell or span (the page's script opens it in the viewer)."""
+    url = citation_url(citation, cell_index)
     hint = one_line(f"《{citation.get('title', '')}》 {citation.get('quote', '')}")[:100]
     return (
         f'<a class="gk-cite" href="{escape(url)}" target="_blank" rel="noopener" '
@@ -97,14 +144,16 @@ def citation_link(citation: Mapping[str, Any]) -> str:
     )
 
 
-def link_citations(text: str, citations: Sequence[Mapping[str, Any]]) -> str:
+def link_citations(
+    text: str, citations: Sequence[Mapping[str, Any]], cell_index: CellIndex | None = None
+) -> str:
     """Escape an answer's text and turn its ``[n]`` markers into citation links."""
     by_n = {int(c["n"]): c for c in citations}
     out, pos = [], 0
     for m in _MARKER.finditer(text):
         out.append(escape(text[pos : m.start()]))
         cited = by_n.get(int(m.group(1)))
-        out.append(citation_link(cited) if cited else escape(m.group(0)))
+        out.append(citation_link(cited, cell_index) if cited else escape(m.group(0)))
         pos = m.end()
     out.append(escape(text[pos:]))
     return "".join(out).replace("\n", "<br>")
@@ -144,7 +193,10 @@ def facts_used(cells: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
 
 def fact_row_html(fact: Mapping[str, Any]) -> str:
     link = ""
-    if fact.get("doc_id") and fact.get("end"):
+    if fact.get("doc_id") and is_table_cell(fact):
+        url = cell_url(fact["doc_id"], [cell_key(fact["table"], fact["row"], fact["col"])])
+        link = f'<a class="gk-cite" href="{escape(url)}" target="_blank" rel="noopener">单元格</a>'
+    elif fact.get("doc_id") and fact.get("end"):
         url = source_url(fact["doc_id"], fact.get("start", 0), fact["end"])
         link = f'<a class="gk-cite" href="{escape(url)}" target="_blank" rel="noopener">原文</a>'
     label = cell_label(fact.get("row") or "", fact.get("col") or "") or fact.get("label") or ""
@@ -221,7 +273,9 @@ def bar_chart_html(series: Mapping[str, float], unit: str, width: int = 360) -> 
 
 
 def sources_html(
-    citations: Sequence[Mapping[str, Any]], sections: Mapping[int, str] | None = None
+    citations: Sequence[Mapping[str, Any]],
+    sections: Mapping[int, str] | None = None,
+    cell_index: CellIndex | None = None,
 ) -> str:
     """The list of sources under an answer: [n] title, region, year, section."""
     if not citations:
@@ -233,7 +287,7 @@ def sources_html(
         where = doc_label(c.get("region") or "", c.get("year"))
         section_html = f' · <span class="gk-section">{escape(section)}</span>' if section else ""
         items.append(
-            f"<li>{citation_link(c)} <span class='gk-title'>《{escape(c.get('title') or '')}》</span>"
+            f"<li>{citation_link(c, cell_index)} <span class='gk-title'>《{escape(c.get('title') or '')}》</span>"
             f" <span class='gk-meta'>{escape(where)}</span>{section_html}</li>"
         )
     return f'<div class="gk-sources"><div class="gk-h">来源</div><ol>{"".join(items)}</ol></div>'
@@ -262,13 +316,15 @@ def answer_html(answer: Mapping[str, Any], sections: Mapping[int, str] | None = 
     classes = "gk-answer gk-refused" if answer.get("refused") else "gk-answer"
     series = answer.get("series") or {}
     unit = answer.get("unit") or ""
+    cell_index = citation_cells(answer.get("cells") or [])
+    text = link_citations(answer.get("answer") or "", citations, cell_index)
     parts = [
-        f'<div class="gk-text">{link_citations(answer.get("answer") or "", citations)}</div>',
+        f'<div class="gk-text">{text}</div>',
         figure_html(answer.get("value"), unit) if not series else "",
         series_table_html(series, unit),
         bar_chart_html(series, unit),
         cells_table_html(answer.get("cells") or []),
-        sources_html(citations, sections),
+        sources_html(citations, sections, cell_index),
         warnings_html(answer.get("warnings") or []),
     ]
     footer = f'<div class="gk-foot">{escape(answer_footer(answer))}</div>'
@@ -327,15 +383,25 @@ def highlight_range(text: str, start: int, end: int) -> tuple[int, int, bool]:
     return start, end, False
 
 
-def document_body_html(text: str, start: int = 0, end: int = 0) -> str:
-    """A document's cleaned text, escaped, with the cited span ``[start, end)`` marked."""
+def document_body_html(
+    text: str, start: int = 0, end: int = 0, cell: tuple[int, int] | None = None
+) -> str:
+    """A document's cleaned text, escaped, with the cited span ``[start, end)`` marked; a
+    table cell's own characters ``cell`` inside it are marked again (not the whole table)."""
     s, e, row = highlight_range(text, start, end)
     if s >= e:
         return f'<div class="gk-prose">{escape(text)}</div>'
     css = "gk-hl gk-hl-row" if row else "gk-hl"
+    inner = escape(text[s:e])
+    if cell and s <= cell[0] < cell[1] <= e:
+        cs, ce = cell
+        inner = (
+            f'{escape(text[s:cs])}<mark class="gk-hl-cell" id="{CITED_ID}-cell">'
+            f"{escape(text[cs:ce])}</mark>{escape(text[ce:e])}"
+        )
     return (
         f'<div class="gk-prose">{escape(text[:s])}<mark class="{css}" id="{CITED_ID}">'
-        f"{escape(text[s:e])}</mark>{escape(text[e:])}</div>"
+        f"{inner}</mark>{escape(text[e:])}</div>"
     )
 
 
@@ -351,12 +417,15 @@ main{padding:12px 16px 60vh}
 .gk-prose{white-space:pre-wrap}
 .gk-prose{tab-size:4}
 mark.gk-hl{background:#ffe066;padding:1px 0;color:inherit}
-mark.gk-hl-row{display:block;outline:2px solid #f0b400}
+mark.gk-hl-row{display:block;outline:2px solid #f0b400;background:#fff5c2}
+mark.gk-hl-cell{background:#ffd43b;outline:2px solid #d9480f;font-weight:700}
 #cited{scroll-margin-top:10vh}
 """
 
 
-def source_page_html(doc: Any, start: int, end: int, page_url: str = "") -> str:
+def source_page_html(
+    doc: Any, start: int, end: int, page_url: str = "", cell: tuple[int, int] | None = None
+) -> str:
     """The full source viewer page for one document with the cited span highlighted.
 
     ``doc`` is an ``index.models.Document``. The page contains no script of its own; the
@@ -381,7 +450,7 @@ def source_page_html(doc: Any, start: int, end: int, page_url: str = "") -> str:
         f"<style>{SOURCE_PAGE_CSS}</style></head><body>"
         f"<header><h1>{escape(doc.title or doc.doc_id)}</h1>"
         f'<div class="meta">{escape(" · ".join(m for m in meta if m))}</div>{warnings}{url}</header>'
-        f'<main class="gk-doc">{document_body_html(doc.text, start, end)}</main></body></html>'
+        f'<main class="gk-doc">{document_body_html(doc.text, start, end, cell)}</main></body></html>'
     )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
@@ -234,6 +234,41 @@ def api_router(ctx: Any, authorized: Callable[[Request], bool], api_token: str =
             and (year is None or d.year == year)
         ]
         return [f.to_dict() for f in check_reports(chosen, docs, ctx.store.facts)]
+
+    @router.get(
+        "/api/compare", tags=["review"], summary="对比：一个表格单元格在各单位、各年度的数字"
+    )
+    def compare_cells(
+        measure: str,
+        issuer: Annotated[list[str], Query()] = [],  # noqa: B006 (FastAPI reads it, never mutates)
+        region: str | None = None,
+        year: Annotated[list[int], Query()] = [],  # noqa: B006
+    ) -> dict[str, Any]:
+        """``measure`` = 表|行|列 (e.g. 依申请|本年新收|总计); issuers as 地区|发布机关, or all of
+        ``region``. Blank cells and missing reports carry their state and no value (never 0)."""
+        from assistant import compare
+        from ui.render import cell_key, cell_url
+
+        chosen = compare.measure_by_key(measure)
+        if chosen is None:
+            raise HTTPException(422, f"未知指标 {measure}（格式：表|行|列，见 table_formats.md）")
+        docs = ctx.store.documents()
+        keys = list(issuer) + (compare.region_issuers(docs, region) if region else [])
+        years = year or compare.year_choices(docs)
+        result = compare.compare(docs, ctx.store.facts, keys, years, chosen)
+        entries = []
+        for key, label in result.issuers:
+            for y in result.years:
+                entry = result.entries[(key, y)]
+                item = {"issuer": key, "label": label, "year": y, "state": entry.state,
+                        "value": entry.value}  # fmt: skip
+                if entry.fact is not None:
+                    f = entry.fact
+                    item["doc_id"], item["start"], item["end"] = f.doc_id, f.start, f.end
+                    item["url"] = cell_url(f.doc_id, [cell_key(f.table, f.row, f.col)])
+                entries.append(item)
+        return {"measure": chosen.key, "label": chosen.label, "unit": chosen.unit,
+                "years": result.years, "entries": entries}  # fmt: skip
 
     @router.post("/api/documents", tags=["documents"], summary="上传并入库（与页面相同的检查）")
     def upload(files: Annotated[list[UploadFile], File()]) -> dict[str, Any]:

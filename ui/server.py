@@ -24,8 +24,8 @@ from typing import Any
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported anywhere
 
-from fastapi import FastAPI, Request  # noqa: E402
-from fastapi.responses import HTMLResponse, JSONResponse  # noqa: E402
+from fastapi import FastAPI, Query, Request  # noqa: E402
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response  # noqa: E402
 
 from assistant.config import SAMPLE_DIR, Settings  # noqa: E402
 from index.isolation import IsolatedBuilder  # noqa: E402
@@ -42,6 +42,13 @@ SOURCE_PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+# The cell view shows the page picture from this server too (still no script).
+CELL_PAGE_HEADERS = {
+    **SOURCE_PAGE_HEADERS,
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+    "frame-ancestors 'self'",
+}
+MAX_CELLS_PER_VIEW = 24
 
 
 def parse_auth(spec: str) -> tuple[str, str] | None:
@@ -300,7 +307,9 @@ def create_app(settings: Settings, context: AppContext | None = None) -> FastAPI
         return await call_next(request)
 
     @app.get("/source/{doc_id}", response_class=HTMLResponse)
-    def source(request: Request, doc_id: str, start: int = 0, end: int = 0) -> HTMLResponse:
+    def source(
+        request: Request, doc_id: str, start: int = 0, end: int = 0, cs: int = 0, ce: int = 0
+    ) -> HTMLResponse:
         if not is_authorized(request, app, credentials):
             return HTMLResponse(
                 not_found_page_html("请先登录政务公开问答，再打开原文链接。"),
@@ -315,8 +324,12 @@ def create_app(settings: Settings, context: AppContext | None = None) -> FastAPI
                 headers=SOURCE_PAGE_HEADERS,
             )
         url = str(request.url.replace(fragment="")) + "#cited" if end > start else str(request.url)
-        return HTMLResponse(source_page_html(doc, start, end, url), headers=SOURCE_PAGE_HEADERS)
+        cell = (cs, ce) if cs < ce else None
+        return HTMLResponse(
+            source_page_html(doc, start, end, url, cell), headers=SOURCE_PAGE_HEADERS
+        )
 
+    install_cell_routes(app, ctx, lambda request: is_authorized(request, app, credentials))
     blocks = build_blocks(ctx)
     return gr.mount_gradio_app(
         app,
@@ -338,6 +351,76 @@ def create_app(settings: Settings, context: AppContext | None = None) -> FastAPI
         enable_monitoring=False,
         pwa=False,
     )
+
+
+def login_page() -> HTMLResponse:
+    return HTMLResponse(
+        not_found_page_html("请先登录政务公开问答，再打开原文链接。"),
+        status_code=401,
+        headers={"WWW-Authenticate": 'Basic realm="gongkai", charset="UTF-8"'},
+    )
+
+
+def install_cell_routes(app: FastAPI, ctx: AppContext, authorized) -> None:
+    """``/cell/<doc_id>?cell=表|行|列`` (the cell view) and ``/page-image/<doc_id>/<page>``."""
+    from ui import cellview, pages
+
+    roots = pages.corpus_roots(SAMPLE_DIR, ctx.settings.upload_dir, ctx.settings.corpus_dirs)
+    cache_dir = ctx.settings.home / "cache" / "pages"
+
+    @app.get("/cell/{doc_id}", response_class=HTMLResponse)
+    def cell_view(
+        request: Request,
+        doc_id: str,
+        cell: list[str] = Query(default=[]),  # noqa: B008
+    ) -> HTMLResponse:
+        if not authorized(request):
+            return login_page()
+        doc = ctx.store.document(doc_id)
+        if doc is None:
+            return HTMLResponse(
+                not_found_page_html(f"资料库中没有文档 {doc_id}（可能已被删除或重新入库）。"),
+                status_code=404, headers=SOURCE_PAGE_HEADERS,
+            )  # fmt: skip
+        facts = ctx.store.facts(doc_id)
+        wanted = cellview.wanted_facts(facts, cell[:MAX_CELLS_PER_VIEW])
+        if not wanted:
+            return HTMLResponse(
+                not_found_page_html(f"《{doc.title}》中没有所指的表格单元格（{'；'.join(cell[:3])}）。"),
+                status_code=404, headers=SOURCE_PAGE_HEADERS,
+            )  # fmt: skip
+        images: dict[int, cellview.PageImage] = {}
+        note = ""
+        for page in dict.fromkeys(f.page for f in wanted if f.page is not None and f.bbox):
+            try:
+                rendered = pages.render_page(doc, page, roots, cache_dir)
+            except pages.PageUnavailable as exc:
+                note = str(exc)
+                continue
+            except Exception as exc:  # a broken PDF must not break the cell view
+                log.warning("页面图像生成失败：%s 第 %s 页：%s", doc.source, page, exc)
+                note = f"页面图像生成失败（{type(exc).__name__}）。"
+                continue
+            url = f"/page-image/{doc.doc_id}/{page}"
+            images[page] = cellview.PageImage(url, rendered.width, rendered.height)
+        html = cellview.cell_page_html(doc, facts, wanted, images, note)
+        return HTMLResponse(html, headers=CELL_PAGE_HEADERS)
+
+    @app.get("/page-image/{doc_id}/{page}")
+    def page_image(request: Request, doc_id: str, page: int) -> Response:
+        if not authorized(request):
+            return Response(status_code=401)
+        doc = ctx.store.document(doc_id)
+        if doc is None:
+            return JSONResponse({"error": "not_found", "detail": "没有此文档"}, status_code=404)
+        try:
+            rendered = pages.render_page(doc, page, roots, cache_dir)
+        except pages.PageUnavailable as exc:
+            return JSONResponse({"error": "unavailable", "detail": str(exc)}, status_code=404)
+        return FileResponse(
+            rendered.path, media_type="image/png",
+            headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
+        )  # fmt: skip
 
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "testserver")  # testserver: in-process clients

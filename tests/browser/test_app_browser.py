@@ -146,22 +146,30 @@ def test_citation_opens_the_source_scrolled_to_the_highlighted_span(page, app_ur
     answer = ask(page, FUYI_QUESTION)
     link = answer.locator(".gk-text a.gk-cite").first
     href = link.get_attribute("href")
-    assert href.startswith("/source/") and "start=" in href and "end=" in href
+    assert href.startswith("/cell/") and "cell=" in href  # a table citation names its cell
     link.click()
+    full_text = source_frame(page).get_by_role("link", name="在全文中查看此行")
+    full_text.wait_for(timeout=15_000)
+    source = full_text.get_attribute("href")
+    assert source.startswith("/source/") and "start=" in source and "cs=" in source
+    full_text.click()
     mark = source_frame(page).locator("mark#cited")
     mark.wait_for(timeout=15_000)
     assert "结果纠正" in mark.inner_text() and "10" in mark.inner_text().split()
-    assert "gk-hl-row" in mark.get_attribute("class")  # a table citation marks whole rows
+    assert "gk-hl-row" in mark.get_attribute("class")  # a table citation marks whole rows …
+    cell = source_frame(page).locator("mark.gk-hl-cell")
+    assert cell.count() == 1 and cell.inner_text() == "10"  # … and the cell's own characters
     in_view = mark.evaluate(
-        "m => { const r = m.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }"
+        "m => { const r = m.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }"
     )
     assert in_view, "the viewer did not scroll to the cited span"
     assert page.locator("#gk-open-source").get_attribute("href") == href
     shot(page, "02-citation-source")
-    # The stable URL works on its own, e.g. pasted into a report.
-    response = page.request.get(app_url.rstrip("/") + href)
+    # The stable URLs work on their own, e.g. pasted into a report.
+    response = page.request.get(app_url.rstrip("/") + source)
     assert response.ok
     assert '<mark class="gk-hl gk-hl-row" id="cited">' in response.text()
+    assert page.request.get(app_url.rstrip("/") + href).ok
 
 
 def test_follow_up_uses_the_conversation(page):
@@ -258,3 +266,165 @@ def test_pages_load_nothing_from_outside_the_app(page, outside_requests):
     page.locator("#gk-question textarea").wait_for()
     page.wait_for_timeout(2000)  # the page keeps a stream open, so "network idle" never comes
     assert outside_requests == []  # fonts, analytics, CDNs: none, in this or any earlier test
+
+
+# -- the review desk (issue 16): cell view, page image, 对比, 年报审核 at 1366×768 ---------------
+@pytest.fixture
+def desk(browser, app_url, outside_requests):
+    """A page at the office-screen size the review desk is made for."""
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1366, "height": 768}, accept_downloads=True
+    )
+    page = context.new_page()
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith((app_url, "data:", "blob:", "about:"))
+            else outside_requests.append(r.url)
+        ),
+    )
+    page.goto(app_url)
+    page.locator("#gk-question textarea").wait_for(timeout=30_000)
+    yield page
+    context.close()
+
+
+def pick(page, dropdown: str, *options: str) -> None:
+    """Choose options in a Gradio dropdown by their labels."""
+    for option in options:
+        page.locator(f"{dropdown} input").click()
+        page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def test_table_citation_opens_the_cell_view_with_the_answered_cell(desk):
+    question = desk.locator("#gk-question textarea")
+    question.focus()
+    question.fill(FUYI_QUESTION)
+    question.press("Enter")  # Enter submits
+    answer = answers(desk).first
+    answer.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    figure = answer.locator(".gk-value").inner_text()
+    answer.locator(".gk-text a.gk-cite").first.click()
+    frame = source_frame(desk)
+    hit = frame.locator("td.gk-hit")
+    hit.first.wait_for(timeout=15_000)
+    assert hit.count() == 1 and hit.inner_text() == figure == "10"
+    assert frame.locator("th.gk-hit-row").inner_text() == "行政复议"
+    assert frame.locator("th.gk-hit-col").inner_text() == "结果纠正"
+    assert frame.locator("mark.gk-cellmark").inner_text() == "10"  # the printed characters
+    # The grid is the schema's: three rows × five result columns, numbers as parsed.
+    assert frame.locator(".gk-grid tbody tr").count() == 3
+    assert frame.locator(".gk-grid thead th.gk-colhead").count() == 5
+    shot(desk, "09-cell-view")
+
+
+def test_pdf_cell_view_shows_the_page_with_the_cells_box(desk, app_url):
+    answer = ask(desk, "洪泽区2024年行政复议结果纠正多少件？")
+    figure = answer.locator(".gk-value").inner_text()
+    link = answer.locator(".gk-text a.gk-cite").first
+    href = link.get_attribute("href")
+    link.click()
+    frame = source_frame(desk)
+    frame.locator("td.gk-hit").wait_for(timeout=15_000)
+    assert frame.locator("td.gk-hit").inner_text() == figure
+    assert "原件第 4 页" in frame.locator("main").inner_text()
+    image = frame.locator(".gk-page img")
+    image.scroll_into_view_if_needed()
+    assert image.evaluate("i => i.complete && i.naturalWidth > 500")
+    box = frame.locator(".gk-page .gk-box")
+    assert box.count() == 1
+    img_rect, box_rect = image.bounding_box(), box.bounding_box()
+    inside = (
+        img_rect["x"]
+        <= box_rect["x"]
+        < box_rect["x"] + box_rect["width"]
+        <= img_rect["x"] + img_rect["width"] + 1
+        and img_rect["y"]
+        <= box_rect["y"]
+        < box_rect["y"] + box_rect["height"]
+        <= img_rect["y"] + img_rect["height"] + 1
+    )
+    assert inside and 2 < box_rect["width"] < img_rect["width"] / 4
+    box.scroll_into_view_if_needed()
+    shot(desk, "10-pdf-page-box")
+    # The picture is a bounded PNG served by the app.
+    src = image.get_attribute("src")
+    response = desk.request.get(app_url.rstrip("/") + src)
+    assert response.ok and response.headers["content-type"] == "image/png"
+    assert response.body()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert desk.request.get(app_url.rstrip("/") + href).ok
+
+
+def test_compare_view_draws_a_chart_for_two_issuers_and_years(desk):
+    desk.get_by_role("tab", name="对比").click()
+    pick(desk, "#gk-cmp-issuers", "淮安市洪泽区人民政府", "淮安市人民政府")
+    pick(desk, "#gk-cmp-years", "2023年", "2024年")
+    # Keyboard: from the measure, Tab reaches the button and Enter runs the comparison.
+    desk.locator("#gk-cmp-measure input").focus()
+    for _ in range(6):
+        desk.keyboard.press("Tab")
+        if desk.evaluate("() => !!document.activeElement.closest('#gk-cmp-run')"):
+            break
+    assert desk.evaluate("() => !!document.activeElement.closest('#gk-cmp-run')")
+    desk.keyboard.press("Enter")
+    table = desk.locator("#gk-cmp-table table.gk-compare")
+    table.wait_for(timeout=15_000)
+    rows = {
+        r.locator("th").inner_text(): r.locator("td").all_inner_texts()
+        for r in table.locator("tbody tr").all()
+    }
+    assert rows["淮安市洪泽区人民政府"] == ["21", "95"]
+    assert rows["淮安市人民政府"] == ["无报告", "3119"]  # never 0
+    chart = desk.locator("#gk-cmp-line")
+    chart.locator("canvas, svg").first.wait_for(timeout=15_000)
+    assert not desk.locator("#gk-cmp-bar").is_visible()
+    shot(desk, "11-compare-line")
+    # Every number opens its cell.
+    table.get_by_role("link", name="95").click()
+    frame = desk.frame_locator('iframe[name="gk-compare-source"]')
+    frame.locator("td.gk-hit").wait_for(timeout=15_000)
+    assert frame.locator("td.gk-hit").inner_text() == "95"
+    # One year: a bar chart.
+    desk.locator("#gk-cmp-years .token", has_text="2023年").locator(".token-remove").click()
+    desk.locator("#gk-cmp-run").click()
+    desk.locator("#gk-cmp-bar").locator("canvas, svg").first.wait_for(timeout=15_000)
+    shot(desk, "12-compare-bar")
+
+
+def test_review_desk_loads_nothing_from_outside_the_app(outside_requests):
+    assert outside_requests == []  # charts, page pictures, downloads: all served by the app
+
+
+def test_check_list_shows_findings_and_exports_them(desk, tmp_path):
+    from openpyxl import load_workbook
+
+    desk.get_by_role("tab", name="文档库").click()
+    pick(
+        desk,
+        "#gk-check-scope",
+        "报告：洪泽区人民政府2023年政府信息公开工作年度报告（淮安市洪泽区 2023年）",
+    )
+    desk.locator("#gk-check-run").click()
+    findings = desk.locator("#gk-check-findings tr.gk-finding")
+    findings.first.wait_for(timeout=30_000)
+    texts = findings.all_inner_texts()
+    assert any("错误" in t and "勾稽关系" in t and "复议诉讼/行政复议" in t for t in texts), texts
+    assert all("洪泽区人民政府2023年" in t for t in texts)
+    link = findings.first.locator("a.gk-src-link").first
+    assert link.get_attribute("href").startswith("/source/")
+    desk.locator("#gk-check-findings").scroll_into_view_if_needed()
+    shot(desk, "13-check-findings")
+    with desk.expect_download() as download:
+        desk.locator("#gk-check-xlsx").click()
+    path = tmp_path / "check.xlsx"
+    download.value.save_as(path)
+    sheet = load_workbook(path).active
+    assert [c.value for c in sheet[1]][:4] == ["报告", "doc_id", "严重程度", "规则"]
+    assert sheet.max_row == len(texts) + 1
+    with desk.expect_download() as download:
+        desk.locator("#gk-check-csv").click()
+    csv_path = tmp_path / "check.csv"
+    download.value.save_as(csv_path)
+    assert len(csv_path.read_text(encoding="utf-8-sig").strip().splitlines()) >= len(texts) + 1
