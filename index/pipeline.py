@@ -59,16 +59,37 @@ class IngestResult:
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, and the supported files found (recursively) in folders named."""
+    """Files named directly, and the supported files found (recursively) in folders named,
+    except the parts of saved web pages (read with their page)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files.extend(
-                sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix.lower() in SUPPORTED_SUFFIXES and not is_saved_page_part(p)
+                )
             )
         else:
             files.append(path)
     return files
+
+
+# Browsers save "NAME.html" with its images and frames in "NAME_files" (localised Internet
+# Explorer: "NAME.files") beside it.
+_PAGE_PART_FOLDERS = ("_files", ".files")
+
+
+def is_saved_page_part(path: Path) -> bool:
+    """Is ``path`` inside the parts folder of a saved web page that sits beside it?"""
+    for folder in path.parents:
+        for tail in _PAGE_PART_FOLDERS:
+            if folder.name.endswith(tail) and len(folder.name) > len(tail):
+                stem = folder.name[: -len(tail)]
+                if any((folder.parent / f"{stem}{s}").is_file() for s in (".html", ".htm")):
+                    return True
+    return False
 
 
 def build_document(

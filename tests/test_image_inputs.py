@@ -264,3 +264,18 @@ def test_page_progress_reaches_the_upload_bar_through_the_worker_process(tmp_pat
     assert pages == [(0.5, "正在入库 1/1：洪泽区年报第3页.png，第 1/1 页 文字识别")]
     fractions = [f for f, _ in steps]
     assert fractions == sorted(fractions)
+
+
+def test_a_folder_ingest_reads_a_saved_pages_images_with_the_page_not_alone(tmp_path):
+    from PIL import Image
+
+    from index.pipeline import collect_files
+
+    (tmp_path / "报告_files").mkdir()
+    (tmp_path / "报告.html").write_text("<p>年度报告</p>", encoding="utf-8")
+    Image.new("L", (40, 30), 255).save(tmp_path / "报告_files" / "表一.png")
+    Image.new("L", (40, 30), 255).save(tmp_path / "扫描件.png")
+    (tmp_path / "照片_files").mkdir()  # no page of that name beside it: its own files
+    Image.new("L", (40, 30), 255).save(tmp_path / "照片_files" / "第1页.jpg", "JPEG")
+    names = [p.relative_to(tmp_path).as_posix() for p in collect_files([tmp_path])]
+    assert names == ["扫描件.png", "报告.html", "照片_files/第1页.jpg"]
