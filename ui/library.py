@@ -200,6 +200,7 @@ def reingest_document(
     doc_id: str,
     max_bytes: int,
     build: Builder | None = None,
+    progress: Progress | None = None,
 ) -> list[FileOutcome]:
     """Parse a document's source files again (after the pipeline improved), even if unchanged.
 
@@ -209,15 +210,20 @@ def reingest_document(
     if not sources:
         return [FileOutcome(doc_id, "failed", f"✗ {doc_id}: 资料库中没有这份文档")]
     outcomes = []
-    for source in sources:
+    for i, source in enumerate(sources):
         path = Path(source)
         if not path.exists():
             outcomes.append(
                 FileOutcome(path.name, "failed", f"✗ {path.name}: 源文件已不存在，无法重新入库")
             )
             continue
+        builder = build or build_document
         try:
-            built = (build or build_document)(path, max_bytes)
+            if progress:
+                on_page = page_progress(progress, i, len(sources), path.name)
+                built = builder(path, max_bytes, on_page=on_page)
+            else:
+                built = builder(path, max_bytes)
         except IngestError as exc:
             outcomes.append(failed(path.name, exc))
             continue
