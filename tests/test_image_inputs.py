@@ -279,3 +279,20 @@ def test_a_folder_ingest_reads_a_saved_pages_images_with_the_page_not_alone(tmp_
     Image.new("L", (40, 30), 255).save(tmp_path / "照片_files" / "第1页.jpg", "JPEG")
     names = [p.relative_to(tmp_path).as_posix() for p in collect_files([tmp_path])]
     assert names == ["扫描件.png", "报告.html", "照片_files/第1页.jpg"]
+
+
+@pytest.mark.slow
+@needs_ocr
+def test_a_phone_photo_stored_sideways_is_read_upright_from_its_exif_orientation(tmp_path):
+    from PIL import Image
+
+    band = _crop(2, 170, 235).convert("RGB")  # 行政处罚 2776 / 行政强制 84
+    sideways = band.rotate(90, expand=True)  # stored turned left, as a phone held upright saves
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turn right to display
+    path = tmp_path / "照片.jpg"
+    sideways.save(path, "JPEG", quality=95, exif=exif.tobytes())
+    loaded = load_file(path)
+    assert "2776" in loaded.text and "行政处罚" in loaded.text
+    # Boxes are in the upright picture's pixels (sideways, they would reach below its height).
+    assert all(box[6] <= band.height + 1 and box[5] <= band.width + 1 for box in loaded.boxes)
