@@ -296,3 +296,16 @@ def test_a_phone_photo_stored_sideways_is_read_upright_from_its_exif_orientation
     assert "2776" in loaded.text and "行政处罚" in loaded.text
     # Boxes are in the upright picture's pixels (sideways, they would reach below its height).
     assert all(box[6] <= band.height + 1 and box[5] <= band.width + 1 for box in loaded.boxes)
+
+
+@pytest.mark.skipif(not ocr_available(), reason="rapidocr-onnxruntime 未安装")
+def test_a_truncated_image_is_refused_naming_the_file(tmp_path):
+    from PIL import Image
+
+    whole = io.BytesIO()
+    Image.effect_noise((400, 300), 60).save(whole, "PNG")
+    path = tmp_path / "断开.png"
+    path.write_bytes(whole.getvalue()[: len(whole.getvalue()) // 2])
+    with pytest.raises(IngestError) as refused:
+        load_file(path)
+    assert refused.value.path == str(path) and "损坏或不完整" in refused.value.reason
