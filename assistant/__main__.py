@@ -80,6 +80,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             open_search_indexes(settings),
             max_bytes=settings.max_file_mb * 1024 * 1024,
             on_result=print_result,
+            on_page=print_page_progress,
         )
     except (IndexBusy, IndexUnusable) as exc:
         print(f"✗ {exc}", file=sys.stderr)
@@ -104,6 +105,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 _KIND_NAMES = {"annual_report": "年度报告", "work_points": "工作要点", "other": "其他"}
 _STATUS_NAMES = {"added": "新增", "updated": "更新", "unchanged": "未变"}
+
+
+def print_page_progress(path: Path, done: int, total: int) -> None:
+    """OCR progress on stderr: one line rewritten in place on a terminal, a line per page
+    otherwise (logs)."""
+    line = f"  {path.name}：第 {done}/{total} 页 文字识别"
+    if sys.stderr.isatty():
+        end = "\n" if done >= total else ""
+        print(f"\r{line}", end=end, file=sys.stderr, flush=True)
+    else:
+        print(line, file=sys.stderr, flush=True)
 
 
 def print_result(result: IngestResult) -> None:

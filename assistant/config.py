@@ -44,6 +44,12 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()  # Host header names the app answers to (besides its own)
     allow_open: bool = False  # serve a non-loopback address without GONGKAI_AUTH (explicitly)
     ingest_seconds: float = 300.0  # a file whose parsing takes longer is abandoned
+    # OCR of image files and of pictures in docx/HTML: pages (images, frames) read per file,
+    # seconds spent per file (below ingest_seconds, so what was read in time is kept), and the
+    # pixels one image may have (a small file that decompresses to a huge raster is refused).
+    max_ocr_pages: int = 100
+    ocr_seconds: float = 240.0
+    max_image_pixels: int = 50_000_000
     # The local model's server process: {model} and {port} are filled in by the supervisor.
     llm_server_cmd: str = DEFAULT_LLM_SERVER_CMD
     llm_queue: int = 8  # questions waiting for the model at most (one generates at a time)
@@ -94,6 +100,9 @@ def load_settings() -> Settings:
         ),
         allow_open=env("GONGKAI_ALLOW_OPEN", "0") in ("1", "true", "yes"),
         ingest_seconds=float(env("GONGKAI_INGEST_SECONDS", "300")),
+        max_ocr_pages=int(env("GONGKAI_MAX_OCR_PAGES", "100")),
+        ocr_seconds=float(env("GONGKAI_OCR_SECONDS", "240")),
+        max_image_pixels=int(env("GONGKAI_MAX_IMAGE_PIXELS", "50000000")),
         llm_server_cmd=env("GONGKAI_LLM_SERVER_CMD", DEFAULT_LLM_SERVER_CMD),
         llm_queue=int(env("GONGKAI_LLM_QUEUE", "8")),
         llm_timeout=float(env("GONGKAI_LLM_TIMEOUT", "120")),

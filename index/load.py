@@ -1,4 +1,4 @@
-"""Load txt, pdf, docx and html files into plain text (tables as tab-separated lines)."""
+"""Load txt, md, pdf, docx, html and image files into plain text (tables as tab-separated lines)."""
 
 from __future__ import annotations
 
@@ -7,30 +7,46 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.images import IMAGE_SUFFIXES, OcrLimits, PageProgress
 from index.models import IngestError
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".html", ".htm"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".html", ".htm", *IMAGE_SUFFIXES}
 
 
 @dataclass
 class LoadedText:
-    """Raw text of a file; ``pages`` maps start offsets to 1-based page numbers (PDF only)."""
+    """Raw text of a file; ``pages`` maps start offsets to 1-based page numbers (PDF, images)."""
 
     text: str
     pages: list[tuple[int, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    # (start, end, page, x0, top, x1, bottom) of emitted text pieces (PDF only): provenance.
+    # (start, end, page, x0, top, x1, bottom) of emitted text pieces (PDF, image files):
+    # provenance, in PDF points (image files: pixels, see index.images).
     boxes: list[tuple[int, int, int, float, float, float, float]] = field(default_factory=list)
-    # (start, end, confidence) of text read by OCR from a scanned page.
+    # (start, end, confidence) of text read by OCR (scanned pages, images, pictures in docx/HTML).
     ocr: list[tuple[int, int, float]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Options:
+    max_bytes: int
+    max_pages: int
+    limits: OcrLimits
+    on_page: PageProgress | None
+
+
 def load_file(
-    path: Path, max_bytes: int = 20 * 1024 * 1024, max_pages: int | None = None
+    path: Path,
+    max_bytes: int = 20 * 1024 * 1024,
+    max_pages: int | None = None,
+    on_page: PageProgress | None = None,
+    limits: OcrLimits | None = None,
 ) -> LoadedText:
     """Read ``path`` into text; raise IngestError naming the file and the reason.
 
-    ``max_pages`` caps the PDF pages read (default: the ``GONGKAI_MAX_PDF_PAGES`` setting).
+    ``max_pages`` caps the PDF pages read (default: the ``GONGKAI_MAX_PDF_PAGES`` setting);
+    ``limits`` bound the OCR of images (default: the ``GONGKAI_*OCR*`` settings);
+    ``on_page(done, total)`` reports each image page read by OCR.
     """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -50,19 +66,32 @@ def load_file(
         from assistant.config import load_settings
 
         max_pages = load_settings().max_pdf_pages
-    pages_cap = max_pages
-    loader = {
-        ".txt": _load_txt,
-        ".md": _load_txt,
-        ".pdf": lambda p, d: _load_pdf(p, d, pages_cap),
-        ".docx": _load_docx,
-        ".html": _load_html,
-        ".htm": _load_html,
-    }[suffix]
-    loaded = loader(path, data)
+    options = _Options(max_bytes, max_pages, limits or OcrLimits.from_settings(), on_page)
+    if suffix in IMAGE_SUFFIXES:
+        loaded = _load_image(path, data, options)
+    else:
+        loader = {
+            ".txt": _load_txt,
+            ".md": _load_txt,
+            ".pdf": _load_pdf,
+            ".docx": _load_docx,
+            ".html": _load_html,
+            ".htm": _load_html,
+        }[suffix]
+        loaded = loader(path, data, options)
     if not loaded.text.strip():
         raise IngestError(str(path), "文件中没有可提取的文字")
     return loaded
+
+
+def _load_image(path: Path, data: bytes, options: _Options) -> LoadedText:
+    """An image file: each frame a scanned page, read by OCR (coordinates in pixels)."""
+    from index.images import read_image_file
+
+    layout, warnings = read_image_file(str(path), data, options.limits, options.on_page)
+    if not layout.text.strip():
+        raise IngestError(str(path), "图片中没有识别出文字")
+    return LoadedText(layout.text, layout.pages, warnings, layout.boxes, layout.ocr)
 
 
 def looks_binary(data: bytes) -> bool:
@@ -166,7 +195,7 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
     return "\n".join(lines), warnings
 
 
-def _load_txt(path: Path, data: bytes) -> LoadedText:
+def _load_txt(path: Path, data: bytes, options: _Options | None = None) -> LoadedText:
     if not utf16_encoding(data) and looks_binary(data):
         raise IngestError(str(path), "不是文本文件（含二进制内容）")
     text, warnings = decode_text(data)
@@ -176,7 +205,7 @@ def _load_txt(path: Path, data: bytes) -> LoadedText:
     return LoadedText(text=text, warnings=warnings)
 
 
-def _load_pdf(path: Path, data: bytes, max_pages: int) -> LoadedText:
+def _load_pdf(path: Path, data: bytes, options: _Options) -> LoadedText:
     """Layout reading with pdfplumber; the pypdf text stream only when pdfplumber fails."""
     import io
     import logging
@@ -185,6 +214,7 @@ def _load_pdf(path: Path, data: bytes, max_pages: int) -> LoadedText:
     from pypdf.errors import PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
+    max_pages = options.max_pages
     if not data.lstrip().startswith(b"%PDF"):
         raise IngestError(str(path), "不是有效的 PDF 文件（缺少 %PDF 文件头）")
     try:
@@ -230,8 +260,12 @@ def _pypdf_text(path: Path, reader, max_pages: int, warnings: list[str]) -> Load
     return LoadedText(text="".join(parts), pages=pages, warnings=warnings)
 
 
-def _load_docx(path: Path, data: bytes) -> LoadedText:
+def _load_docx(path: Path, data: bytes, options: _Options) -> LoadedText:
+    """Paragraphs and tables in body order; a picture in the body (a table printed as an
+    image) is read by OCR and its lines stand where the picture stands."""
     import io
+
+    from index.images import compose, read_pictures
 
     check_zip_size(path, data)
     try:
@@ -244,14 +278,56 @@ def _load_docx(path: Path, data: bytes) -> LoadedText:
         raise IngestError(str(path), f"不是有效的 .docx 文件（{type(exc).__name__}）") from exc
     except Exception as exc:  # python-docx raises PackageNotFoundError and friends
         raise IngestError(str(path), f"不是有效的 .docx 文件（{type(exc).__name__}）") from exc
-    lines: list[str] = []
+    parts: list[str | int] = []
+    pictures = []
     for block in document.element.body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(Paragraph(block, document).text)
+            parts.append(Paragraph(block, document).text)
         elif tag == "tbl":
-            lines.extend(_docx_table_lines(Table(block, document)))
-    return LoadedText(text="\n".join(lines))
+            parts.extend(_docx_table_lines(Table(block, document)))
+        for picture in _docx_pictures(block, document.part):
+            parts.append(len(pictures))
+            pictures.append(picture)
+    if not pictures:
+        return LoadedText(text="\n".join(p for p in parts if isinstance(p, str)))
+    texts, warnings = read_pictures(pictures, options.limits, options.on_page)
+    text, ocr = compose(parts, texts)
+    return LoadedText(text=text, warnings=warnings, ocr=ocr)
+
+
+_DOCX_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_DOCX_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _docx_pictures(block, part) -> list:
+    """The pictures a body block shows, in order: DrawingML ``a:blip`` and VML
+    ``v:imagedata``; the VML copy Word writes as ``mc:Fallback`` of a drawing is skipped."""
+    from index.images import Picture
+
+    found, seen = [], set()
+    for node in block.iter():
+        if not isinstance(node.tag, str):
+            continue  # comments, processing instructions
+        name = node.tag.rsplit("}", 1)[-1]
+        if name == "blip":
+            rid = node.get(f"{_DOCX_R}embed") or node.get(f"{_DOCX_R}link")
+        elif name == "imagedata":
+            rid = node.get(f"{_DOCX_R}id")
+        else:
+            continue
+        rel = part.rels.get(rid) if rid else None
+        if rel is None or rid in seen:
+            continue
+        if any(a.tag == _DOCX_FALLBACK for a in node.iterancestors()):
+            continue
+        seen.add(rid)
+        if rel.is_external:
+            found.append(Picture(rel.target_ref, None))
+        else:
+            target = rel.target_part
+            found.append(Picture(str(target.partname).lstrip("/"), target.blob))
+    return found
 
 
 # A docx is a zip: its members' declared sizes bound what decompression may produce.
@@ -298,8 +374,10 @@ def _docx_table_lines(table) -> list[str]:
     return lines
 
 
-def _load_html(path: Path, data: bytes) -> LoadedText:
+def _load_html(path: Path, data: bytes, options: _Options) -> LoadedText:
     from bs4 import BeautifulSoup
+
+    from index.images import compose, read_pictures
 
     text, warnings = decode_text(data)
     soup = BeautifulSoup(text, "lxml")
@@ -312,6 +390,7 @@ def _load_html(path: Path, data: bytes) -> LoadedText:
     try:  # every walk below recurses: a deeply nested page is refused, not a crash
         article = find_article(body)
         _drop_link_lists(article)
+        pictures = _mark_pictures(soup, article, path, options.max_bytes)
         _html_lines(article, lines)
         title = _page_title(soup, article)
     except RecursionError:
@@ -320,7 +399,94 @@ def _load_html(path: Path, data: bytes) -> LoadedText:
     cleaned = [ln for ln in (ln.strip(" \u3000\xa0\r") for ln in lines) if ln.strip()]
     if title and not any(title in ln for ln in cleaned[:5]):
         cleaned.insert(0, title)
-    return LoadedText(text="\n".join(cleaned), warnings=warnings)
+    if not pictures:
+        return LoadedText(text="\n".join(cleaned), warnings=warnings)
+    texts, notes = read_pictures(pictures, options.limits, options.on_page)
+    text, ocr = compose(_split_marks(cleaned, len(pictures)), texts)
+    return LoadedText(text=text, warnings=warnings + notes, ocr=ocr)
+
+
+# A picture's place in the article's lines while they are built: private-use characters that
+# no report prints around the picture's number.
+_PICTURE_MARK = re.compile(r"\ue000(\d+)\ue001")
+_DATA_URI = re.compile(r"data:image/[\w.+-]+;base64,(.*)", re.S | re.I)
+
+
+def _mark_pictures(soup, article, path: Path, max_bytes: int) -> list:
+    """Replace each ``<img>`` of the article by a mark block; returns the pictures in order:
+    a saved page's image file next to it (``页面_files/…``) or a data: URI, else the picture
+    as missing. Images too small to hold a line of text (declared size) are dropped."""
+    from index.images import MIN_SIDE_PX
+
+    pictures = []
+    for img in article.find_all("img"):
+        if any(_declared_px(img.get(a)) < MIN_SIDE_PX for a in ("width", "height")):
+            img.decompose()
+            continue
+        # Lazy-loading pages keep the real address in data-src and a placeholder in src.
+        sources = [img.get(a) for a in ("data-src", "data-original", "src")]
+        picture = _html_picture([s.strip() for s in sources if s and s.strip()], path, max_bytes)
+        if picture is None:
+            img.decompose()
+            continue
+        mark = soup.new_tag("p")
+        mark.string = f"\ue000{len(pictures)}\ue001"
+        img.replace_with(mark)
+        pictures.append(picture)
+    return pictures
+
+
+def _declared_px(value) -> float:
+    try:
+        return float(str(value).strip().removesuffix("px"))
+    except (TypeError, ValueError):
+        return float("inf")  # not declared, or a percentage: unknown
+
+
+def _html_picture(sources: list[str], path: Path, max_bytes: int):
+    """The first of an image's sources at hand, else the image as missing (None: no source)."""
+    import base64
+    import binascii
+    from urllib.parse import unquote, urlsplit
+
+    from index.images import Picture
+
+    folder = path.parent.resolve()
+    for src in sources:
+        if m := _DATA_URI.match(src):
+            try:
+                return Picture("data: URI", base64.b64decode(m.group(1), validate=False))
+            except (binascii.Error, ValueError):
+                continue
+        parts = urlsplit(src.replace("\\", "/"))
+        if parts.scheme not in ("", "file") or parts.netloc:
+            continue  # on a server, not at hand
+        try:
+            candidate = (folder / unquote(parts.path)).resolve()
+        except (OSError, ValueError):
+            continue
+        # Only files beside the page (its _files folder): a page may not read the machine.
+        inside = candidate.is_relative_to(folder) and candidate.is_file()
+        if inside and candidate.stat().st_size <= max_bytes:
+            return Picture(unquote(parts.path), candidate.read_bytes())
+    named = [s for s in sources if not s.startswith("data:")]
+    return Picture(unquote(named[0]), None) if named else None
+
+
+def _split_marks(lines: list[str], count: int) -> list[str | int]:
+    """Lines with the picture marks taken out as picture numbers, in place."""
+    parts: list[str | int] = []
+    for line in lines:
+        if "\ue000" not in line:
+            parts.append(line)
+            continue
+        for i, piece in enumerate(_PICTURE_MARK.split(line)):
+            if i % 2:
+                if int(piece) < count:
+                    parts.append(int(piece))
+            elif piece.strip(" \t\u3000\xa0"):
+                parts.append(piece.strip(" \u3000\xa0"))
+    return parts
 
 
 _HTML_BLOCKS = {

@@ -7,6 +7,7 @@ leaves the previous state queryable and the next run completes what it left.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from index.chunk import chunk_document
 from index.clean import clean_text
+from index.images import PageProgress
 from index.load import SUPPORTED_SUFFIXES, load_file
 from index.locks import writer_lock
 from index.models import Chunk, Document, Fact, IngestError, Task, content_id
@@ -57,26 +59,52 @@ class IngestResult:
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, and the supported files found (recursively) in folders named."""
+    """Files named directly, and the supported files found (recursively) in folders named,
+    except the parts of saved web pages (read with their page)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files.extend(
-                sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix.lower() in SUPPORTED_SUFFIXES and not is_saved_page_part(p)
+                )
             )
         else:
             files.append(path)
     return files
 
 
-def build_document(path: Path, max_bytes: int) -> BuiltDocument:
-    """Everything gongkai knows about one file, computed without touching any store."""
+# Browsers save "NAME.html" with its images and frames in "NAME_files" (localised Internet
+# Explorer: "NAME.files") beside it.
+_PAGE_PART_FOLDERS = ("_files", ".files")
+
+
+def is_saved_page_part(path: Path) -> bool:
+    """Is ``path`` inside the parts folder of a saved web page that sits beside it?"""
+    for folder in path.parents:
+        for tail in _PAGE_PART_FOLDERS:
+            if folder.name.endswith(tail) and len(folder.name) > len(tail):
+                stem = folder.name[: -len(tail)]
+                if any((folder.parent / f"{stem}{s}").is_file() for s in (".html", ".htm")):
+                    return True
+    return False
+
+
+def build_document(
+    path: Path, max_bytes: int, on_page: PageProgress | None = None
+) -> BuiltDocument:
+    """Everything gongkai knows about one file, computed without touching any store.
+
+    ``on_page(done, total)`` reports the pages read by OCR (image files and pictures).
+    """
     from index.tables.annual import carries_table_labels, parse_report_tables
     from index.tables.prose import extract_prose_facts
     from index.tables.tasks import parse_task_tables
     from index.tables.validate import check_identities, check_text_vs_table
 
-    loaded = load_file(path, max_bytes=max_bytes)
+    loaded = load_file(path, max_bytes=max_bytes, on_page=on_page)
     cleaned = clean_text(loaded.text, join_wrapped_lines=bool(loaded.pages))
     if not cleaned.text.strip():
         raise IngestError(str(path), "清洗后没有正文（全部为乱码或网页杂项）")
@@ -120,17 +148,26 @@ def build_document(path: Path, max_bytes: int) -> BuiltDocument:
     return BuiltDocument(doc, chunk_document(doc), facts, tasks)
 
 
-Builder = Callable[[Path, int], BuiltDocument]
+# build(path, max_bytes) or build(path, max_bytes, on_page=…): build_document, IsolatedBuilder.
+Builder = Callable[..., BuiltDocument]
 
 
 def ingest_file(
-    path: Path, store: SQLiteStore, max_bytes: int, build: Builder | None = None
+    path: Path,
+    store: SQLiteStore,
+    max_bytes: int,
+    build: Builder | None = None,
+    on_page: PageProgress | None = None,
 ) -> IngestResult:
-    """Ingest one file; unchanged files (same bytes) are skipped, changed ones replaced."""
+    """Ingest one file; unchanged files (same bytes) are skipped, changed ones replaced.
+
+    ``on_page(done, total)`` reports OCR progress (passed to ``build`` only when given).
+    """
     skipped = unchanged_result(path, store)
     if skipped is not None:
         return skipped
-    return store_built(path, store, _build_or_fail(build or build_document, path, max_bytes))
+    built = _build_or_fail(build or build_document, path, max_bytes, on_page)
+    return store_built(path, store, built)
 
 
 def unchanged_result(path: Path, store: SQLiteStore) -> IngestResult | None:
@@ -147,10 +184,12 @@ def unchanged_result(path: Path, store: SQLiteStore) -> IngestResult | None:
     return None
 
 
-def _build_or_fail(build: Builder, path: Path, max_bytes: int) -> BuiltDocument | IngestResult:
+def _build_or_fail(
+    build: Builder, path: Path, max_bytes: int, on_page: PageProgress | None = None
+) -> BuiltDocument | IngestResult:
     source = str(path.resolve())
     try:
-        return build(path, max_bytes)
+        return build(path, max_bytes, on_page=on_page) if on_page else build(path, max_bytes)
     except IngestError as exc:
         return IngestResult(source, "failed", error=str(exc))
     except Exception as exc:  # a parser bug must not abort the batch or lose the old version
@@ -187,15 +226,17 @@ def ingest_paths(
     max_bytes: int = 20 * 1024 * 1024,
     on_result: Callable[[IngestResult], None] | None = None,
     workers: int = 1,
+    on_page: Callable[[Path, int, int], None] | None = None,
 ) -> list[IngestResult]:
     """Ingest files and folders, then bring every derived index in step with the store.
 
     With ``workers`` > 1 files are parsed in that many processes; the store is still written
-    by this process alone, one file per transaction, in the files' order.
+    by this process alone, one file per transaction, in the files' order. ``on_page(path,
+    done, total)`` reports OCR progress (one worker only).
     """
     results = []
     with writer_lock(store.path.parent):
-        for result in _ingest_each(collect_files(paths), store, max_bytes, workers):
+        for result in _ingest_each(collect_files(paths), store, max_bytes, workers, on_page):
             results.append(result)
             if on_result:
                 on_result(result)
@@ -204,11 +245,16 @@ def ingest_paths(
 
 
 def _ingest_each(
-    files: Sequence[Path], store: SQLiteStore, max_bytes: int, workers: int
+    files: Sequence[Path],
+    store: SQLiteStore,
+    max_bytes: int,
+    workers: int,
+    on_page: Callable[[Path, int, int], None] | None = None,
 ) -> Iterator[IngestResult]:
     if workers <= 1 or len(files) < 2:
         for path in files:
-            yield ingest_file(path, store, max_bytes)
+            report = functools.partial(on_page, path) if on_page else None
+            yield ingest_file(path, store, max_bytes, on_page=report)
         return
     import multiprocessing
     from collections import deque

@@ -259,8 +259,9 @@ def reingest(ctx: AppContext, doc_id: str | None, progress: gr.Progress) -> tupl
         return ('<div class="gk-results">请先选择文档。</div>', *refreshed_choices(ctx))
     progress(0.1, desc="正在重新入库…")
     outcomes = library.reingest_document(
-        ctx.store, ctx.indexes(), doc_id, ctx.max_bytes, build=ctx.builder
-    )
+        ctx.store, ctx.indexes(), doc_id, ctx.max_bytes, build=ctx.builder,
+        progress=lambda fraction, message: progress(fraction, desc=message),
+    )  # fmt: skip
     return (outcomes_html(outcomes), *refreshed_choices(ctx))
 
 

@@ -1,8 +1,9 @@
 """The document library: checked uploads, ingest with per-file results, re-ingest and delete.
 
-Uploads are checked before they are kept: the type (.pdf .docx .html .htm .txt), the size
-limit (GONGKAI_MAX_FILE_MB) and the name, which is reduced to a plain file name inside the
-upload folder. Files the pipeline rejects are not kept. Error messages name the file and the
+Uploads are checked before they are kept: the type (.pdf .docx .html .htm .txt .md, and
+.png .jpg .jpeg .tif .tiff images whose bytes must be PNG, JPEG or TIFF), the size limit
+(GONGKAI_MAX_FILE_MB) and the name, which is reduced to a plain file name inside the upload
+folder. Files the pipeline rejects are not kept. Error messages name the file and the
 reason, in the same words as ``python -m assistant ingest``.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.images import IMAGE_SUFFIXES, UPLOAD_KINDS, PageProgress, sniff_image
 from index.load import SUPPORTED_SUFFIXES
 from index.models import IngestError
 from index.pipeline import Builder, IngestResult, build_document, ingest_file, sync_indexes
@@ -83,6 +85,14 @@ def check_upload(path: Path, name: str, max_bytes: int) -> None:
         raise IngestError(
             name, f"文件过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB）"
         )
+    if suffix in IMAGE_SUFFIXES:
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(16)
+        except OSError as exc:
+            raise IngestError(name, f"无法读取文件（{exc.strerror}）") from exc
+        if sniff_image(head) not in UPLOAD_KINDS:
+            raise IngestError(name, f"文件内容不是 PNG/JPEG/TIFF 图片（扩展名为 {suffix}）")
 
 
 # -- results ----------------------------------------------------------------------------
@@ -155,7 +165,8 @@ def ingest_uploads(
         except IngestError as exc:
             outcomes.append(failed(display, exc))
             continue
-        result = ingest_file(dest, store, max_bytes, build)
+        on_page = page_progress(progress, i, total, display) if progress else None
+        result = ingest_file(dest, store, max_bytes, build, on_page=on_page)
         if result.status == "failed":
             restore_upload(dest, previous)
         outcomes.append(describe_result(result, dest.name))
@@ -166,6 +177,16 @@ def ingest_uploads(
     if progress:
         progress(1.0, "完成")
     return outcomes
+
+
+def page_progress(progress: Progress, index: int, total: int, name: str) -> PageProgress:
+    """OCR page progress of upload ``index`` (of ``total``) as a step of the upload's bar."""
+
+    def report(done: int, pages: int) -> None:
+        fraction = (index + done / max(1, pages)) / (total + 1)
+        progress(fraction, f"正在入库 {index + 1}/{total}：{name}，第 {done}/{pages} 页 文字识别")
+
+    return report
 
 
 def document_sources(store: SQLiteStore, doc_id: str) -> list[str]:
@@ -179,6 +200,7 @@ def reingest_document(
     doc_id: str,
     max_bytes: int,
     build: Builder | None = None,
+    progress: Progress | None = None,
 ) -> list[FileOutcome]:
     """Parse a document's source files again (after the pipeline improved), even if unchanged.
 
@@ -188,15 +210,20 @@ def reingest_document(
     if not sources:
         return [FileOutcome(doc_id, "failed", f"✗ {doc_id}: 资料库中没有这份文档")]
     outcomes = []
-    for source in sources:
+    for i, source in enumerate(sources):
         path = Path(source)
         if not path.exists():
             outcomes.append(
                 FileOutcome(path.name, "failed", f"✗ {path.name}: 源文件已不存在，无法重新入库")
             )
             continue
+        builder = build or build_document
         try:
-            built = (build or build_document)(path, max_bytes)
+            if progress:
+                on_page = page_progress(progress, i, len(sources), path.name)
+                built = builder(path, max_bytes, on_page=on_page)
+            else:
+                built = builder(path, max_bytes)
         except IngestError as exc:
             outcomes.append(failed(path.name, exc))
             continue
