@@ -206,3 +206,24 @@ def test_pages_outside_the_corpus_folders_are_never_rendered(sample_docs, tmp_pa
     changed = dataclasses.replace(hongze, file_sha="0" * 64 + "+b5")
     with pytest.raises(pages.PageUnavailable, match="已被修改"):
         pages.render_page(changed, 1, roots, tmp_path / "other-cache")
+
+
+def test_a_scanned_image_files_frame_is_drawn_in_the_unit_of_its_boxes(sample_docs, tmp_path):
+    import hashlib
+
+    from PIL import Image
+
+    hongze = sample_docs["hongze_2024_annual_report.pdf"]
+    frames = [Image.new("L", (800, 1000), 255), Image.new("L", (1600, 900), 200)]
+    scan = tmp_path / "scan.tiff"
+    frames[0].save(scan, save_all=True, append_images=frames[1:])
+    sha = hashlib.sha256(scan.read_bytes()).hexdigest()
+    doc = dataclasses.replace(hongze, source=str(scan), file_sha=f"{sha}+5")
+    roots = pages.corpus_roots(REPO / "data" / "sample", tmp_path)
+    first = pages.render_page(doc, 1, roots, tmp_path / "cache")
+    assert (first.width, first.height) == (800, 1000)  # OCR boxes are pixels of the frame
+    second = pages.render_page(doc, 2, roots, tmp_path / "cache")
+    assert (second.width, second.height) == (1600, 900)
+    assert Image.open(second.path).width == pages.MAX_WIDTH_PX  # drawn smaller, same unit
+    with pytest.raises(pages.PageUnavailable, match="没有第 3 页"):
+        pages.render_page(doc, 3, roots, tmp_path / "cache")

@@ -1,6 +1,7 @@
-"""PDF page pictures for the cell view: rendered with pypdfium2, cached as PNG, bounded in size.
+"""Page pictures for the cell view: PDF pages rendered with pypdfium2, frames of image files
+(png/jpg/tiff) redrawn, cached as PNG, bounded in size.
 
-Only a document's own source file is rendered, and only when it is a PDF inside the corpus
+Only a document's own source file is rendered, and only when it is a PDF or image inside the corpus
 folders (the sample corpus, the upload folder, GONGKAI_CORPUS_DIRS): a path in the store never
 opens anything else. A file changed since it was ingested is not shown (its boxes would lie).
 """
@@ -13,10 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.images import IMAGE_SUFFIXES
 from index.models import Document
 
 MAX_WIDTH_PX = 1100  # wide enough to read a table cell, small enough for a quick load
 MAX_SCALE = 2.0
+MAX_IMAGE_PIXELS = 50_000_000  # a stored page image is redrawn only below this size
 _render_lock = threading.Lock()  # pdfium is not thread-safe
 
 
@@ -37,10 +40,10 @@ def corpus_roots(sample_dir: Path, upload_dir: Path, extra: Sequence[Path] = ())
 
 
 def source_pdf(doc: Document, roots: list[Path]) -> Path:
-    """The document's PDF if it may be rendered; PageUnavailable says why not."""
+    """The document's PDF or page image(s) if it may be rendered; PageUnavailable says why not."""
     path = Path(doc.source).resolve()
-    if path.suffix.lower() != ".pdf":
-        raise PageUnavailable("原件不是 PDF，无页面图像。")
+    if path.suffix.lower() != ".pdf" and path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise PageUnavailable("原件不是 PDF 或图片，无页面图像。")
     if not any(path.is_relative_to(root) for root in roots):
         raise PageUnavailable("原件不在资料库目录中，不显示页面图像。")
     if not path.is_file():
@@ -67,9 +70,13 @@ def render_page(doc: Document, page: int, roots: list[Path], cache_dir: Path) ->
         return RenderedPage(png, size["width"], size["height"])
     if not file_unchanged(doc, path):
         raise PageUnavailable("原件在入库后已被修改，请重新入库后再查看页面图像。")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        width, height = _save_image_page(path, page, png)
+        meta.write_text(json.dumps({"width": width, "height": height}))
+        return RenderedPage(png, width, height)
     import pypdfium2 as pdfium
 
-    cache_dir.mkdir(parents=True, exist_ok=True)
     with _render_lock:
         pdf = pdfium.PdfDocument(str(path))
         try:
@@ -86,3 +93,22 @@ def render_page(doc: Document, page: int, roots: list[Path], cache_dir: Path) ->
             pdf.close()
     meta.write_text(json.dumps({"width": width, "height": height}))
     return RenderedPage(png, width, height)
+
+
+def _save_image_page(path: Path, page: int, png: Path) -> tuple[float, float]:
+    """Frame ``page`` of an image file as a bounded PNG; returns its size in the unit of the
+    boxes OCR gave it (pixels of the upright frame, see index.images)."""
+    from index.images import ImageProblem, page_image
+
+    try:
+        image = page_image(path.read_bytes(), page - 1, MAX_IMAGE_PIXELS)
+    except (ImageProblem, EOFError) as exc:
+        raise PageUnavailable(f"原件没有第 {page} 页或无法读取（{exc}）。") from exc
+    width, height = image.size
+    scale = min(1.0, MAX_WIDTH_PX / max(width, 1))
+    if scale < 1.0:
+        image = image.resize((int(width * scale), int(height * scale)))
+    tmp = png.with_suffix(".tmp.png")
+    image.save(tmp, format="PNG", optimize=True)
+    tmp.replace(png)
+    return float(width), float(height)
