@@ -23,6 +23,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from index.models import Document, Fact
+from index.tables.labels import (
+    ACTIVE_ROWS,
+    APPLICATION_HEAD_ROWS,
+    APPLICATION_TOTAL_ROWS,
+    APPLICATIONS,
+    GROUP_ROWS,
+    NUMBERING,
+    REVIEW,
+    REVIEW_ROWS,
+)
 
 ERROR, WARNING, NOTE = "错误", "警告", "提示"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, NOTE: 2}
@@ -36,7 +46,7 @@ PARTS = (
         "政府信息公开行政复议、行政诉讼情况",
         r"行政复议.{0,6}行政诉讼|行政复议.{0,4}提起行政诉讼",
     ),
-    ("五", "存在的主要问题及改进情况", r"存在的主要问题|存在的问题|主要问题"),
+    ("五", "存在的主要问题及改进情况", r"存在(?:的)?(?:主要)?问题|主要问题"),
     ("六", "其他需要报告的事项", r"其他需要报告的事项"),
 )
 _PROBLEMS_NONE = re.compile(
@@ -85,6 +95,7 @@ _WARNING_RULES = (
     ("ambiguous_cells: ", NOTE, "单元格连写", "表格数字连写、无法唯一拆分（需人工核对原表）：{}"),
     ("table_row_unaligned: ", NOTE, "表格行无法对齐", "表格行的单元格数与格式不符：{}"),
     ("table_missing: ", WARNING, "统计表缺失", "未找到统计表（可能为图片或缺失）：{}"),
+    ("table_cell_unreadable: ", NOTE, "单元格无法识别", "表格单元格不是该列可填的数字：{}"),
     ("tables_missing", WARNING, "统计表缺失", "统计表缺失（可能为图片），只能使用正文中的数字。"),
 )
 FIRST_FORMAT_YEAR = 2019  # 国办公开办函〔2019〕60号: the statistical tables and six parts begin
@@ -155,6 +166,175 @@ def form_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
     return out
 
 
+# ── fixed labels (typos) ──────────────────────────────────────────────────────────────────
+# A printed label this close to the template's label is the template's label mistyped: at
+# most a quarter of its characters differ (one for short labels); labels under 4 characters
+# (规章, 总计, 其他) are too short to tell a typo from another word.
+TYPO_SHARE = 4
+TYPO_MIN_LENGTH = 4
+_NOTE = re.compile(r"[（(][^（()）]*[）)]?$")
+_PIECE_SPLIT = re.compile(rf"{NUMBERING}|\d[\d.．]*")
+_LABEL_PUNCT = "“”\"'‘’「」『』、，,；;.．:："
+
+
+def official_labels() -> dict[str, str]:
+    """The template's label of every table row (国办公开办函〔2019〕60号 / 〔2021〕30号)."""
+    labels = {}
+    for row in APPLICATION_HEAD_ROWS + APPLICATION_TOTAL_ROWS:
+        labels[row.canonical] = max(row.printed, key=len)
+    for rows in GROUP_ROWS.values():
+        for row in rows:
+            labels[row.canonical] = row.canonical.split(".", 1)[1]
+    for row, _ in ACTIVE_ROWS:
+        for name in (row.canonical, *row.printed):  # facts name 规范性文件 as printed
+            labels[name] = max(row.printed, key=len)
+    labels["其他处理"] = "其他处理"  # the single （六） row of the 2019 format
+    return labels
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions of one character)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _normal(label: str) -> str:
+    return "".join(ch for ch in label if ch not in _LABEL_PUNCT)
+
+
+def label_pieces(row_text: str) -> list[str]:
+    """The words a printed table row carries besides its numbers: cells split on tabs, pipes
+    and line breaks, numbering (（一） 1. 一、) and digits removed, a trailing note dropped."""
+    pieces = []
+    for cell in re.split(r"[|\t\n]", row_text):
+        cell = re.sub(r"\s+|<br\s*/?>", "", cell)
+        for piece in _PIECE_SPLIT.split(cell):
+            piece = _normal(_NOTE.sub("", piece)) if len(piece) > 1 else ""
+            if len(piece) >= 2:
+                pieces.append(piece)
+    return pieces
+
+
+def misprinted_label(row_text: str, official: str) -> str | None:
+    """The printed label when it is ``official`` mistyped; None when it is printed right (or
+    abridged: 结转下年度 for 结转下年度继续办理) or nothing printed resembles it."""
+    expected = _normal(official)
+    pieces = label_pieces(row_text)
+    if len(expected) < TYPO_MIN_LENGTH or any(p in expected or expected in p for p in pieces):
+        return None
+    limit = max(1, len(expected) // TYPO_SHARE)
+    near = [(edit_distance(p, expected), p) for p in pieces]
+    near = [(d, p) for d, p in near if d <= limit]
+    return min(near)[1] if near else None
+
+
+def label_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
+    """Row labels printed with a typo (a character dropped, added or substituted)."""
+    labels = official_labels()
+    out, seen = [], set()
+    for f in facts:
+        official = labels.get(f.row)
+        if f.origin != "table" or official is None or f.row in seen:
+            continue
+        seen.add(f.row)
+        printed = misprinted_label(doc.text[f.start : f.end], official)
+        if printed:
+            message = f"表格行标签“{printed}”与格式规定的“{official}”不一致（疑为错字、漏字）。"
+            out.append(_finding(doc, WARNING, "标签错字", message, [(f.start, f.end)]))
+    return out
+
+
+# ── fees ──────────────────────────────────────────────────────────────────────────────────
+_FEE_NONE = re.compile(
+    r"(?:未|无|没有|不|均未)(?:收取|产生|发生|收缴)(?:任何)?[^。；;，,\d]{0,15}?处理费"
+)
+_OTHER_MATTERS = re.compile(r"其他需要报告的事项")
+_OTHER_NONE = re.compile(r"\s*[:：]?\s*(?:[（(][^）)]{0,30}[）)])?\s*无\s*(?:[。.]|\s|$)")
+FEE_FORMAT = "2021"  # 〔2021〕30号: 收取信息处理费的情况 is reported in 六
+
+
+def _other_matters(doc: Document) -> tuple[int, int] | None:
+    """Span of the body of 六、其他需要报告的事项 (its last heading to the end)."""
+    heads = list(_OTHER_MATTERS.finditer(doc.text))
+    return (heads[-1].end(), len(doc.text)) if heads else None
+
+
+def fee_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
+    """Fees stated as charged while the report also says none were, and (2021 format) a
+    part 六 that does not report the fees at all."""
+    out = []
+    charged = [f for f in facts if f.row == "信息处理费" and f.origin == "text" and f.value]
+    body = _other_matters(doc)
+    nothing = [m.span() for m in _FEE_NONE.finditer(doc.text)]
+    if body and _OTHER_NONE.match(doc.text, body[0]):
+        nothing.append((body[0] - len("其他需要报告的事项"), body[0] + 2))
+    if charged and nothing:
+        fee = charged[0]
+        message = (
+            f"正文称收取信息处理费{_n(fee.value)}元，又写明未收取信息处理费或“其他需要报告的事项”"
+            "为“无”，前后矛盾。"
+        )
+        out.append(
+            _finding(doc, WARNING, "信息处理费", message, [(fee.start, fee.end)] + nothing[:2])
+        )
+    if (
+        body
+        and doc.table_format == FEE_FORMAT
+        and (doc.year or 0) >= 2021
+        and "处理费" not in doc.text[body[0] : body[1]]
+    ):
+        message = (
+            "2021年版格式要求在“六、其他需要报告的事项”中报告收取信息处理费的情况，本报告未提及。"
+        )
+        out.append(
+            _finding(doc, NOTE, "信息处理费", message, [(body[0], min(body[1], body[0] + 60))])
+        )
+    return out
+
+
+# ── plausibility within one report ────────────────────────────────────────────────────────
+def plausibility_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
+    """Figures that can hold but rarely do: fewer documents in force than issued this year,
+    more 复议/诉讼 cases than applications handled; rows the table does not print."""
+    out = []
+    for row in ("规章", "行政规范性文件", "规范性文件"):
+        made = _cell(facts, "主动公开", row, "本年制发件数")
+        in_force = _cell(facts, "主动公开", row, "现行有效件数")
+        known = made and in_force and None not in (made.value, in_force.value)
+        if known and in_force.value < made.value:
+            message = (
+                f"{row}本年制发{_n(made.value)}件，现行有效仅{_n(in_force.value)}件"
+                "（少于本年制发件数），请核实。"
+            )
+            out.append(_finding(doc, NOTE, "现行有效件数", message, [(made.start, made.end)]))
+    cases = [_cell(facts, REVIEW, row, "总计") for row in REVIEW_ROWS]
+    handled = [_cell(facts, APPLICATIONS, row, "总计") for row in ("本年新收", "上年结转")]
+    if all(c and c.value is not None for c in cases + handled):
+        n_cases, n_apps = sum(c.value for c in cases), sum(c.value for c in handled)
+        if n_cases > n_apps:
+            message = (
+                f"行政复议、行政诉讼案件合计{_n(n_cases)}件，多于本年新收与上年结转的申请"
+                f"{_n(n_apps)}件（可能涉及往年申请），请核实。"
+            )
+            spans = [(cases[0].start, cases[0].end), (handled[0].start, handled[0].end)]
+            out.append(_finding(doc, NOTE, "复议诉讼与申请数", message, spans))
+    missing: dict[str, list[str]] = {}
+    for warning in doc.warnings:
+        if warning.startswith("table_row_missing: "):
+            table, _, row = warning.removeprefix("table_row_missing: ").partition("/")
+            missing.setdefault(table, []).append(row)
+    for table, rows in missing.items():
+        names = "、".join(rows[:6]) + ("等" if len(rows) > 6 else "")
+        message = f"“{table}”表缺少{len(rows)}行：{names}（可能为节选；缺少的行不按0计）。"
+        out.append(_finding(doc, NOTE, "表格行缺失", message))
+    return out
+
+
 # ── across years of one issuer ────────────────────────────────────────────────────────────
 def series_key(doc: Document) -> tuple[str, str]:
     return (doc.region, doc.issuer)
@@ -163,18 +343,21 @@ def series_key(doc: Document) -> tuple[str, str]:
 def cross_year_findings(docs: Sequence[Document], facts: dict[str, list[Fact]]) -> list[Finding]:
     """This year against last year's report of the same issuer (both must be held)."""
     out = []
-    by_series: dict[tuple[str, str], dict[int, Document]] = {}
+    by_series: dict[tuple[str, str], dict[int, list[Document]]] = {}
     for doc in docs:
         if doc.kind == "annual_report" and doc.year and doc.region:
-            by_series.setdefault(series_key(doc), {})[doc.year] = doc
+            by_series.setdefault(series_key(doc), {}).setdefault(doc.year, []).append(doc)
     for years in by_series.values():
-        for year, doc in years.items():
-            last = years.get(year - 1)
+        for year, reports in years.items():
+            # One file of last year's report is enough (a PDF and its conversion agree).
+            last = next(iter(years.get(year - 1, [])), None)
             if last is None:
                 continue
-            out += _carried(doc, last, facts[doc.doc_id], facts[last.doc_id])
-            out += _in_force(doc, last, facts[doc.doc_id], facts[last.doc_id])
-            out += _jump(doc, last, facts[doc.doc_id], facts[last.doc_id])
+            for doc in reports:
+                now, before = facts[doc.doc_id], facts[last.doc_id]
+                out += _carried(doc, last, now, before)
+                out += _in_force(doc, last, now, before)
+                out += _jump(doc, last, now, before)
     return out
 
 
@@ -251,6 +434,9 @@ def check_reports(
             continue
         out += warning_findings(doc, facts[doc.doc_id])
         out += form_findings(doc, facts[doc.doc_id])
+        out += label_findings(doc, facts[doc.doc_id])
+        out += fee_findings(doc, facts[doc.doc_id])
+        out += plausibility_findings(doc, facts[doc.doc_id])
     wanted = {d.doc_id for d in docs}
     out += [f for f in cross_year_findings(all_docs, facts) if f.doc_id in wanted]
     return sorted(out, key=lambda f: (f.title, SEVERITY_ORDER[f.severity], f.rule))
