@@ -20,18 +20,22 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 from index.models import Document, Fact
 from index.tables.labels import (
     ACTIVE_ROWS,
+    APPLICANT_COLUMNS,
     APPLICATION_HEAD_ROWS,
     APPLICATION_TOTAL_ROWS,
     APPLICATIONS,
     GROUP_ROWS,
     NUMBERING,
     REVIEW,
+    REVIEW_RESULT_COLUMNS,
     REVIEW_ROWS,
+    TABLES,
 )
 
 ERROR, WARNING, NOTE = "错误", "警告", "提示"
@@ -167,29 +171,45 @@ def form_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
 
 
 # ── fixed labels (typos) ──────────────────────────────────────────────────────────────────
-# A printed label this close to the template's label is the template's label mistyped: at
-# most a quarter of its characters differ (one for short labels); labels under 4 characters
-# (规章, 总计, 其他) are too short to tell a typo from another word.
+# A printed label this close to a template label is that label mistyped: at most a quarter of
+# its characters (at least 1, at most 3) dropped, added or substituted. Labels under 4
+# characters (规章, 总计, 其他) are too short to tell a typo from another word.
 TYPO_SHARE = 4
+TYPO_MAX = 3
 TYPO_MIN_LENGTH = 4
-_NOTE = re.compile(r"[（(][^（()）]*[）)]?$")
-_PIECE_SPLIT = re.compile(rf"{NUMBERING}|\d[\d.．]*")
-_LABEL_PUNCT = "“”\"'‘’「」『』、，,；;.．:："
+# Header cells printed in the templates besides the row and column labels (table_formats.md:
+# 表二 block headers, 表三 top-left cell and 申请人情况 header, 表四 group headers).
+TEMPLATE_HEADER_WORDS = (
+    "信息内容",
+    "第二十条第",
+    "申请人情况",
+    "法人或其他组织",
+    "本年度办理结果",
+    "本列数据的勾稽关系为第一项加第二项之和等于第三项加第四项之和",
+    "未经复议直接起诉",
+    "复议后起诉",
+    "单位万元",
+)
+_LABEL_RUN = re.compile(
+    r"(?:[\u3400-\u9fff“”\"'‘’「」、，,；;:：（）()/／]|[ \t\u3000\n]|<br\s*/?>)+"
+)
+_LABEL_PUNCT = set("“”\"'‘’「」『』、，,；;.．:：（）()/／")
 
 
-def official_labels() -> dict[str, str]:
-    """The template's label of every table row (国办公开办函〔2019〕60号 / 〔2021〕30号)."""
-    labels = {}
+def official_labels() -> tuple[str, ...]:
+    """Every fixed label of the templates (国办公开办函〔2019〕60号 / 〔2021〕30号): rows,
+    columns, group and header cells; a row's label as the template prints it."""
+    labels = {_normal(w) for w in TEMPLATE_HEADER_WORDS}
+    labels |= set(APPLICANT_COLUMNS + REVIEW_RESULT_COLUMNS + TABLES)
+    labels |= {"行政复议", "行政诉讼", *GROUP_ROWS}
     for row in APPLICATION_HEAD_ROWS + APPLICATION_TOTAL_ROWS:
-        labels[row.canonical] = max(row.printed, key=len)
+        labels |= {_normal(p) for p in row.printed}
     for rows in GROUP_ROWS.values():
-        for row in rows:
-            labels[row.canonical] = row.canonical.split(".", 1)[1]
-    for row, _ in ACTIVE_ROWS:
-        for name in (row.canonical, *row.printed):  # facts name 规范性文件 as printed
-            labels[name] = max(row.printed, key=len)
-    labels["其他处理"] = "其他处理"  # the single （六） row of the 2019 format
-    return labels
+        labels |= {_normal(r.canonical.split(".", 1)[1]) for r in rows}  # not a reader alias
+    for row, column_sets in ACTIVE_ROWS:
+        labels |= {_normal(p) for p in row.printed}
+        labels |= {_normal(c) for cs in column_sets for c in cs.columns}
+    return tuple(sorted(labels))
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -204,48 +224,73 @@ def edit_distance(a: str, b: str) -> int:
 
 
 def _normal(label: str) -> str:
-    return "".join(ch for ch in label if ch not in _LABEL_PUNCT)
+    return "".join(ch for ch in re.sub(r"\s+|<br\s*/?>", "", label) if ch not in _LABEL_PUNCT)
 
 
-def label_pieces(row_text: str) -> list[str]:
-    """The words a printed table row carries besides its numbers: cells split on tabs, pipes
-    and line breaks, numbering (（一） 1. 一、) and digits removed, a trailing note dropped."""
-    pieces = []
-    for cell in re.split(r"[|\t\n]", row_text):
-        cell = re.sub(r"\s+|<br\s*/?>", "", cell)
-        for piece in _PIECE_SPLIT.split(cell):
-            piece = _normal(_NOTE.sub("", piece)) if len(piece) > 1 else ""
-            if len(piece) >= 2:
-                pieces.append(piece)
-    return pieces
-
-
-def misprinted_label(row_text: str, official: str) -> str | None:
-    """The printed label when it is ``official`` mistyped; None when it is printed right (or
-    abridged: 结转下年度 for 结转下年度继续办理) or nothing printed resembles it."""
-    expected = _normal(official)
-    pieces = label_pieces(row_text)
-    if len(expected) < TYPO_MIN_LENGTH or any(p in expected or expected in p for p in pieces):
+def misprint(piece: str, labels: Sequence[str]) -> str | None:
+    """The template label ``piece`` mistypes, or None when it is a label or part of one (a
+    label abridged or broken over lines), or resembles none."""
+    if len(piece) < 2 or any(piece in label for label in labels):
         return None
-    limit = max(1, len(expected) // TYPO_SHARE)
-    near = [(edit_distance(p, expected), p) for p in pieces]
-    near = [(d, p) for d, p in near if d <= limit]
+    near = []
+    for label in labels:
+        limit = min(TYPO_MAX, max(1, len(label) // TYPO_SHARE))
+        if len(label) >= TYPO_MIN_LENGTH and abs(len(piece) - len(label)) <= limit:
+            distance = edit_distance(piece, label)
+            if distance <= limit:
+                near.append((distance, label))
     return min(near)[1] if near else None
 
 
+@cache
+def _known_labels() -> re.Pattern[str]:
+    """Labels long enough to cut out of run-together text (crawler pages print a table's
+    header cells as one run)."""
+    long = sorted((x for x in official_labels() if len(x) >= TYPO_MIN_LENGTH), key=len)
+    return re.compile("|".join(re.escape(x) for x in reversed(long)))
+
+
+def label_pieces(run: str) -> list[str]:
+    """What a run of printed label text holds besides the template's labels: cells split on
+    tabs and pipes, numbering (（一） 1. 一、) dropped, the known labels cut out."""
+    pieces = []
+    for cell in re.split(r"[\t|]", run):
+        for part in re.split(NUMBERING, re.sub(r"\s+|<br\s*/?>", "", cell)):
+            pieces += _known_labels().sub("|", _normal(part)).split("|")
+    return [p for p in pieces if len(p) >= 2]
+
+
+def table_regions(doc: Document, facts: Sequence[Fact]) -> list[tuple[int, int]]:
+    """The printed extent of each table read: its section (header cells included) up to
+    its last row."""
+    from index.tables.annual import find_table_sections
+
+    regions = []
+    for table in TABLES:
+        rows = [f for f in facts if f.table == table and f.origin == "table"]
+        if not rows:
+            continue
+        first, last = min(f.start for f in rows), max(f.end for f in rows)
+        sections = [s for s in find_table_sections(doc.text, table) if s.start <= first < s.end]
+        regions.append((min([first] + [s.start for s in sections]), last))
+    return regions
+
+
 def label_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
-    """Row labels printed with a typo (a character dropped, added or substituted)."""
+    """Fixed labels of the tables printed with a typo (a character dropped, added or
+    substituted), with the printed and the expected label."""
     labels = official_labels()
     out, seen = [], set()
-    for f in facts:
-        official = labels.get(f.row)
-        if f.origin != "table" or official is None or f.row in seen:
-            continue
-        seen.add(f.row)
-        printed = misprinted_label(doc.text[f.start : f.end], official)
-        if printed:
-            message = f"表格行标签“{printed}”与格式规定的“{official}”不一致（疑为错字、漏字）。"
-            out.append(_finding(doc, WARNING, "标签错字", message, [(f.start, f.end)]))
+    for start, end in table_regions(doc, facts):
+        for run in _LABEL_RUN.finditer(doc.text, start, end):
+            for printed in label_pieces(run.group()):
+                expected = misprint(printed, labels)
+                if expected and (printed, expected) not in seen:
+                    seen.add((printed, expected))
+                    message = (
+                        f"表格中的“{printed}”与格式规定的“{expected}”不一致（疑为错字、漏字）。"
+                    )
+                    out.append(_finding(doc, WARNING, "标签错字", message, [run.span()]))
     return out
 
 
