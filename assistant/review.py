@@ -294,6 +294,96 @@ def label_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
     return out
 
 
+# ── headings, signature, dates ────────────────────────────────────────────────────────────
+# Heading names as the template prints them and as the notices word them (table_formats.md
+# "Section headings"); a heading one character off one of them is a typo.
+HEADING_NAMES = {
+    "一": ("总体情况",),
+    "二": ("主动公开政府信息情况", "行政机关主动公开政府信息情况"),
+    "三": ("收到和处理政府信息公开申请情况",),
+    "四": (
+        "政府信息公开行政复议、行政诉讼情况",
+        "因政府信息公开工作被申请行政复议、提起行政诉讼情况",
+    ),
+    "五": ("存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况"),
+    "六": ("其他需要报告的事项",),
+}
+HEADING_MIN_LENGTH = 8
+_DATE = r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+# A date that signs or issues the report: followed by 印发, 抄送, 附件 or the end of the text.
+_CLOSING_DATE = re.compile(rf"{_DATE}\s*(?P<what>印发|抄送|附件|$)")
+_TITLE_ORGAN = re.compile(r"^(.{6,40}?)\s*\d{4}\s*年")
+
+
+def heading_findings(doc: Document) -> list[Finding]:
+    """Part headings printed one character off the template's (行政法复议 for 行政复议)."""
+    out = []
+    for numeral, names in HEADING_NAMES.items():
+        for m in re.finditer(rf"{numeral}\s*、", doc.text):
+            window = _normal(doc.text[m.end() : m.end() + 60])
+            if any(window.startswith(_normal(n)) for n in names):
+                continue
+            for name in (n for n in names if len(n) >= HEADING_MIN_LENGTH):
+                printed = _closest_prefix(window, _normal(name))
+                if printed:
+                    message = (
+                        f"第{numeral}部分标题“{printed}”与格式规定的“{numeral}、{name}”"
+                        "不一致（疑为错字）。"
+                    )
+                    span = (m.start(), m.end() + len(printed) + 2)
+                    out.append(_finding(doc, NOTE, "标签错字", message, [span]))
+                    break
+    return out
+
+
+def _closest_prefix(window: str, name: str) -> str | None:
+    """The start of ``window`` when it is ``name`` with one character dropped, added or
+    changed (same first and last two characters); None when exact or farther off."""
+    if window.startswith(name):
+        return None
+    for k in (len(name), len(name) + 1, len(name) - 1):
+        head = window[:k]
+        if head[:2] == name[:2] and head[-2:] == name[-2:] and edit_distance(head, name) == 1:
+            return head
+    return None
+
+
+def closing_findings(doc: Document) -> list[Finding]:
+    """The issuing or signing date before the report year is over; the signing organ's name
+    one character off the title's."""
+    out = []
+    tail = max(0, len(doc.text) - 400)
+    if doc.year:
+        for m in _CLOSING_DATE.finditer(doc.text, tail):
+            if int(m.group("y")) <= doc.year:
+                what = "印发" if m.group("what") == "印发" else "落款"
+                message = (
+                    f"{what}日期{m.group('y')}年{m.group('m')}月{m.group('d')}日早于{doc.year}年度结束，"
+                    "疑为年份笔误。"
+                )
+                out.append(_finding(doc, NOTE, "印发日期", message, [m.span()]))
+    organ = _TITLE_ORGAN.match(re.sub(r"\s+", "", doc.title))
+    if organ and len(organ.group(1)) >= HEADING_MIN_LENGTH:
+        name = organ.group(1)
+        flat = re.sub(r"\s+", "", doc.text[tail:])
+        if name not in flat:
+            near = {
+                flat[i : i + k]
+                for k in (len(name) - 1, len(name), len(name) + 1)
+                for i in range(len(flat) - k + 1)
+                if flat[i : i + 2] == name[:2] and edit_distance(flat[i : i + k], name) == 1
+            }
+            for printed in sorted(near)[:1]:
+                message = f"落款单位“{printed}”与标题中的“{name}”不一致（疑为错字）。"
+                at = doc.text.find(printed[:4], tail)
+                out.append(
+                    _finding(
+                        doc, NOTE, "落款", message, [(at, at + len(printed))] if at >= 0 else []
+                    )
+                )
+    return out
+
+
 # ── fees ──────────────────────────────────────────────────────────────────────────────────
 _FEE_NONE = re.compile(
     r"(?:未|无|没有|不|均未)(?:收取|产生|发生|收缴)(?:任何)?[^。；;，,\d]{0,15}?处理费"
@@ -482,6 +572,8 @@ def check_reports(
         out += label_findings(doc, facts[doc.doc_id])
         out += fee_findings(doc, facts[doc.doc_id])
         out += plausibility_findings(doc, facts[doc.doc_id])
+        out += heading_findings(doc)
+        out += closing_findings(doc)
     wanted = {d.doc_id for d in docs}
     out += [f for f in cross_year_findings(all_docs, facts) if f.doc_id in wanted]
     return sorted(out, key=lambda f: (f.title, SEVERITY_ORDER[f.severity], f.rule))

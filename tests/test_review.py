@@ -273,3 +273,34 @@ def test_export_has_one_row_per_finding(sample_findings, tmp_path):
     for row, sheet_row, finding in zip(rows[1:], cells[1:], findings, strict=True):
         assert row == sheet_row
         assert row[1:5] == [finding.doc_id, finding.severity, finding.rule, finding.message]
+
+
+def test_heading_typo_issue_date_and_signature(tmp_path):
+    heading = "四、政府信息公开行政复议、行政诉讼情况"
+    text = HONGZE_MD.read_text(encoding="utf-8")
+    economy = (DEV / "pingtan-jingjifazhanju_2020_annual_report.txt").read_text(encoding="utf-8")
+    finance = (DEV / "pingtan-caizhengjinrongju_2022_annual_report.txt").read_text(encoding="utf-8")
+    right = check(
+        tmp_path / "a",
+        {
+            "hz_2023_annual_report.md": changed(text, ("行政止公开", "行政法规禁止公开")),
+            "jj_2020_annual_report.txt": changed(
+                economy, ("2020年1月26日印发", "2021年1月26日印发")
+            ),
+            "cz_2022_annual_report.txt": changed(finance, ("财政全融局", "财政金融局")),
+        },
+    )
+    assert not [f.message for f in right if f.rule in ("标签错字", "印发日期", "落款")]
+    wrong = check(
+        tmp_path / "b",
+        {
+            "hz_2023_annual_report.md": changed(
+                text, (heading, heading.replace("复议、", "复仪、"))
+            ),
+            "jj_2020_annual_report.txt": economy,
+            "cz_2022_annual_report.txt": finance,
+        },
+    )
+    assert "“政府信息公开行政复仪行政诉讼情况”" in messages(wrong, "标签错字")
+    assert "2020年1月26日早于2020年度结束" in messages(wrong, "印发日期")
+    assert "“平潭综合实验区财政全融局”" in messages(wrong, "落款")
