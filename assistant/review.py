@@ -108,7 +108,13 @@ FIRST_FORMAT_YEAR = 2019  # 国办公开办函〔2019〕60号: the statistical t
 def warning_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
     """The reader's warnings about a report, as findings citing the rows they name."""
     out = []
+    blank = {w.removeprefix("table_blank: ") for w in doc.warnings if w.startswith("table_blank: ")}
+    for table in sorted(blank):
+        message = f"统计表“{table}”已印出但所有单元格均未填写（空白模板？）。"
+        out.append(_finding(doc, WARNING, "统计表未填写", message))
     for warning in doc.warnings:
+        if warning.removeprefix("table_missing: ") in blank:
+            continue  # said above: printed, not missing
         for prefix, severity, rule, template in _WARNING_RULES:
             if warning.startswith(prefix):
                 detail = warning[len(prefix) :]

@@ -304,3 +304,17 @@ def test_heading_typo_issue_date_and_signature(tmp_path):
     assert "“政府信息公开行政复仪行政诉讼情况”" in messages(wrong, "标签错字")
     assert "2020年1月26日早于2020年度结束" in messages(wrong, "印发日期")
     assert "“平潭综合实验区财政全融局”" in messages(wrong, "落款")
+
+
+def test_a_blank_template_is_reported_as_unfilled_not_missing(tmp_path):
+    from index.pipeline import ingest_paths
+    from index.stores.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "gongkai.sqlite3")
+    ingest_paths([DEV / "blank-template_2021_annual_report.docx"], store)
+    docs = store.documents()
+    findings = check_reports(docs, docs, store.facts)
+    unfilled = messages(findings, "统计表未填写")
+    assert "“依申请”" in unfilled and "“主动公开”" in unfilled
+    assert "依申请" not in messages(findings, "统计表缺失")
+    assert not [f for f in findings if f.severity == ERROR]
