@@ -166,6 +166,18 @@ def test_prose_figure_against_the_cell(sample_findings, tmp_path):
     )
 
 
+def test_prose_review_and_litigation_figures_against_the_cells(tmp_path):
+    """淮安 2024 states 复议 351 (纠正 64) and 诉讼 46 in prose, as its 表四 prints them."""
+    text = (DEV / "huaian-pdf2md_2024_annual_report.md").read_text(encoding="utf-8")
+    assert "正文与表格" not in rules(check(tmp_path / "a", {"ha_2024_annual_report.md": text}))
+    wrong = changed(
+        text, ("结果纠正 64 件", "结果纠正 46 件"), ("行政诉讼 46 件", "行政诉讼 47 件")
+    )
+    found = messages(check(tmp_path / "b", {"ha_2024_annual_report.md": wrong}), "正文与表格")
+    assert "行政复议.结果纠正 正文 46 ≠ 表格 64" in found
+    assert "正文 47 ≠ 表格 46" in found
+
+
 # ── form ──────────────────────────────────────────────────────────────────────────────────
 def test_old_table_format_in_a_2021_report(tmp_path, sample_findings):
     docs, findings = sample_findings
