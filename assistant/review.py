@@ -3,12 +3,18 @@
 For each report, findings with a severity, the rule, the cells or sentences involved (as
 citations) and a plain-Chinese explanation:
 - the table's identities (勾稽关系, per column), group sums, 复议/诉讼 totals (from the reader's
-  checks), and figures the prose states against the cells;
+  checks), and figures the prose states against the cells (收到申请, 复议, 诉讼 …; counts of
+  information items, 依申请公开信息数N条, are another measure and are not compared);
 - across years of one issuer: this year's 上年结转 = last year's 结转下年度; 现行有效件数 = last
   year's + 本年制发 − 本年废止; implausible jumps of 本年新收;
 - form: the table format the report year requires (2021 format from the 2021 reports on), the
-  six parts, 存在的主要问题 written as 无, cells printed empty where a 0 is required, cells the
-  reader could not settle.
+  six parts, 存在的主要问题 written as 无, fees charged while the report says none (and, in the
+  2021 format, a part 六 that does not report them), cells printed empty where a 0 is
+  required, fixed labels and part headings printed with a typo (edit distance to the
+  template's), the issuing date before the year ends, the signing organ misspelt, cells the
+  reader could not settle, rows an abridged table leaves out;
+- plausibility: fewer documents in force than issued this year, more 复议/诉讼 cases than
+  applications.
 
     python -m assistant check [--doc ID | --region R --year Y] [--json] [--xlsx F] [--csv F]
 """
