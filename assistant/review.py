@@ -151,6 +151,16 @@ def form_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
             _finding(doc, WARNING, "表格格式",
                      f"{doc.year}年度报告应使用2021年版统计表格式（国办公开办函〔2021〕30号），本报告仍为2019年版格式。")
         )  # fmt: skip
+    single = next(
+        (f for f in facts if (f.table, f.row, f.origin) == (APPLICATIONS, "其他处理", "table")),
+        None,
+    )  # printed as one row, not the sum of the 2021 sub-rows
+    if doc.year and doc.year >= 2021 and doc.table_format == "2021" and single:
+        message = (
+            "2021年版格式的“（六）其他处理”分为三行（逾期不补正、逾期未缴费、其他），"
+            "本报告仍印为一行（2019年版）。"
+        )
+        out.append(_finding(doc, NOTE, "表格格式", message, [(single.start, single.end)]))
     flat = re.sub(r"\s+", "", doc.text)
     missing = [f"{n}、{name}" for n, name, pattern in PARTS if not re.search(pattern, flat)]
     if missing and doc.kind == "annual_report" and (doc.year or 0) >= FIRST_FORMAT_YEAR:

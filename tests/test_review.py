@@ -186,6 +186,13 @@ def test_old_table_format_in_a_2021_report(tmp_path, sample_findings):
     assert "表格格式" in rules(check(tmp_path, {"laiwu_2021_annual_report.txt": text}), WARNING)
 
 
+def test_other_processing_printed_as_one_row_in_a_2021_table(sample_findings):
+    """洪泽 prints 表二 in the 2021 format but （六）其他处理 as the 2019 single row."""
+    docs, findings = sample_findings
+    assert "仍印为一行" in messages(of(findings, docs, "hongze_2024_annual_report.pdf"), "表格格式")
+    assert "表格格式" not in rules(of(findings, docs, "huaian_2024_annual_report.pdf"))
+
+
 def test_missing_part_and_problems_written_as_none(tmp_path):
     original = HONGZE_MD.read_text(encoding="utf-8")
     no_six = re.sub(r"六、其他需要报告的事项.*", "", original, flags=re.S)
