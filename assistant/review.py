@@ -22,6 +22,7 @@ citations) and a plain-Chinese explanation:
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -331,6 +332,7 @@ HEADING_NAMES = {
     "六": ("其他需要报告的事项",),
 }
 HEADING_MIN_LENGTH = 8
+HEADING_CANDIDATES = 50  # "一、" … marks looked at per part: headings come early, lists repeat
 _DATE = r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
 # A date that signs or issues the report: followed by 印发, 抄送, 附件 or the end of the text.
 _CLOSING_DATE = re.compile(rf"{_DATE}\s*(?P<what>印发|抄送|附件|$)")
@@ -341,21 +343,29 @@ def heading_findings(doc: Document) -> list[Finding]:
     """Part headings printed one character off the template's (行政法复议 for 行政复议)."""
     out = []
     for numeral, names in HEADING_NAMES.items():
-        for m in re.finditer(rf"{numeral}\s*、", doc.text):
-            window = _normal(doc.text[m.end() : m.end() + 60])
-            if any(window.startswith(_normal(n)) for n in names):
-                continue
-            for name in (n for n in names if len(n) >= HEADING_MIN_LENGTH):
-                printed = _closest_prefix(window, _normal(name))
-                if printed:
-                    message = (
-                        f"第{numeral}部分标题“{printed}”与格式规定的“{numeral}、{name}”"
-                        "不一致（疑为错字）。"
-                    )
-                    span = (m.start(), m.end() + len(printed) + 2)
-                    out.append(_finding(doc, NOTE, "标签错字", message, [span]))
-                    break
+        marks = re.finditer(rf"{numeral}\s*、", doc.text)
+        for m in itertools.islice(marks, HEADING_CANDIDATES):  # bounded on hostile text
+            finding = _heading_typo(doc, m, numeral, names)
+            if finding:
+                out.append(finding)
+                break  # one heading per part
     return out
+
+
+def _heading_typo(doc: Document, m: re.Match[str], numeral: str, names) -> Finding | None:
+    window = _normal(doc.text[m.end() : m.end() + 60])
+    if any(window.startswith(_normal(n)) for n in names):
+        return None
+    for name in (n for n in names if len(n) >= HEADING_MIN_LENGTH):
+        printed = _closest_prefix(window, _normal(name))
+        if printed:
+            message = (
+                f"第{numeral}部分标题“{printed}”与格式规定的“{numeral}、{name}”不一致（疑为错字）。"
+            )
+            return _finding(
+                doc, NOTE, "标签错字", message, [(m.start(), m.end() + len(printed) + 2)]
+            )
+    return None
 
 
 def _closest_prefix(window: str, name: str) -> str | None:
