@@ -642,35 +642,38 @@ def answer_ratio(query: Query, corpus: Corpus, docs: Sequence[Document]) -> Stru
         rows = rows[:1]
     if not rows:
         return None
-    citations = Citations()
-    lines, used, series, failed = [], [], {}, []
-    ranked: list[tuple[float, str]] = []
+    pairs = []  # (doc, row, name, terms, numerator cell, denominator cell)
     for doc in docs:
         for row in rows:
-            (nr, nc), (dr, dc), name = ratio_terms(query, row)
+            terms = ratio_terms(query, row)
+            (nr, nc), (dr, dc), name = terms
             num = find_cell(corpus, doc, lx.table_of_row(nr), nr, nc)
             den = find_cell(corpus, doc, lx.table_of_row(dr), dr, dc)
-            if num is None or den is None:
-                continue
-            used += [num, den]
-            marks = citations.cite_cells([num, den])
-            prefix = doc_label(doc) + (f"{item_label(row, '')} " if table_needs_row(row) else "")
-            num_text = f"{operand_label(nr, nc, dr)} {fmt_cell(num.value)}{num.unit}"
-            den_text = f"{operand_label(dr, dc, nr)} {fmt_cell(den.value)}{den.unit}"
-            if not den.number:
-                failed.append(doc)
-                why = "在表中为空" if den.value is None else "为0"
-                lines.append(f"{prefix}{name}无法计算：{den_text}{why}（{num_text}）{marks}")
-                continue
-            pct = round(num.number / den.number * 100, 1)
-            series[f"{doc_label(doc)} {item_label(row, '')}"] = pct
-            lines.append(f"{prefix}{name} = {num_text} ÷ {den_text} = {pct:.1f}%{marks}")
-            ranked.append((pct, lines[-1]))
-    if not used:
+            if num is not None and den is not None:
+                pairs.append((doc, row, name, terms, num, den))
+    if not pairs:
         return None
-    if query.group.rank and len(ranked) > 1:  # 各部门…率排名: computed rates high to low
-        order = [line for _, line in sorted(ranked, key=lambda r: -r[0])]
-        lines = ["从高到低：", *order, *[x for x in lines if x not in order]]
+    if query.group.rank:  # 各部门…率排名: computed rates high to low, the others after
+        pairs.sort(key=lambda p: -p[4].number / p[5].number if p[5].number else 1)
+        lines = ["从高到低："] if sum(1 for p in pairs if p[5].number) > 1 else []
+    else:
+        lines = []
+    citations = Citations()
+    used, series, failed = [], {}, []
+    for doc, row, name, ((nr, nc), (dr, dc), _), num, den in pairs:
+        used += [num, den]
+        marks = citations.cite_cells([num, den])
+        prefix = doc_label(doc) + (f"{item_label(row, '')} " if table_needs_row(row) else "")
+        num_text = f"{operand_label(nr, nc, dr)} {fmt_cell(num.value)}{num.unit}"
+        den_text = f"{operand_label(dr, dc, nr)} {fmt_cell(den.value)}{den.unit}"
+        if not den.number:
+            failed.append(doc)
+            why = "在表中为空" if den.value is None else "为0"
+            lines.append(f"{prefix}{name}无法计算：{den_text}{why}（{num_text}）{marks}")
+            continue
+        pct = round(num.number / den.number * 100, 1)
+        series[f"{doc_label(doc)} {item_label(row, '')}"] = pct
+        lines.append(f"{prefix}{name} = {num_text} ÷ {den_text} = {pct:.1f}%{marks}")
     if blank_note(used):
         lines.append(blank_note(used))
     single = len(series) == 1 and not failed
