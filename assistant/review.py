@@ -422,6 +422,8 @@ _FEE_NONE = re.compile(
 )
 _OTHER_MATTERS = re.compile(r"其他需要报告的事项")
 _OTHER_NONE = re.compile(r"\s*[:：]?\s*(?:[（(][^）)]{0,30}[）)])?\s*无\s*(?:[。.]|\s|$)")
+# 信息处理费, or fees named otherwise (无向申请人收取政府信息公开费用的情况)
+_FEE_MENTION = re.compile(r"处理费|收取[^。；;]{0,20}?费|收费")
 FEE_FORMAT = "2021"  # 〔2021〕30号: 收取信息处理费的情况 is reported in 六
 
 
@@ -453,7 +455,7 @@ def fee_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
         body
         and doc.table_format == FEE_FORMAT
         and (doc.year or 0) >= 2021
-        and "处理费" not in doc.text[body[0] : body[1]]
+        and not _FEE_MENTION.search(doc.text, body[0], body[1])
     ):
         message = (
             "2021年版格式要求在“六、其他需要报告的事项”中报告收取信息处理费的情况，本报告未提及。"
