@@ -245,6 +245,10 @@ def test_fees_not_reported_where_the_2021_format_asks(tmp_path):
         if f.rule == "信息处理费"
     ]
     assert [f.severity for f in fee] == [NOTE]
+    # fees named otherwise: 无向申请人收取政府信息公开费用的情况 (平潭社会事业局 2025, tune set)
+    other = REPO / "data" / "realdocs" / "tune" / "pingtan-shehuishiyeju_2025_annual_report.txt"
+    found = check(tmp_path / "c", {"sh_2025_annual_report.txt": other.read_text(encoding="utf-8")})
+    assert "信息处理费" not in rules(found)
 
 
 def test_blank_cells_where_zero_is_required(tmp_path):
