@@ -149,12 +149,36 @@ def select_documents(query: Query, documents: Sequence[Document], kind: str) -> 
     if scoped.refusal:
         return Selection([], scoped.refusal)
     pool = latest_years(scoped.docs, query.group.years) if not query.years else scoped.docs
+    if asks_group(query):
+        pool = one_file_per_report(pool)
     lacking = [*query.unknown_regions]
     for region in named:
         years = [y for y in query.years or [None] if not _holds(pool, region, y)]
         lacking += [f"{region}{f'{y}年' if y else ''}" for y in years]
     missing = f"（语料中没有{'、'.join(lacking)}的{name}，未予回答。）" if lacking else ""
     return Selection(sorted(pool, key=lambda d: (d.region, d.year or 0)), "", missing, scoped.note)
+
+
+def asks_group(query: Query) -> bool:
+    """各部门 / 历年 / 排名 / 不为0: a question over a group of reports."""
+    group = query.group
+    return group.issuers or group.years is not None or group.rank or group.nonzero
+
+
+def one_file_per_report(docs: Sequence[Document]) -> list[Document]:
+    """One file for each report (issuer, region, year): a report held twice (its web page
+    and its text, a PDF and its conversion) is one entry of a ranking, not two. The file
+    the reader settled best (fewest warnings) stands for it."""
+    best: dict[tuple, Document] = {}
+    kept = []
+    for doc in docs:
+        if not (doc.region and doc.year):
+            kept.append(doc)
+            continue
+        key = (doc.kind, doc.region, doc.issuer, doc.year)
+        if key not in best or len(doc.warnings) < len(best[key].warnings):
+            best[key] = doc
+    return kept + list(best.values())
 
 
 def latest_years(docs: Sequence[Document], years: int | None) -> list[Document]:
@@ -482,6 +506,8 @@ def answer_values(
             return _finish(text + "。", cells, citations, unit=unit)
     if query.group.rank or query.measure == "compare":
         shown = sorted(shown, key=lambda c: -(c.value or 0)) if query.group.rank else shown
+    if query.group.rank:  # the cells in the ranking's order (a chart draws them so)
+        cells = shown + [c for c in cells if c not in shown]
     lines = [
         f"- {series_label(c, by_doc, by_item)}：{figure(c)}{citations.cite_cell(c)}"
         + (f"（{c.formula}）" if c.formula else "")
@@ -599,7 +625,8 @@ def ratio_terms(query: Query, row: str) -> tuple[tuple[str, str], tuple[str, str
             return (row, cols[0]), (row, cols[1]), f"{cols[0]}占比"
         if cols[0] != "总计":
             return (row, cols[0]), (row, "总计"), f"{cols[0]}占比"
-        return (row, "总计"), ("总计", "总计"), f"{row.replace('.', '·')}占比"
+        named = "率" if query.measure == "rate" else "占比"  # 予以公开率 as asked
+        return (row, "总计"), ("总计", "总计"), f"{row.replace('.', '·')}{named}"
     return (row, cols[0]), (row, "总计"), "占比"
 
 
@@ -615,30 +642,38 @@ def answer_ratio(query: Query, corpus: Corpus, docs: Sequence[Document]) -> Stru
         rows = rows[:1]
     if not rows:
         return None
-    citations = Citations()
-    lines, used, series, failed = [], [], {}, []
+    pairs = []  # (doc, row, name, terms, numerator cell, denominator cell)
     for doc in docs:
         for row in rows:
-            (nr, nc), (dr, dc), name = ratio_terms(query, row)
+            terms = ratio_terms(query, row)
+            (nr, nc), (dr, dc), name = terms
             num = find_cell(corpus, doc, lx.table_of_row(nr), nr, nc)
             den = find_cell(corpus, doc, lx.table_of_row(dr), dr, dc)
-            if num is None or den is None:
-                continue
-            used += [num, den]
-            marks = citations.cite_cells([num, den])
-            prefix = doc_label(doc) + (f"{item_label(row, '')} " if table_needs_row(row) else "")
-            num_text = f"{operand_label(nr, nc, dr)} {fmt_cell(num.value)}{num.unit}"
-            den_text = f"{operand_label(dr, dc, nr)} {fmt_cell(den.value)}{den.unit}"
-            if not den.number:
-                failed.append(doc)
-                why = "在表中为空" if den.value is None else "为0"
-                lines.append(f"{prefix}{name}无法计算：{den_text}{why}（{num_text}）{marks}")
-                continue
-            pct = round(num.number / den.number * 100, 1)
-            series[f"{doc_label(doc)} {item_label(row, '')}"] = pct
-            lines.append(f"{prefix}{name} = {num_text} ÷ {den_text} = {pct:.1f}%{marks}")
-    if not used:
+            if num is not None and den is not None:
+                pairs.append((doc, row, name, terms, num, den))
+    if not pairs:
         return None
+    if query.group.rank:  # 各部门…率排名: computed rates high to low, the others after
+        pairs.sort(key=lambda p: -p[4].number / p[5].number if p[5].number else 1)
+        lines = ["从高到低："] if sum(1 for p in pairs if p[5].number) > 1 else []
+    else:
+        lines = []
+    citations = Citations()
+    used, series, failed = [], {}, []
+    for doc, row, name, ((nr, nc), (dr, dc), _), num, den in pairs:
+        used += [num, den]
+        marks = citations.cite_cells([num, den])
+        prefix = doc_label(doc) + (f"{item_label(row, '')} " if table_needs_row(row) else "")
+        num_text = f"{operand_label(nr, nc, dr)} {fmt_cell(num.value)}{num.unit}"
+        den_text = f"{operand_label(dr, dc, nr)} {fmt_cell(den.value)}{den.unit}"
+        if not den.number:
+            failed.append(doc)
+            why = "在表中为空" if den.value is None else "为0"
+            lines.append(f"{prefix}{name}无法计算：{den_text}{why}（{num_text}）{marks}")
+            continue
+        pct = round(num.number / den.number * 100, 1)
+        series[f"{doc_label(doc)} {item_label(row, '')}"] = pct
+        lines.append(f"{prefix}{name} = {num_text} ÷ {den_text} = {pct:.1f}%{marks}")
     if blank_note(used):
         lines.append(blank_note(used))
     single = len(series) == 1 and not failed

@@ -455,6 +455,7 @@ _COL_ONLY_ROW = {
     "采购总金额": "政府集中采购",
     "收费金额": "行政事业性收费",
 }
+_OUTCOME_ROWS = ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理")
 _PERCENT_CUES = ("率", "百分", "幅度", "增幅", "%", "percent", "percentage", "rate")
 
 
@@ -617,6 +618,16 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
     mentions = lx.find_terms(masked)
     query.table, query.rows, query.cols = table_slots(mentions)
     measures = [m.term.value for m in mentions if m.term.slot == "measure"]
+    # An outcome row named with 率 (予以公开率, 不予公开率) asks its share of （七）总计, which
+    # the outcomes add up to (table_formats.md); other rows (答复率, 新收率) define no rate.
+    row_rates = [
+        m
+        for m in mentions
+        if m.term.slot == "row"
+        and m.term.value.split(".")[0] in _OUTCOME_ROWS
+        and masked[m.end : m.end + 1] == "率"
+    ]
+    measures += ["rate"] * bool(row_rates)
     if lx.asks_which_is_more(masked):
         measures.append("compare")
     items = max(len(query.rows), 1) * max(len(query.cols), 1)
@@ -635,6 +646,8 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
     query.wants_percent = query.measure == "yoy" and any(c in masked for c in _PERCENT_CUES)
     query.relative_year = find_relative_year(masked) if not query.years else None
     query.unsupported = lx.unsupported_measure(masked)
+    if query.unsupported and any(query.unsupported in m.text + "率" for m in row_rates):
+        query.unsupported = None
     if query.table != lx.TEXT:  # a prose figure's own sentence says where (网站, 平台)
         query.unexplained = unexplained_words(
             masked, mentions, query.unknown_regions, query.table, query.rows, query.cols

@@ -62,3 +62,44 @@ def test_a_task_question_naming_units_stays_a_task_question(store):
     from assistant.understand import understand
 
     assert understand("哪些单位负责政务新媒体？", store.documents()).is_task
+
+
+@pytest.fixture(scope="module")
+def dev_store(tmp_path_factory):
+    """Every 平潭 report of the dev corpus: the 社会事业局 2023 report is held twice (its web
+    page and its text)."""
+    from index.pipeline import ingest_paths
+    from index.stores.sqlite import SQLiteStore
+
+    if not DEV.is_dir():
+        pytest.skip(f"dev corpus absent: {DEV}")
+    store = SQLiteStore(tmp_path_factory.mktemp("group-dev") / "gongkai.sqlite3")
+    files = sorted(DEV.glob("pingtan*_*"))
+    assert not [r.error for r in ingest_paths(files, store) if r.status == "failed"]
+    return store
+
+
+def test_a_report_held_in_two_files_is_ranked_once(dev_store):
+    answer = answer_structured("平潭各部门收到的申请数排名", dev_store)
+    assert answer is not None and not answer.refused
+    docs = {d.doc_id: d for d in dev_store.documents()}
+    reports = [(docs[c["doc_id"]].issuer, docs[c["doc_id"]].year) for c in answer.cells]
+    assert len(reports) == len(set(reports)) == 6
+    assert values(answer) == [
+        8,
+        5,
+        1,
+        1,
+        0,
+        0,
+    ]  # gold: 公安局2024, 市场监管局2021, 财政金融局2022, 社会事业局2023, …
+
+
+def test_a_rate_named_by_its_row_for_every_department(dev_store):
+    answer = answer_structured("平潭各部门予以公开率排名", dev_store)
+    assert answer is not None and not answer.refused
+    text = answer.answer
+    # gold: 予以公开 3 of 5 (市场监管局 2021), 3 of 8 (公安局 2024), 0 of 1 (财政金融局, 社会事业局)
+    assert text.index("= 60.0%") < text.index("= 37.5%") < text.index("= 0.0%")
+    assert text.count("予以公开率 =") == 4 and text.count("无法计算") == 2
+    assert answer.series and max(answer.series.values()) == 60.0
