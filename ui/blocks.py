@@ -23,7 +23,7 @@ from assistant import compare  # noqa: E402
 from ui import chat, compare_view, feedback, library, render, review_view  # noqa: E402
 
 if TYPE_CHECKING:
-    from ui.server import AppContext
+    from ui.context import AppContext
 
 log = logging.getLogger("gongkai.ui")
 STREAM_INTERVAL_S = 0.08
