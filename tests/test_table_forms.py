@@ -461,3 +461,68 @@ def test_labels_split_by_spaces_and_line_breaks_still_align():
     assert app_row(parsed.facts, "不予公开") == [1, 0, 0, 0, 0, 0, 1]  # the group's sum
     assert app_row(parsed.facts, "总计") == [1, 0, 0, 0, 0, 0, 1]
     assert not [p for p in parsed.problems if p.startswith(("table_row", "ambiguous"))]
+
+
+RUN_2019 = (
+    "二、主动公开政府信息情况第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量"
+    "规章000规范性文件{first}第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购{purchase}"
+    "三、收到和处理政府信息公开申请情况"
+)
+RUN_2021 = (
+    "二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数"
+    "规章000行政规范性文件{first}第二十条第（八）项信息内容本年收费金额（单位：万元）"
+    "行政事业性收费{fee} (二)主动公开政府信息的主要类别三、收到和处理政府信息公开申请情况"
+)
+
+
+def active_cells(text: str) -> dict[tuple[str, str], float | None]:
+    parsed = parse_report_tables(text, "t")
+    return {(f.row, f.col): f.value for f in parsed.facts if f.table == "主动公开"}
+
+
+def test_2019_published_total_is_never_below_the_years_new_publications():
+    # "2120": 2|1|20, 2|12|0 or 21|2|0; only 2|1|20 has 对外公开总数量 >= 本年新公开数量.
+    cells = active_cells(RUN_2019.format(first="2120", purchase="00"))
+    assert [
+        cells[("规范性文件", c)] for c in ("本年新制作数量", "本年新公开数量", "对外公开总数量")
+    ] == [
+        2,
+        1,
+        20,
+    ]
+    # Several splits keep the inequality ("1077": 1|0|77 or 10|7|7): nothing is chosen.
+    text = RUN_2019.format(first="1077", purchase="00")
+    assert ("规范性文件", "本年新制作数量") not in active_cells(text)
+    assert "ambiguous_cells: 主动公开/规范性文件" in " ".join(
+        parse_report_tables(text, "t").problems
+    )
+
+
+def test_the_2021_columns_carry_no_such_inequality():
+    # 现行有效件数 may be below 本年制发件数 (a real report prints 2 | 12 | 0): still ambiguous.
+    text = RUN_2021.format(first="2120", fee="0")
+    assert ("行政规范性文件", "本年制发件数") not in active_cells(text)
+
+
+def test_purchase_count_and_amount_are_zero_together():
+    # "1050万元": 10|50万元 or 105|0万元; a purchase of 105 projects cannot cost 0.
+    cells = active_cells(RUN_2019.format(first="000", purchase="1050万元"))
+    assert cells[("政府集中采购", "采购项目数量")] == 10
+    assert cells[("政府集中采购", "采购总金额")] == 50
+
+
+def test_a_decimal_amount_runs_into_the_count_before_it_and_is_not_guessed():
+    # "191690.9913万元" reads 19 | 1690.9913万元 but also 1 | 91690.9913万元 …: left out.
+    text = RUN_2019.format(first="000", purchase="191690.9913万元")
+    cells = active_cells(text)
+    assert ("政府集中采购", "采购总金额") not in cells
+    problems = parse_report_tables(text, "t").problems
+    assert any(p.startswith("ambiguous_cells: 主动公开/政府集中采购") for p in problems)
+
+
+def test_a_2021_fee_with_many_decimals_is_one_cell():
+    text = RUN_2021.format(first="021", fee="18651.064104")
+    parsed = parse_report_tables(text, "t")
+    fee = [f for f in parsed.facts if f.row == "行政事业性收费"][0]
+    assert fee.value == 18651.064104 and fee.unit == "万元"
+    assert text[fee.cell_start : fee.cell_end] == "18651.064104"

@@ -206,8 +206,12 @@ class _RowReader:
         columns: tuple[str, ...],
         money: tuple[str, ...] = (),
         money_header: bool = False,
+        meaning: ColumnSet | None = None,
     ) -> bool:
-        """Turn the row at ``label`` into facts; report it when it cannot be aligned."""
+        """Turn the row at ``label`` into facts; report it when it cannot be aligned.
+
+        ``meaning``: the column set whose constraints narrow the splits of run-together cells.
+        """
         table, layout = self.section.table, self.section.layout
 
         def value(i: int, text: str) -> int | float | None:
@@ -217,7 +221,10 @@ class _RowReader:
         if layout == "spaced":
             tokens, end = run_tokens(self.text, label.end(), self.section.end)
             self.pos = end
-            check = total_check(1) if columns == APPLICANT_COLUMNS else (lambda v: True)
+            if columns == APPLICANT_COLUMNS:
+                check = total_check(1)
+            else:
+                check = meaning.consistent if meaning else (lambda v: True)
             if not tokens:
                 blank = [Cell("", label.end(), label.end()) for _ in columns]
                 candidates = [([None] * len(columns), tuple(blank))]
@@ -527,7 +534,9 @@ def _parse_active(text: str, section: _Section, doc_id: str) -> tuple[list[Fact]
         canonical = row.canonical
         if canonical == "规范性文件" and squash(label.group()).startswith("行政"):
             canonical = "行政规范性文件"
-        reader.read(canonical, label, columns.columns, columns.money, "万元" in header)
+        reader.read(
+            canonical, label, columns.columns, columns.money, "万元" in header, meaning=columns
+        )
         formats.append(columns.fmt)
     resolve_pending(reader, None)
     fmt = max(sorted(set(formats)), key=formats.count) if formats else ""

@@ -2,7 +2,8 @@
 
 Crawler text flattens table rows: the cells of a row are printed with single spaces, with no
 separator at all, or mixed. A row's printed number tokens are split into exactly the schema's
-cell count: a pure digit token may hold several cells (no leading zeros except ``0`` itself);
+cell count: a pure digit token may hold several cells (no leading zeros except ``0`` itself),
+as may the leading digits of a number ending in decimals or a unit (``191690.9913万元``);
 a gap between two tokens may stand for one blank cell (an ``&nbsp;`` cell). Every split is kept
 that the row's own identity allows (``row_check``); the caller narrows the rest with the
 table's identities across rows and stores nothing when more than one remains.
@@ -10,6 +11,7 @@ table's identities across rows and stores nothing when more than one remains.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -36,12 +38,28 @@ class Token:
     atomic: bool = False
 
 
+# A number whose decimals or unit end it (``191690.9913万元``): its leading digits may hold the
+# cells printed before it, run together (19 | 1690.9913万元); the tail stays with the last cell.
+_TAILED = re.compile(r"(?P<digits>\d+)(?P<tail>[.．]\d+\D*|[^\d,.．]+)")
+
+
+def _lead_digits(token: Token) -> int:
+    """How many leading digits of ``token`` may be cut into cells."""
+    if not token.atomic:
+        return len(token.text)
+    m = _TAILED.fullmatch(token.text)
+    return len(m.group("digits")) if m else 1
+
+
 def _pieces(token: Token, most: int) -> Iterator[list[Cell]]:
     """Every way to cut a digit run into at most ``most`` numbers without leading zeros."""
+    text, tail = token.text, ""
     if token.atomic:
-        yield [Cell(token.text, token.start, token.end)]
-        return
-    text = token.text
+        m = _TAILED.fullmatch(text)
+        if m is None:
+            yield [Cell(text, token.start, token.end)]
+            return
+        text, tail = m.group("digits"), m.group("tail")
 
     def cut(pos: int, left: int) -> Iterator[list[Cell]]:
         if pos == len(text):
@@ -51,7 +69,12 @@ def _pieces(token: Token, most: int) -> Iterator[list[Cell]]:
             return
         limit = pos + 1 if text[pos] == "0" else min(len(text), pos + MAX_DIGITS)
         for end in range(pos + 1, limit + 1):
-            head = Cell(text[pos:end], token.start + pos, token.start + end)
+            last = end == len(text)
+            head = Cell(
+                text[pos:end] + (tail if last else ""),
+                token.start + pos,
+                token.start + end + (len(tail) if last else 0),
+            )
             for rest in cut(end, left - 1):
                 yield [head, *rest]
 
@@ -65,7 +88,7 @@ def enumerate_splits(tokens: list[Token], count: int) -> list[Split]:
     """
     if not tokens:
         return []
-    if len(tokens) > count or sum(len(t.text) for t in tokens) > count * MAX_DIGITS:
+    if len(tokens) > count or sum(_lead_digits(t) for t in tokens) > count * MAX_DIGITS:
         return []
     # Each token holds at least one cell, so none can hold more than what the others leave.
     options = [list(_pieces(t, count - len(tokens) + 1)) for t in tokens]
