@@ -526,3 +526,29 @@ def test_a_2021_fee_with_many_decimals_is_one_cell():
     fee = [f for f in parsed.facts if f.row == "行政事业性收费"][0]
     assert fee.value == 18651.064104 and fee.unit == "万元"
     assert text[fee.cell_start : fee.cell_end] == "18651.064104"
+
+
+@pytest.mark.parametrize("name", ["huaian_2024_annual_report.pdf", "hongze_2023_annual_report.pdf"])
+def test_a_whole_table_joined_on_one_tab_separated_line_reads_the_same(name):
+    # Crawler text that maps <td> to a tab but drops the row breaks: every row of a table,
+    # header included, on one line. A label cell after a row's numbers starts the next row.
+    path = Path(__file__).resolve().parent.parent.parent / "shared" / "realdocs" / name
+    if not path.exists():
+        pytest.skip(f"absent: {path}")
+    text = clean_text(load_file(path).text).text
+    lines: list[str] = []
+    for line in text.split("\n"):
+        joined = lines and "\t" in lines[-1] + line and not line.lstrip()[:2].endswith("、")
+        if joined:
+            lines[-1] += "\t" + line
+        else:
+            lines.append(line)
+    one_line = "\n".join(lines)
+    assert len(one_line.split("\n")) < len(text.split("\n")) - 20
+
+    def cells(t: str) -> dict:
+        return {(f.table, f.row, f.col): f.value for f in parse_report_tables(t, "t").facts}
+
+    want = cells(text)
+    assert len(want) > 150
+    assert cells(one_line) == want

@@ -67,6 +67,7 @@ from index.tables.rows import (
     parse_number,
     row_after_label,
     run_tokens,
+    trailing_numeric_rows,
 )
 from index.tables.splits import (
     TooManySplits,
@@ -463,6 +464,8 @@ def _parse_review(text: str, section: _Section, doc_id: str) -> tuple[list[Fact]
     if section.layout == "spaced":
         return _parse_review_run(text, section, doc_id)
     candidates = numeric_rows(text, section.start, section.end, section.layout)
+    if not candidates and section.layout == "grid":
+        candidates = trailing_numeric_rows(text, section.start, section.end)
     if not candidates:
         return [], [], ""
     aligned = [a for a in (align_cells(c, _REVIEW_CELLS, section.layout) for c in candidates) if a]
