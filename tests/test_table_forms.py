@@ -552,3 +552,43 @@ def test_a_whole_table_joined_on_one_tab_separated_line_reads_the_same(name):
     want = cells(text)
     assert len(want) > 150
     assert cells(one_line) == want
+
+
+REVIEW_RUN = (
+    "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计"
+    "未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果"
+    "尚未审结总计{run}五、存在的主要问题及改进情况"
+)
+
+
+def test_a_long_run_together_review_row_is_reported_not_enumerated():
+    # 45 digits for 15 cells split in millions of ways: counted, reported, never listed.
+    parsed = parse_report_tables(
+        REVIEW_RUN.format(run="376971961217901611227567413051156" * 1), "t"
+    )
+    assert not [f for f in parsed.facts if f.table == "复议诉讼"]
+    assert any(p.startswith("ambiguous_cells: 复议诉讼") for p in parsed.problems)
+
+
+def test_a_run_together_review_row_with_one_reading_is_read():
+    parsed = parse_report_tables(REVIEW_RUN.format(run="100010002200000"), "t")
+    values = [f.value for f in parsed.facts if f.table == "复议诉讼"]
+    assert values == [1, 0, 0, 0, 1, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0]
+
+
+def test_numbers_behind_stray_marks_are_not_a_blank_row():
+    # A converter left "<br>." between a label and its cells: the row cannot be placed, and
+    # it must not be reported as printed empty (a blank is a claim about the report).
+    text = crawler_table({"2.没有现成信息需要另行制作": "<br>. 11 0 0 0 0 0 11"})
+    parsed = parse_report_tables(text, "t")
+    assert app_row(parsed.facts, "无法提供.没有现成信息需要另行制作") == [None] * 7
+    assert not [f for f in parsed.facts if f.row == "无法提供.没有现成信息需要另行制作"]
+    assert any("无法提供.没有现成信息需要另行制作" in p for p in parsed.problems)
+
+
+def test_a_repeated_label_cell_is_skipped_before_the_cells():
+    text = crawler_table(
+        {"1.属于国家秘密": " 1.属于国家秘密 1 0 0 0 0 0 1", "（七）总计": "1000001"}
+    )
+    parsed = parse_report_tables(text, "t")
+    assert app_row(parsed.facts, "不予公开.属于国家秘密") == [1, 0, 0, 0, 0, 0, 1]

@@ -177,6 +177,28 @@ def _section_end(text: str, start: int) -> int:
     return min(ends, default=len(text))
 
 
+_UP_TO_WORDS = re.compile(r"[^\u3400-\u9fff]*")
+_NEXT_NUMBERING = re.compile(r"(?:\d{1,2}\s*[、.．]|[（(]\s*\d{1,2}\s*[）)])\s*$")
+
+
+def _printed_empty(text: str, pos: int, limit: int) -> bool:
+    """Whether a row with no number right after its label is printed empty: no digit before
+    the next words but the next row's own numbering (``3.其他``). Digits behind stray marks
+    (``<br>. 11 0 …``) are cells that cannot be placed, not blanks."""
+    gap = _UP_TO_WORDS.match(text, pos, limit).group()
+    return not re.search(r"\d", _NEXT_NUMBERING.sub("", gap))
+
+
+def _past_repeats(text: str, label: re.Match[str], limit: int) -> int:
+    """Where a row's cells begin: after its label and any copies of it (a merged label cell
+    repeated by a converter, flattened: ``1.属于国家秘密 1.属于国家秘密 21 0 …``)."""
+    repeat = re.compile(r"[\s|]*" + re.escape(label.group()))
+    pos = label.end()
+    while m := repeat.match(text, pos, limit):
+        pos = m.end()
+    return pos
+
+
 def _unaligned(table: str, row: str, count: int, found: int) -> str:
     return f"table_row_unaligned: {table}/{row} (expected {count} cells, found {found})"
 
@@ -220,14 +242,18 @@ class _RowReader:
             return parse_number(text, column == SIGNED_COLUMN, column in money, money_header)
 
         if layout == "spaced":
-            tokens, end = run_tokens(self.text, label.end(), self.section.end)
+            after = _past_repeats(self.text, label, self.section.end)
+            tokens, end = run_tokens(self.text, after, self.section.end)
             self.pos = end
             if columns == APPLICANT_COLUMNS:
                 check = total_check(1)
             else:
                 check = meaning.consistent if meaning else (lambda v: True)
+            if not tokens and not _printed_empty(self.text, after, self.section.end):
+                self.problems.append(_unaligned(table, canonical, len(columns), 0))
+                return False
             if not tokens:
-                blank = [Cell("", label.end(), label.end()) for _ in columns]
+                blank = [Cell("", after, after) for _ in columns]
                 candidates = [([None] * len(columns), tuple(blank))]
             else:
                 try:
@@ -237,7 +263,7 @@ class _RowReader:
                     self.problems.append(f"ambiguous_cells: {table}/{canonical} ({shown})")
                     return False
                 candidates = filter_splits(splits, check, value)
-            row_end = tokens[-1].end if tokens else label.end()
+            row_end = tokens[-1].end if tokens else after
             if not candidates:
                 found = sum(len(t.text) for t in tokens)
                 self.problems.append(_unaligned(table, canonical, len(columns), found))

@@ -12,8 +12,9 @@ table's identities across rows and stores nothing when more than one remains.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from index.tables.cells import Cell
 
@@ -43,73 +44,80 @@ class Token:
 _TAILED = re.compile(r"(?P<digits>\d+)(?P<tail>[.．]\d+\D*|[^\d,.．]+)")
 
 
-def _lead_digits(token: Token) -> int:
-    """How many leading digits of ``token`` may be cut into cells."""
+def _parts(token: Token) -> tuple[str, str]:
+    """The digits of ``token`` that may be cut into cells and the tail kept with the last
+    one; an atomic token that cannot be cut is one piece of its own (no digits to cut)."""
     if not token.atomic:
-        return len(token.text)
+        return token.text, ""
     m = _TAILED.fullmatch(token.text)
-    return len(m.group("digits")) if m else 1
-
-
-def _pieces(token: Token, most: int) -> Iterator[list[Cell]]:
-    """Every way to cut a digit run into at most ``most`` numbers without leading zeros."""
-    text, tail = token.text, ""
-    if token.atomic:
-        m = _TAILED.fullmatch(text)
-        if m is None:
-            yield [Cell(text, token.start, token.end)]
-            return
-        text, tail = m.group("digits"), m.group("tail")
-
-    def cut(pos: int, left: int) -> Iterator[list[Cell]]:
-        if pos == len(text):
-            yield []
-            return
-        if left == 0:
-            return
-        limit = pos + 1 if text[pos] == "0" else min(len(text), pos + MAX_DIGITS)
-        for end in range(pos + 1, limit + 1):
-            last = end == len(text)
-            head = Cell(
-                text[pos:end] + (tail if last else ""),
-                token.start + pos,
-                token.start + end + (len(tail) if last else 0),
-            )
-            for rest in cut(end, left - 1):
-                yield [head, *rest]
-
-    yield from cut(0, most)
+    return (m.group("digits"), m.group("tail")) if m else ("", token.text)
 
 
 def enumerate_splits(tokens: list[Token], count: int) -> list[Split]:
     """All splits of ``tokens`` into ``count`` cells, blanks allowed only at inner gaps.
 
-    Raises TooManySplits beyond MAX_SPLITS (a partial list could wrongly look unique).
+    The splits are counted first (memoised over token, position and cells used), so a long
+    run is reported in bounded time: TooManySplits beyond MAX_SPLITS (a partial list could
+    wrongly look unique).
     """
-    if not tokens:
+    if not tokens or len(tokens) > count:
         return []
-    if len(tokens) > count or sum(_lead_digits(t) for t in tokens) > count * MAX_DIGITS:
+    parts = [_parts(t) for t in tokens]
+    if sum(max(len(d), 1) for d, _ in parts) > count * MAX_DIGITS:
         return []
-    # Each token holds at least one cell, so none can hold more than what the others leave.
-    options = [list(_pieces(t, count - len(tokens) + 1)) for t in tokens]
+
+    def moves(i: int, pos: int) -> list[tuple[Cell, int]]:
+        """The cells that may start at ``pos`` of token ``i``, with where each ends."""
+        token, (digits, tail) = tokens[i], parts[i]
+        if not digits:
+            return [(Cell(token.text, token.start, token.end), 0)]
+        limit = pos + 1 if digits[pos] == "0" else min(len(digits), pos + MAX_DIGITS)
+        out = []
+        for stop in range(pos + 1, limit + 1):
+            last = stop == len(digits)
+            text = digits[pos:stop] + (tail if last else "")
+            out.append((Cell(text, token.start + pos, token.start + pos + len(text)), stop))
+        return out
+
+    @cache
+    def ways(i: int, pos: int, used: int) -> int:
+        """Splits of the rest from token ``i`` at ``pos`` with ``used`` cells so far."""
+        if used > count:
+            return 0
+        total = 0
+        for _, stop in moves(i, pos):
+            after = used + 1
+            if parts[i][0] and stop < len(parts[i][0]):
+                total += ways(i, stop, after)
+            elif i + 1 == len(tokens):
+                total += after == count
+            else:
+                total += ways(i + 1, 0, after) + ways(i + 1, 0, after + 1)
+            if total > MAX_SPLITS:
+                return total
+        return total
+
+    if ways(0, 0, 0) > MAX_SPLITS:
+        raise TooManySplits
     found: list[Split] = []
 
-    def walk(i: int, acc: list[Cell]) -> None:
-        if len(found) > MAX_SPLITS:
-            raise TooManySplits
-        if len(acc) > count:
-            return
-        if i == len(tokens):
-            if len(acc) == count:
-                found.append(tuple(acc))
-            return
-        for piece in options[i]:
-            walk(i + 1, acc + piece)
-            if i + 1 < len(tokens):
+    def walk(i: int, pos: int, acc: list[Cell]) -> None:
+        for cell, stop in moves(i, pos):
+            row = acc + [cell]
+            if parts[i][0] and stop < len(parts[i][0]):
+                if ways(i, stop, len(row)):
+                    walk(i, stop, row)
+            elif i + 1 == len(tokens):
+                if len(row) == count:
+                    found.append(tuple(row))
+            else:
                 gap = tokens[i].end
-                walk(i + 1, acc + piece + [Cell("", gap, gap)])
+                if ways(i + 1, 0, len(row)):
+                    walk(i + 1, 0, row)
+                if ways(i + 1, 0, len(row) + 1):
+                    walk(i + 1, 0, row + [Cell("", gap, gap)])
 
-    walk(0, [])
+    walk(0, 0, [])
     return found
 
 
