@@ -8,6 +8,7 @@ format) are rendered into the official table layouts, loaded back through
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -562,12 +563,34 @@ REVIEW_RUN = (
 
 
 def test_a_long_run_together_review_row_is_reported_not_enumerated():
-    # 45 digits for 15 cells split in millions of ways: counted, reported, never listed.
-    parsed = parse_report_tables(
-        REVIEW_RUN.format(run="376971961217901611227567413051156" * 1), "t"
-    )
+    # 36 digits for 15 cells split in millions of ways, none adding up: reported, not listed.
+    parsed = parse_report_tables(REVIEW_RUN.format(run="123456789123456789123456789123456789"), "t")
     assert not [f for f in parsed.facts if f.table == "复议诉讼"]
     assert any(p.startswith("ambiguous_cells: 复议诉讼") for p in parsed.problems)
+
+
+def test_review_groups_that_add_up_one_way_are_kept_the_others_left_out():
+    # 376 97 196 121 790 | 16 1 12 27 56 | 74 1 30 51 156 run together: only the splits whose
+    # groups add up to their 总计 are built; 复议 and 复议后起诉 read one way in all of them,
+    # 直接起诉 several ways (1|6|1|2|… and 16|1|12|27|56 …): left out.
+    parsed = parse_report_tables(REVIEW_RUN.format(run="376971961217901611227567413051156"), "t")
+    rows = {f.row: [] for f in parsed.facts if f.table == "复议诉讼"}
+    for f in parsed.facts:
+        if f.table == "复议诉讼":
+            rows[f.row].append(f.value)
+    assert rows == {
+        "行政复议": [376, 97, 196, 121, 790],
+        "行政诉讼.复议后起诉": [74, 1, 30, 51, 156],
+    }
+    assert "ambiguous_cells: 复议诉讼/行政诉讼.未经复议直接起诉" in parsed.problems
+
+
+def test_a_long_run_together_applicant_row_is_split_by_its_total():
+    # 21 digits for 7 cells: tens of thousands of splits, one whose six cells add up to the
+    # seventh (13612+252+0+45+128+32 = 14069).
+    rows = {"一、本年新收政府信息公开申请数量": "136122520451283214069"}
+    parsed = parse_report_tables(crawler_table(rows), "t")
+    assert app_row(parsed.facts, "本年新收") == [13612, 252, 0, 45, 128, 32, 14069]
 
 
 def test_a_run_together_review_row_with_one_reading_is_read():
@@ -592,3 +615,58 @@ def test_a_repeated_label_cell_is_skipped_before_the_cells():
     )
     parsed = parse_report_tables(text, "t")
     assert app_row(parsed.facts, "不予公开.属于国家秘密") == [1, 0, 0, 0, 0, 0, 1]
+
+
+REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "realdocs"
+REFLOWS = {  # how crawlers and converters print a table's cells: (between cells, between rows)
+    "one cell per line": ("\n", "\n"),
+    "single spaces": (" ", "\n"),
+    "ideographic spaces": ("\u3000", "\n"),
+    "one line, spaces": (" ", ""),
+    "run together": ("", "\n"),
+    "run together, one line": ("", ""),
+}
+
+
+def reflow(text: str, between_cells: str, between_rows: str) -> str:
+    """``text`` with every tab- or pipe-separated table row re-printed another way."""
+    out = []
+    for line in text.split("\n"):
+        if "\t" in line or line.count("|") >= 3:
+            cells = [c.strip() for c in re.split(r"[\t|]", line)]
+            out.append(between_cells.join(c for c in cells if c))
+        else:
+            out.append(line)
+    return between_rows.join(out)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "huaian_2024_annual_report.pdf",
+        "hongze_2023_annual_report.pdf",
+        "dev/kgc-test_hangzhou-style_2025_annual_report.html",
+        "dev/pingtan-shehuishiyeju-html_2023_annual_report.html",
+    ],
+)
+def test_a_real_report_reflowed_reads_the_same_or_leaves_cells_out(name):
+    # Separated cells read exactly as the table; run-together cells read the same or are left
+    # out (ambiguous), never as another number, never as a blank.
+    path = REAL / name
+    if not path.exists():
+        pytest.skip(f"absent: {path}")
+    text = clean_text(load_file(path).text).text
+
+    def cells(t: str) -> dict:
+        facts = parse_report_tables(t, "t").facts
+        return {(f.table, f.row, f.col): f.value for f in facts if f.origin == "table"}
+
+    want = cells(text)
+    assert len(want) > 150
+    for form, (between_cells, between_rows) in REFLOWS.items():
+        got = cells(reflow(text, between_cells, between_rows))
+        assert {k: v for k, v in got.items() if want.get(k) != v} == {}, form
+        if between_cells:
+            assert got == want, form
+        else:
+            assert len(got) >= 0.9 * len(want), (form, len(got), len(want))

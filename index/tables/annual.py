@@ -70,9 +70,13 @@ from index.tables.rows import (
     trailing_numeric_rows,
 )
 from index.tables.splits import (
+    Split,
+    Token,
     TooManySplits,
     enumerate_splits,
     filter_splits,
+    group_totals,
+    splits_with_total,
     total_check,
 )
 
@@ -177,6 +181,21 @@ def _section_end(text: str, start: int) -> int:
     return min(ends, default=len(text))
 
 
+def _bounded_splits(tokens: list[Token], columns: tuple[str, ...]) -> list[Split] | None:
+    """The splits of a run into the row's cells; too many to list: for rows whose last
+    column is their total, those that add up; otherwise None (ambiguous)."""
+    try:
+        return enumerate_splits(tokens, len(columns))
+    except TooManySplits:
+        pass
+    if columns != APPLICANT_COLUMNS:
+        return None
+    try:
+        return splits_with_total(tokens, len(columns)) or None
+    except TooManySplits:
+        return None
+
+
 _UP_TO_WORDS = re.compile(r"[^\u3400-\u9fff]*")
 _NEXT_NUMBERING = re.compile(r"(?:\d{1,2}\s*[、.．]|[（(]\s*\d{1,2}\s*[）)])\s*$")
 
@@ -256,9 +275,8 @@ class _RowReader:
                 blank = [Cell("", after, after) for _ in columns]
                 candidates = [([None] * len(columns), tuple(blank))]
             else:
-                try:
-                    splits = enumerate_splits(tokens, len(columns))
-                except TooManySplits:
+                splits = _bounded_splits(tokens, columns)
+                if splits is None:
                     shown = " ".join(t.text for t in tokens)
                     self.problems.append(f"ambiguous_cells: {table}/{canonical} ({shown})")
                     return False
@@ -399,8 +417,9 @@ def _applications_consistent(values: dict[str, list[int | float | None]]) -> boo
 
 
 def resolve_pending(reader: _RowReader, consistent) -> None:
-    """Rows whose run-together cells split several ways: keep the one combination the table's
-    identities allow; otherwise store nothing for them and warn ``ambiguous_cells``."""
+    """Rows whose run-together cells split several ways: keep, for each row, the split every
+    combination the table's identities allow agrees on; store nothing for the other rows and
+    warn ``ambiguous_cells``."""
     if not reader.pending:
         return
     names = list(reader.pending)
@@ -408,29 +427,32 @@ def resolve_pending(reader: _RowReader, consistent) -> None:
     count = 1
     for o in options:
         count *= len(o)
-    chosen = None
+    fits = []
     if consistent is not None and count <= MAX_COMBINATIONS:
         import itertools
 
-        fits = []
         for combo in itertools.product(*options):
             trial = dict(reader.values)
             trial.update({n: values for n, (values, _) in zip(names, combo, strict=True)})
             if consistent(trial):
                 fits.append(combo)
-        chosen = fits[0] if len(fits) == 1 else None
     table = reader.section.table
     for i, name in enumerate(names):
         candidates, columns, money, start, end = reader.pending[name]
-        if chosen is None:
+        if not fits or len({_split_key(combo[i][1]) for combo in fits}) > 1:
             shown = " | ".join(
                 "/".join(c.text or "空" for c in split) for _, split in candidates[:4]
             )
             reader.problems.append(f"ambiguous_cells: {table}/{name} ({shown})")
             continue
-        values, cells = chosen[i]
+        values, cells = fits[0][i]
         reader._store(name, columns, money, values, list(cells), start, end)
     reader.pending.clear()
+
+
+def _split_key(cells) -> tuple:
+    """A split as printed: each cell's text and place."""
+    return tuple((c.text, c.start, c.end) for c in cells)
 
 
 def _read_labelled(reader: _RowReader, row: RowLabel, end: int | None = None) -> bool:
@@ -532,16 +554,30 @@ def _parse_review_run(
     try:
         splits = enumerate_splits(tokens, _REVIEW_CELLS)
     except TooManySplits:
-        return [], [f"ambiguous_cells: {REVIEW}/{'+'.join(REVIEW_ROWS)}"], ""
+        # Too many to list: build only those whose every group adds up to its 总计.
+        try:
+            splits = enumerate_splits(tokens, _REVIEW_CELLS, accept=group_totals(5))
+        except TooManySplits:
+            splits = []
+        if not splits:
+            return [], [f"ambiguous_cells: {REVIEW}/{'+'.join(REVIEW_ROWS)}"], ""
     found = filter_splits(splits, total_check(len(REVIEW_ROWS)), lambda i, t: parse_number(t))
-    if len(found) != 1:
-        kind = "ambiguous_cells" if found else "table_row_unaligned"
-        return [], [f"{kind}: {REVIEW}/{'+'.join(REVIEW_ROWS)}"], ""
+    if not found:
+        return [], [f"table_row_unaligned: {REVIEW}/{'+'.join(REVIEW_ROWS)}"], ""
     values, cells = found[0]
     body = text[section.start : section.end]
     start = section.start + len(body) - len(body.lstrip())
     end = tokens[-1].end
-    return _review_facts(doc_id, values, cells, start, end), [], ""
+    facts = _review_facts(doc_id, values, cells, start, end)
+    # Several splits add up: keep the rows (groups of five) on which they all agree.
+    size = len(REVIEW_RESULT_COLUMNS)
+    unsure = [
+        row
+        for g, row in enumerate(REVIEW_ROWS)
+        if len({_split_key(split[g * size : (g + 1) * size]) for _, split in found}) > 1
+    ]
+    problems = [f"ambiguous_cells: {REVIEW}/{row}" for row in unsure]
+    return [f for f in facts if f.row not in unsure], problems, ""
 
 
 def _parse_active(text: str, section: _Section, doc_id: str) -> tuple[list[Fact], list[str], str]:

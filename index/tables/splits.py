@@ -20,6 +20,7 @@ from index.tables.cells import Cell
 
 MAX_DIGITS = 9  # no cell of the official tables holds a ten-digit count
 MAX_SPLITS = 2000  # beyond this many candidate splits the row is reported as ambiguous
+MAX_STEPS = 200_000  # cells tried while listing the splits under a sum limit
 
 Split = tuple[Cell, ...]  # blank cells have empty text and an empty span at their gap
 
@@ -53,12 +54,22 @@ def _parts(token: Token) -> tuple[str, str]:
     return (m.group("digits"), m.group("tail")) if m else ("", token.text)
 
 
-def enumerate_splits(tokens: list[Token], count: int) -> list[Split]:
+def _number(text: str) -> float:
+    """A cell's value for sums (blank and non-numbers add nothing)."""
+    m = re.match(r"\d+(?:[.．]\d+)?", text)
+    return float(m.group().replace("．", ".")) if m else 0.0
+
+
+def enumerate_splits(
+    tokens: list[Token], count: int, accept: Callable[[list[Cell]], bool] | None = None
+) -> list[Split]:
     """All splits of ``tokens`` into ``count`` cells, blanks allowed only at inner gaps.
 
     The splits are counted first (memoised over token, position and cells used), so a long
     run is reported in bounded time: TooManySplits beyond MAX_SPLITS (a partial list could
-    wrongly look unique).
+    wrongly look unique). With ``accept``, a test on the cells placed so far, only the splits
+    it accepts at every cell are listed (pruned as they are built, within MAX_STEPS) instead
+    of counting them all.
     """
     if not tokens or len(tokens) > count:
         return []
@@ -97,13 +108,22 @@ def enumerate_splits(tokens: list[Token], count: int) -> list[Split]:
                 return total
         return total
 
-    if ways(0, 0, 0) > MAX_SPLITS:
+    if accept is None and ways(0, 0, 0) > MAX_SPLITS:
         raise TooManySplits
     found: list[Split] = []
+    steps = [0]
+
+    def ok(row: list[Cell]) -> bool:
+        return accept is None or accept(row)
 
     def walk(i: int, pos: int, acc: list[Cell]) -> None:
         for cell, stop in moves(i, pos):
+            steps[0] += 1
+            if steps[0] > MAX_STEPS or len(found) > MAX_SPLITS:
+                raise TooManySplits
             row = acc + [cell]
+            if not ok(row):
+                continue
             if parts[i][0] and stop < len(parts[i][0]):
                 if ways(i, stop, len(row)):
                     walk(i, stop, row)
@@ -114,11 +134,60 @@ def enumerate_splits(tokens: list[Token], count: int) -> list[Split]:
                 gap = tokens[i].end
                 if ways(i + 1, 0, len(row)):
                     walk(i + 1, 0, row)
-                if ways(i + 1, 0, len(row) + 1):
-                    walk(i + 1, 0, row + [Cell("", gap, gap)])
+                blank = row + [Cell("", gap, gap)]
+                if ways(i + 1, 0, len(blank)) and ok(blank):
+                    walk(i + 1, 0, blank)
 
     walk(0, 0, [])
     return found
+
+
+def splits_with_total(tokens: list[Token], count: int) -> list[Split]:
+    """The splits whose last cell is the sum of the others (表三's 总计 column), for runs too
+    long to list every split: the total is a suffix of the last token, and the cells before it
+    are built only while they do not add up past it. Raises TooManySplits beyond the bounds."""
+    last = tokens[-1]
+    digits, tail = _parts(last)
+    if not digits or tail:
+        return []
+    found: list[Split] = []
+    for size in range(1, min(MAX_DIGITS, len(digits)) + 1):
+        suffix = digits[-size:]
+        if len(suffix) > 1 and suffix[0] == "0":
+            continue
+        total = Cell(suffix, last.end - size, last.end)
+        head = digits[:-size]
+        rest = tokens[:-1] + ([Token(head, last.start, last.start + len(head))] if head else [])
+        options = [(count - 1, [])]
+        if not head and len(tokens) > 1:  # a blank cell may stand at the gap before the total
+            gap = tokens[-2].end
+            options.append((count - 2, [Cell("", gap, gap)]))
+        for cells, blank in options:
+            if not rest or cells < len(rest):
+                continue
+            at_most = float(suffix)
+            within = lambda row, at_most=at_most: sum(_number(c.text) for c in row) <= at_most  # noqa: E731
+            for split in enumerate_splits(rest, cells, accept=within):
+                if sum(_number(c.text) for c in split) == float(suffix):
+                    found.append((*split, *blank, total))
+            if len(found) > MAX_SPLITS:
+                raise TooManySplits
+    return found
+
+
+def group_totals(size: int) -> Callable[[list[Cell]], bool]:
+    """``accept`` for rows of equal groups whose last cell is the sum of the others (表四):
+    a group is checked as soon as its total is placed (blanks add nothing)."""
+
+    def accept(row: list[Cell]) -> bool:
+        if len(row) % size:
+            return True
+        *cells, total = row[-size:]
+        if not any(c.text for c in row[-size:]):
+            return True
+        return sum(_number(c.text) for c in cells) == _number(total.text)
+
+    return accept
 
 
 def filter_splits(
