@@ -70,6 +70,7 @@ from index.tables.rows import (
     trailing_numeric_rows,
 )
 from index.tables.splits import (
+    MAX_TABLE_STEPS,
     Split,
     Token,
     TooManySplits,
@@ -181,19 +182,25 @@ def _section_end(text: str, start: int) -> int:
     return min(ends, default=len(text))
 
 
-def _bounded_splits(tokens: list[Token], columns: tuple[str, ...]) -> list[Split] | None:
+def _bounded_splits(
+    tokens: list[Token], columns: tuple[str, ...], spent: list[int]
+) -> list[Split] | None:
     """The splits of a run into the row's cells; too many to list: for rows whose last
-    column is their total, those that add up; otherwise None (ambiguous)."""
+    column is their total, those that add up, within the table's budget ``spent``;
+    otherwise None (ambiguous)."""
     try:
         return enumerate_splits(tokens, len(columns))
     except TooManySplits:
         pass
-    if columns != APPLICANT_COLUMNS:
+    if columns != APPLICANT_COLUMNS or spent[0] > MAX_TABLE_STEPS:
         return None
+    steps = [0]
     try:
-        return splits_with_total(tokens, len(columns)) or None
+        return splits_with_total(tokens, len(columns), steps) or None
     except TooManySplits:
         return None
+    finally:
+        spent[0] += steps[0]
 
 
 _UP_TO_WORDS = re.compile(r"[^\u3400-\u9fff]*")
@@ -237,6 +244,7 @@ class _RowReader:
     # rows whose run-together cells split in more than one way: resolved across rows later
     pending: dict[str, tuple] = field(default_factory=dict)
     group_sums: list[tuple[str, list[str], int]] = field(default_factory=list)
+    spent: list[int] = field(default_factory=lambda: [0])  # steps building splits under sums
 
     def __post_init__(self) -> None:
         self.pos = self.section.start
@@ -275,7 +283,7 @@ class _RowReader:
                 blank = [Cell("", after, after) for _ in columns]
                 candidates = [([None] * len(columns), tuple(blank))]
             else:
-                splits = _bounded_splits(tokens, columns)
+                splits = _bounded_splits(tokens, columns, self.spent)
                 if splits is None:
                     shown = " ".join(t.text for t in tokens)
                     self.problems.append(f"ambiguous_cells: {table}/{canonical} ({shown})")

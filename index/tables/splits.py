@@ -20,7 +20,10 @@ from index.tables.cells import Cell
 
 MAX_DIGITS = 9  # no cell of the official tables holds a ten-digit count
 MAX_SPLITS = 2000  # beyond this many candidate splits the row is reported as ambiguous
-MAX_STEPS = 200_000  # cells tried while listing the splits under a sum limit
+# Cells tried while building the splits under a sum for one row (a real 5-digit 表三 row
+# of a city report takes ~24,000), and for all the rows of one table.
+MAX_STEPS = 100_000
+MAX_TABLE_STEPS = 400_000
 
 Split = tuple[Cell, ...]  # blank cells have empty text and an empty span at their gap
 
@@ -61,7 +64,10 @@ def _number(text: str) -> float:
 
 
 def enumerate_splits(
-    tokens: list[Token], count: int, accept: Callable[[list[Cell]], bool] | None = None
+    tokens: list[Token],
+    count: int,
+    accept: Callable[[list[Cell]], bool] | None = None,
+    steps: list[int] | None = None,
 ) -> list[Split]:
     """All splits of ``tokens`` into ``count`` cells, blanks allowed only at inner gaps.
 
@@ -69,7 +75,7 @@ def enumerate_splits(
     run is reported in bounded time: TooManySplits beyond MAX_SPLITS (a partial list could
     wrongly look unique). With ``accept``, a test on the cells placed so far, only the splits
     it accepts at every cell are listed (pruned as they are built, within MAX_STEPS) instead
-    of counting them all.
+    of counting them all; ``steps`` counts the cells tried, shared by the calls for one row.
     """
     if not tokens or len(tokens) > count:
         return []
@@ -111,7 +117,7 @@ def enumerate_splits(
     if accept is None and ways(0, 0, 0) > MAX_SPLITS:
         raise TooManySplits
     found: list[Split] = []
-    steps = [0]
+    steps = [0] if steps is None else steps
 
     def ok(row: list[Cell]) -> bool:
         return accept is None or accept(row)
@@ -142,7 +148,9 @@ def enumerate_splits(
     return found
 
 
-def splits_with_total(tokens: list[Token], count: int) -> list[Split]:
+def splits_with_total(
+    tokens: list[Token], count: int, steps: list[int] | None = None
+) -> list[Split]:
     """The splits whose last cell is the sum of the others (表三's 总计 column), for runs too
     long to list every split: the total is a suffix of the last token, and the cells before it
     are built only while they do not add up past it. Raises TooManySplits beyond the bounds."""
@@ -151,6 +159,7 @@ def splits_with_total(tokens: list[Token], count: int) -> list[Split]:
     if not digits or tail:
         return []
     found: list[Split] = []
+    steps = [0] if steps is None else steps
     for size in range(1, min(MAX_DIGITS, len(digits)) + 1):
         suffix = digits[-size:]
         if len(suffix) > 1 and suffix[0] == "0":
@@ -167,7 +176,7 @@ def splits_with_total(tokens: list[Token], count: int) -> list[Split]:
                 continue
             at_most = float(suffix)
             within = lambda row, at_most=at_most: sum(_number(c.text) for c in row) <= at_most  # noqa: E731
-            for split in enumerate_splits(rest, cells, accept=within):
+            for split in enumerate_splits(rest, cells, accept=within, steps=steps):
                 if sum(_number(c.text) for c in split) == float(suffix):
                     found.append((*split, *blank, total))
             if len(found) > MAX_SPLITS:
