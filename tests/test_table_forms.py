@@ -625,7 +625,9 @@ REFLOWS = {  # how crawlers and converters print a table's cells: (between cells
     "one line, spaces": (" ", ""),
     "run together": ("", "\n"),
     "run together, one line": ("", ""),
+    "tabs, rows glued to the next line": ("\t", ""),
 }
+EXACT = {"one cell per line", "single spaces", "ideographic spaces", "one line, spaces"}
 
 
 def reflow(text: str, between_cells: str, between_rows: str) -> str:
@@ -650,8 +652,8 @@ def reflow(text: str, between_cells: str, between_rows: str) -> str:
     ],
 )
 def test_a_real_report_reflowed_reads_the_same_or_leaves_cells_out(name):
-    # Separated cells read exactly as the table; run-together cells read the same or are left
-    # out (ambiguous), never as another number, never as a blank.
+    # Separated cells read exactly as the table; run-together cells (and cells glued to the
+    # next line's words) read the same or are left out, never as another number or a blank.
     path = REAL / name
     if not path.exists():
         pytest.skip(f"absent: {path}")
@@ -666,7 +668,19 @@ def test_a_real_report_reflowed_reads_the_same_or_leaves_cells_out(name):
     for form, (between_cells, between_rows) in REFLOWS.items():
         got = cells(reflow(text, between_cells, between_rows))
         assert {k: v for k, v in got.items() if want.get(k) != v} == {}, form
-        if between_cells:
+        if form in EXACT:
             assert got == want, form
-        else:
+        elif not between_cells:
             assert len(got) >= 0.9 * len(want), (form, len(got), len(want))
+
+
+def test_a_prose_figure_never_settles_a_run_together_split():
+    # "6045" under the 2021 columns reads 6|0|45 or 60|4|5. The prose names the row and a
+    # figure that agrees with one split only; prose figures in real reports count other
+    # things (清理规范性文件1件, 刊载规范性文件16件, 发布行政处罚23件 in the dev corpus), so the
+    # row stays left out whichever split the sentence agrees or disagrees with.
+    for sentence in ("本年制发行政规范性文件6件。", "本年制发行政规范性文件60件。"):
+        text = sentence + RUN_2021.format(first="6045", fee="0")
+        cells = active_cells(text)
+        assert ("行政规范性文件", "本年制发件数") not in cells
+        assert ("行政规范性文件", "现行有效件数") not in cells

@@ -88,7 +88,7 @@ def row_after_label(text: str, label: re.Match[str], limit: int, layout: str) ->
     rest, *cells = split_cells(text, pos, row_end)
     if layout == "grid":
         # Cells repeating the label (merged cells in Markdown) or holding label fragments.
-        while cells and _CJK.search(cells[0].text):
+        while cells and _CJK.search(cells[0].text) and not _stray_digits(cells[0].text):
             cells.pop(0)
         # No official row prints words after its numbers: a label cell after them starts the
         # next row (crawler text joining every row of a table on one tab-separated line).
@@ -107,6 +107,16 @@ def row_after_label(text: str, label: re.Match[str], limit: int, layout: str) ->
     end = pos + len(text[pos:row_end].rstrip(" \n\r\u3000\xa0|"))
     # A number left in the label's own cell cannot be placed in any column.
     return Row(cells, label.start(), end, row_end, stray=bool(re.search(r"\d", rest.text)))
+
+
+_LABEL_NUMBERING = re.compile(
+    r"^\s*(?:\d{1,2}\s*[、.．]|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[）)])"
+)
+
+
+def _stray_digits(text: str) -> bool:
+    """Digits in a label cell other than its numbering (``1.属于…``): a value, not a label."""
+    return bool(re.search(r"\d", _LABEL_NUMBERING.sub("", text)))
 
 
 def _is_label(text: str) -> bool:
