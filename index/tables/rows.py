@@ -90,6 +90,15 @@ def row_after_label(text: str, label: re.Match[str], limit: int, layout: str) ->
         # Cells repeating the label (merged cells in Markdown) or holding label fragments.
         while cells and _CJK.search(cells[0].text) and not _stray_digits(cells[0].text):
             cells.pop(0)
+        # A row's last value glued to the next row's label (``447228第二十条…``, crawler text
+        # that drops the break between rows): the value ends the row, the words start the next.
+        for i, cell in enumerate(cells):
+            split = _glued(cell.text)
+            if split is not None:
+                value = cell.text[:split].rstrip()
+                cells = cells[:i] + [Cell(value, cell.start, cell.start + len(value))]
+                row_end = cell.start + split
+                break
         # No official row prints words after its numbers: a label cell after them starts the
         # next row (crawler text joining every row of a table on one tab-separated line).
         cut = next(
@@ -107,6 +116,24 @@ def row_after_label(text: str, label: re.Match[str], limit: int, layout: str) ->
     end = pos + len(text[pos:row_end].rstrip(" \n\r\u3000\xa0|"))
     # A number left in the label's own cell cannot be placed in any column.
     return Row(cells, label.start(), end, row_end, stray=bool(re.search(r"\d", rest.text)))
+
+
+_WORDS = re.compile(r"\s*[\u3400-\u9fff（(]")
+_SUB_NUMBERING = re.compile(r"\s*[、.．]\s*[\u3400-\u9fff]")
+
+
+def _glued(text: str) -> int | None:
+    """Where the next row starts inside a cell holding a value glued to it (``447228第二十条``,
+    ``105（四）无``), or None. The next row may start with its sub-row numbering (``22.其他`` is
+    2 and ``2.其他``: the official sub-rows are numbered 1-8, one digit)."""
+    m = _NUMBER.match(text)
+    if m is None or m.end() == len(text):
+        return None
+    if _WORDS.match(text, m.end()):
+        return m.end()
+    digits = m.group("num")
+    plain = digits.isdigit() and len(digits) > 1 and not (m.group("unit") or m.group("sign"))
+    return m.end() - 1 if plain and _SUB_NUMBERING.match(text, m.end()) else None
 
 
 _LABEL_NUMBERING = re.compile(
