@@ -684,3 +684,17 @@ def test_a_prose_figure_never_settles_a_run_together_split():
         cells = active_cells(text)
         assert ("行政规范性文件", "本年制发件数") not in cells
         assert ("行政规范性文件", "现行有效件数") not in cells
+
+
+def test_a_cell_every_reading_shares_is_read_the_others_left_out():
+    # "4500" under 上一年项目数量 / 本年增减 / 处理决定数量 reads 4|50|0 or 45|0|0: the last cell is
+    # the same printed "0" in both, the first two are not.
+    text = (
+        "二、主动公开政府信息情况第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量"
+        "行政许可4500其他对外管理服务事项000三、收到和处理政府信息公开申请情况"
+    )
+    parsed = parse_report_tables(text, "t")
+    row = {f.col: f for f in parsed.facts if f.row == "行政许可"}
+    assert set(row) == {"处理决定数量"} and row["处理决定数量"].value == 0
+    assert text[row["处理决定数量"].cell_start : row["处理决定数量"].cell_end] == "0"
+    assert any(p.startswith("ambiguous_cells: 主动公开/行政许可") for p in parsed.problems)

@@ -327,15 +327,21 @@ class _RowReader:
         cells: list[Cell],
         start: int,
         end: int,
+        only: set[int] | None = None,
     ) -> None:
-        for column, value, cell in zip(columns, values, cells, strict=True):
+        """Facts for a row's cells; ``only``: just these cells (a row not read whole, which
+        then takes no part in the identities or group sums)."""
+        for i, (column, value, cell) in enumerate(zip(columns, values, cells, strict=True)):
+            if only is not None and i not in only:
+                continue
             unit = MONEY_UNIT if column in money else COUNT_UNIT
             fact = self._fact(canonical, column, value, unit, start, end, "table")
             fact.blank = value is None
             fact.cell_start, fact.cell_end = cell.start, cell.end
             self.facts.append(fact)
-        self.values[canonical] = values
-        self.spans[canonical] = (start, end)
+        if only is None:
+            self.values[canonical] = values
+            self.spans[canonical] = (start, end)
 
     def find(self, row: RowLabel, end: int | None = None) -> re.Match[str] | None:
         return find_row(self.text, row, self.pos, self.section.end if end is None else end)
@@ -452,10 +458,29 @@ def resolve_pending(reader: _RowReader, consistent) -> None:
                 "/".join(c.text or "空" for c in split) for _, split in candidates[:4]
             )
             reader.problems.append(f"ambiguous_cells: {table}/{name} ({shown})")
+            if table == ACTIVE:
+                # A cell every reading of the printed run places alike is printed that way
+                # (``4500`` is 4|50|0 or 45|0|0: 处理决定数量 0 either way).
+                common = _common_cells([split for _, split in candidates])
+                values, cells = candidates[0]
+                if common:
+                    reader._store(name, columns, money, values, list(cells), start, end, common)
             continue
         values, cells = fits[0][i]
         reader._store(name, columns, money, values, list(cells), start, end)
     reader.pending.clear()
+
+
+def _common_cells(splits: list) -> set[int]:
+    """Indices of the cells (text and place) that every split shares."""
+    first = splits[0]
+    return {
+        i
+        for i, cell in enumerate(first)
+        if all(
+            (s[i].text, s[i].start, s[i].end) == (cell.text, cell.start, cell.end) for s in splits
+        )
+    }
 
 
 def _split_key(cells) -> tuple:
