@@ -16,7 +16,7 @@ from evals.table_score import DEFAULT_SETS, score_folder
 from index.pipeline import build_document
 
 # Cells read / cells in gold when the floor was set. Raise a floor when the reader improves.
-FLOORS = {"dev": 2005, "tune": 769, "holdout": 1500, "pdf": 560}
+FLOORS = {"dev": 2007, "tune": 772, "holdout": 1500, "pdf": 560}
 
 
 def scored(name: str):

@@ -67,11 +67,17 @@ from index.tables.rows import (
     parse_number,
     row_after_label,
     run_tokens,
+    trailing_numeric_rows,
 )
 from index.tables.splits import (
+    MAX_TABLE_STEPS,
+    Split,
+    Token,
     TooManySplits,
     enumerate_splits,
     filter_splits,
+    group_totals,
+    splits_with_total,
     total_check,
 )
 
@@ -176,6 +182,49 @@ def _section_end(text: str, start: int) -> int:
     return min(ends, default=len(text))
 
 
+def _bounded_splits(
+    tokens: list[Token], columns: tuple[str, ...], spent: list[int]
+) -> list[Split] | None:
+    """The splits of a run into the row's cells; too many to list: for rows whose last
+    column is their total, those that add up, within the table's budget ``spent``;
+    otherwise None (ambiguous)."""
+    try:
+        return enumerate_splits(tokens, len(columns))
+    except TooManySplits:
+        pass
+    if columns != APPLICANT_COLUMNS or spent[0] > MAX_TABLE_STEPS:
+        return None
+    steps = [0]
+    try:
+        return splits_with_total(tokens, len(columns), steps) or None
+    except TooManySplits:
+        return None
+    finally:
+        spent[0] += steps[0]
+
+
+_UP_TO_WORDS = re.compile(r"[^\u3400-\u9fff]*")
+_NEXT_NUMBERING = re.compile(r"(?:\d{1,2}\s*[、.．]|[（(]\s*\d{1,2}\s*[）)])\s*$")
+
+
+def _printed_empty(text: str, pos: int, limit: int) -> bool:
+    """Whether a row with no number right after its label is printed empty: no digit before
+    the next words but the next row's own numbering (``3.其他``). Digits behind stray marks
+    (``<br>. 11 0 …``) are cells that cannot be placed, not blanks."""
+    gap = _UP_TO_WORDS.match(text, pos, limit).group()
+    return not re.search(r"\d", _NEXT_NUMBERING.sub("", gap))
+
+
+def _past_repeats(text: str, label: re.Match[str], limit: int) -> int:
+    """Where a row's cells begin: after its label and any copies of it (a merged label cell
+    repeated by a converter, flattened: ``1.属于国家秘密 1.属于国家秘密 21 0 …``)."""
+    repeat = re.compile(r"[\s|]*" + re.escape(label.group()))
+    pos = label.end()
+    while m := repeat.match(text, pos, limit):
+        pos = m.end()
+    return pos
+
+
 def _unaligned(table: str, row: str, count: int, found: int) -> str:
     return f"table_row_unaligned: {table}/{row} (expected {count} cells, found {found})"
 
@@ -195,6 +244,7 @@ class _RowReader:
     # rows whose run-together cells split in more than one way: resolved across rows later
     pending: dict[str, tuple] = field(default_factory=dict)
     group_sums: list[tuple[str, list[str], int]] = field(default_factory=list)
+    spent: list[int] = field(default_factory=lambda: [0])  # steps building splits under sums
 
     def __post_init__(self) -> None:
         self.pos = self.section.start
@@ -206,8 +256,12 @@ class _RowReader:
         columns: tuple[str, ...],
         money: tuple[str, ...] = (),
         money_header: bool = False,
+        meaning: ColumnSet | None = None,
     ) -> bool:
-        """Turn the row at ``label`` into facts; report it when it cannot be aligned."""
+        """Turn the row at ``label`` into facts; report it when it cannot be aligned.
+
+        ``meaning``: the column set whose constraints narrow the splits of run-together cells.
+        """
         table, layout = self.section.table, self.section.layout
 
         def value(i: int, text: str) -> int | float | None:
@@ -215,21 +269,27 @@ class _RowReader:
             return parse_number(text, column == SIGNED_COLUMN, column in money, money_header)
 
         if layout == "spaced":
-            tokens, end = run_tokens(self.text, label.end(), self.section.end)
+            after = _past_repeats(self.text, label, self.section.end)
+            tokens, end = run_tokens(self.text, after, self.section.end)
             self.pos = end
-            check = total_check(1) if columns == APPLICANT_COLUMNS else (lambda v: True)
+            if columns == APPLICANT_COLUMNS:
+                check = total_check(1)
+            else:
+                check = meaning.consistent if meaning else (lambda v: True)
+            if not tokens and not _printed_empty(self.text, after, self.section.end):
+                self.problems.append(_unaligned(table, canonical, len(columns), 0))
+                return False
             if not tokens:
-                blank = [Cell("", label.end(), label.end()) for _ in columns]
+                blank = [Cell("", after, after) for _ in columns]
                 candidates = [([None] * len(columns), tuple(blank))]
             else:
-                try:
-                    splits = enumerate_splits(tokens, len(columns))
-                except TooManySplits:
+                splits = _bounded_splits(tokens, columns, self.spent)
+                if splits is None:
                     shown = " ".join(t.text for t in tokens)
                     self.problems.append(f"ambiguous_cells: {table}/{canonical} ({shown})")
                     return False
                 candidates = filter_splits(splits, check, value)
-            row_end = tokens[-1].end if tokens else label.end()
+            row_end = tokens[-1].end if tokens else after
             if not candidates:
                 found = sum(len(t.text) for t in tokens)
                 self.problems.append(_unaligned(table, canonical, len(columns), found))
@@ -267,15 +327,21 @@ class _RowReader:
         cells: list[Cell],
         start: int,
         end: int,
+        only: set[int] | None = None,
     ) -> None:
-        for column, value, cell in zip(columns, values, cells, strict=True):
+        """Facts for a row's cells; ``only``: just these cells (a row not read whole, which
+        then takes no part in the identities or group sums)."""
+        for i, (column, value, cell) in enumerate(zip(columns, values, cells, strict=True)):
+            if only is not None and i not in only:
+                continue
             unit = MONEY_UNIT if column in money else COUNT_UNIT
             fact = self._fact(canonical, column, value, unit, start, end, "table")
             fact.blank = value is None
             fact.cell_start, fact.cell_end = cell.start, cell.end
             self.facts.append(fact)
-        self.values[canonical] = values
-        self.spans[canonical] = (start, end)
+        if only is None:
+            self.values[canonical] = values
+            self.spans[canonical] = (start, end)
 
     def find(self, row: RowLabel, end: int | None = None) -> re.Match[str] | None:
         return find_row(self.text, row, self.pos, self.section.end if end is None else end)
@@ -365,8 +431,9 @@ def _applications_consistent(values: dict[str, list[int | float | None]]) -> boo
 
 
 def resolve_pending(reader: _RowReader, consistent) -> None:
-    """Rows whose run-together cells split several ways: keep the one combination the table's
-    identities allow; otherwise store nothing for them and warn ``ambiguous_cells``."""
+    """Rows whose run-together cells split several ways: keep, for each row, the split every
+    combination the table's identities allow agrees on; store nothing for the other rows and
+    warn ``ambiguous_cells``."""
     if not reader.pending:
         return
     names = list(reader.pending)
@@ -374,29 +441,51 @@ def resolve_pending(reader: _RowReader, consistent) -> None:
     count = 1
     for o in options:
         count *= len(o)
-    chosen = None
+    fits = []
     if consistent is not None and count <= MAX_COMBINATIONS:
         import itertools
 
-        fits = []
         for combo in itertools.product(*options):
             trial = dict(reader.values)
             trial.update({n: values for n, (values, _) in zip(names, combo, strict=True)})
             if consistent(trial):
                 fits.append(combo)
-        chosen = fits[0] if len(fits) == 1 else None
     table = reader.section.table
     for i, name in enumerate(names):
         candidates, columns, money, start, end = reader.pending[name]
-        if chosen is None:
+        if not fits or len({_split_key(combo[i][1]) for combo in fits}) > 1:
             shown = " | ".join(
                 "/".join(c.text or "空" for c in split) for _, split in candidates[:4]
             )
             reader.problems.append(f"ambiguous_cells: {table}/{name} ({shown})")
+            if table == ACTIVE:
+                # A cell every reading of the printed run places alike is printed that way
+                # (``4500`` is 4|50|0 or 45|0|0: 处理决定数量 0 either way).
+                common = _common_cells([split for _, split in candidates])
+                values, cells = candidates[0]
+                if common:
+                    reader._store(name, columns, money, values, list(cells), start, end, common)
             continue
-        values, cells = chosen[i]
+        values, cells = fits[0][i]
         reader._store(name, columns, money, values, list(cells), start, end)
     reader.pending.clear()
+
+
+def _common_cells(splits: list) -> set[int]:
+    """Indices of the cells (text and place) that every split shares."""
+    first = splits[0]
+    return {
+        i
+        for i, cell in enumerate(first)
+        if all(
+            (s[i].text, s[i].start, s[i].end) == (cell.text, cell.start, cell.end) for s in splits
+        )
+    }
+
+
+def _split_key(cells) -> tuple:
+    """A split as printed: each cell's text and place."""
+    return tuple((c.text, c.start, c.end) for c in cells)
 
 
 def _read_labelled(reader: _RowReader, row: RowLabel, end: int | None = None) -> bool:
@@ -456,6 +545,8 @@ def _parse_review(text: str, section: _Section, doc_id: str) -> tuple[list[Fact]
     if section.layout == "spaced":
         return _parse_review_run(text, section, doc_id)
     candidates = numeric_rows(text, section.start, section.end, section.layout)
+    if not candidates and section.layout == "grid":
+        candidates = trailing_numeric_rows(text, section.start, section.end)
     if not candidates:
         return [], [], ""
     aligned = [a for a in (align_cells(c, _REVIEW_CELLS, section.layout) for c in candidates) if a]
@@ -496,16 +587,30 @@ def _parse_review_run(
     try:
         splits = enumerate_splits(tokens, _REVIEW_CELLS)
     except TooManySplits:
-        return [], [f"ambiguous_cells: {REVIEW}/{'+'.join(REVIEW_ROWS)}"], ""
+        # Too many to list: build only those whose every group adds up to its 总计.
+        try:
+            splits = enumerate_splits(tokens, _REVIEW_CELLS, accept=group_totals(5))
+        except TooManySplits:
+            splits = []
+        if not splits:
+            return [], [f"ambiguous_cells: {REVIEW}/{'+'.join(REVIEW_ROWS)}"], ""
     found = filter_splits(splits, total_check(len(REVIEW_ROWS)), lambda i, t: parse_number(t))
-    if len(found) != 1:
-        kind = "ambiguous_cells" if found else "table_row_unaligned"
-        return [], [f"{kind}: {REVIEW}/{'+'.join(REVIEW_ROWS)}"], ""
+    if not found:
+        return [], [f"table_row_unaligned: {REVIEW}/{'+'.join(REVIEW_ROWS)}"], ""
     values, cells = found[0]
     body = text[section.start : section.end]
     start = section.start + len(body) - len(body.lstrip())
     end = tokens[-1].end
-    return _review_facts(doc_id, values, cells, start, end), [], ""
+    facts = _review_facts(doc_id, values, cells, start, end)
+    # Several splits add up: keep the rows (groups of five) on which they all agree.
+    size = len(REVIEW_RESULT_COLUMNS)
+    unsure = [
+        row
+        for g, row in enumerate(REVIEW_ROWS)
+        if len({_split_key(split[g * size : (g + 1) * size]) for _, split in found}) > 1
+    ]
+    problems = [f"ambiguous_cells: {REVIEW}/{row}" for row in unsure]
+    return [f for f in facts if f.row not in unsure], problems, ""
 
 
 def _parse_active(text: str, section: _Section, doc_id: str) -> tuple[list[Fact], list[str], str]:
@@ -527,7 +632,9 @@ def _parse_active(text: str, section: _Section, doc_id: str) -> tuple[list[Fact]
         canonical = row.canonical
         if canonical == "规范性文件" and squash(label.group()).startswith("行政"):
             canonical = "行政规范性文件"
-        reader.read(canonical, label, columns.columns, columns.money, "万元" in header)
+        reader.read(
+            canonical, label, columns.columns, columns.money, "万元" in header, meaning=columns
+        )
         formats.append(columns.fmt)
     resolve_pending(reader, None)
     fmt = max(sorted(set(formats)), key=formats.count) if formats else ""

@@ -129,10 +129,39 @@ class ColumnSet:
     keywords: tuple[str, ...]
     fmt: str  # "2019" | "2021"
     money: tuple[str, ...] = ()
+    # What the columns mean makes certain, used only to choose among the splits of a
+    # run-together row (a single printed reading is kept as printed):
+    # (i, j) in ``at_least``: column i >= column j in every report;
+    # (i, j) in ``zero_together``: column i is 0 exactly when column j is 0.
+    at_least: tuple[tuple[int, int], ...] = ()
+    zero_together: tuple[tuple[int, int], ...] = ()
+
+    def consistent(self, values: list[float | None]) -> bool:
+        """Whether a row's values (None = blank, not compared) obey the column constraints."""
+        for i, j in self.at_least:
+            a, b = values[i], values[j]
+            if a is not None and b is not None and a < b:
+                return False
+        for i, j in self.zero_together:
+            a, b = values[i], values[j]
+            if a is not None and b is not None and (a == 0) != (b == 0):
+                return False
+        return True
 
 
+# Meaning constraints (sources: table_formats.md and the 〔2019〕60号 template's column names).
+# - 2019 (一): 对外公开总数量 (all documents of the kind now published) includes the year's
+#   本年新公开数量, so it is never smaller. Not 本年新制作数量: a document made this year may
+#   be published later.
+# - 2019 (九): no 采购项目 means no 采购总金额, and an amount needs at least one project.
+# Rejected, not certain: 2021 (一) 现行有效件数 >= 本年制发件数 (the dev report 平潭社会事业局
+# 2023 prints 制发 2 / 废止 12 / 现行有效 0); 2019 (五)(六)(八) columns have no relation
+# between 上一年项目数量, 本年增/减 and 处理决定数量.
 _FIRST_2019 = ColumnSet(
-    ("本年新制作数量", "本年新公开数量", "对外公开总数量"), ("本年新", "对外公开"), "2019"
+    ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
+    ("本年新", "对外公开"),
+    "2019",
+    at_least=((2, 1),),
 )
 _FIRST_2021 = ColumnSet(
     ("本年制发件数", "本年废止件数", "现行有效件数"), ("制发", "废止", "现行有效"), "2021"
@@ -144,7 +173,11 @@ _DECISIONS_2021 = ColumnSet(("本年处理决定数量",), ("本年处理决定"
 _FEES_2019 = ColumnSet(("上一年项目数量", SIGNED_COLUMN), ("上一年", "增/减", "增减"), "2019")
 _FEES_2021 = ColumnSet(("本年收费金额",), ("收费金额",), "2021", money=("本年收费金额",))
 _PURCHASE_2019 = ColumnSet(
-    ("采购项目数量", "采购总金额"), ("采购项目", "采购总金额"), "2019", money=("采购总金额",)
+    ("采购项目数量", "采购总金额"),
+    ("采购项目", "采购总金额"),
+    "2019",
+    money=("采购总金额",),
+    zero_together=((0, 1),),
 )
 
 # 主动公开 rows in printed order, each with the column sets its block may carry.

@@ -88,14 +88,71 @@ def row_after_label(text: str, label: re.Match[str], limit: int, layout: str) ->
     rest, *cells = split_cells(text, pos, row_end)
     if layout == "grid":
         # Cells repeating the label (merged cells in Markdown) or holding label fragments.
-        while cells and _CJK.search(cells[0].text):
+        while cells and _CJK.search(cells[0].text) and not _stray_digits(cells[0].text):
             cells.pop(0)
+        # A row's last value glued to the next row's label (``447228第二十条…``, crawler text
+        # that drops the break between rows): the value ends the row, the words start the next.
+        for i, cell in enumerate(cells):
+            split = _glued(cell.text)
+            if split is not None:
+                value = cell.text[:split].rstrip()
+                cells = cells[:i] + [Cell(value, cell.start, cell.start + len(value))]
+                row_end = cell.start + split
+                break
+        # No official row prints words after its numbers: a label cell after them starts the
+        # next row (crawler text joining every row of a table on one tab-separated line).
+        cut = next(
+            (i for i, c in enumerate(cells) if _is_label(c.text) and _has_number(cells[:i])),
+            None,
+        )
+        if cut is not None:
+            row_end = cells[cut].start
+            cells = cells[:cut]
+            while cells and not cells[-1].text:
+                cells.pop()  # the separator before the next label
         if cells and not cells[-1].text and text[:row_end].rstrip().endswith("|"):
             cells.pop()  # the closing pipe of a Markdown row
     # The row runs through its last cell, blank cells (tabs) included.
     end = pos + len(text[pos:row_end].rstrip(" \n\r\u3000\xa0|"))
     # A number left in the label's own cell cannot be placed in any column.
     return Row(cells, label.start(), end, row_end, stray=bool(re.search(r"\d", rest.text)))
+
+
+_WORDS = re.compile(r"\s*[\u3400-\u9fff（(]")
+_SUB_NUMBERING = re.compile(r"\s*[、.．]\s*[\u3400-\u9fff]")
+
+
+def _glued(text: str) -> int | None:
+    """Where the next row starts inside a cell holding a value glued to it (``447228第二十条``,
+    ``105（四）无``), or None. The next row may start with its sub-row numbering (``22.其他`` is
+    2 and ``2.其他``: the official sub-rows are numbered 1-8, one digit)."""
+    m = _NUMBER.match(text)
+    if m is None or m.end() == len(text):
+        return None
+    if _WORDS.match(text, m.end()):
+        return m.end()
+    digits = m.group("num")
+    plain = digits.isdigit() and len(digits) > 1 and not (m.group("unit") or m.group("sign"))
+    return m.end() - 1 if plain and _SUB_NUMBERING.match(text, m.end()) else None
+
+
+_LABEL_NUMBERING = re.compile(
+    r"^\s*(?:\d{1,2}\s*[、.．]|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[）)])"
+)
+
+
+def _stray_digits(text: str) -> bool:
+    """Digits in a label cell other than its numbering (``1.属于…``): a value, not a label."""
+    return bool(re.search(r"\d", _LABEL_NUMBERING.sub("", text)))
+
+
+def _is_label(text: str) -> bool:
+    """Words, not a number with a sign or unit (增3, 12.5万元)."""
+    return bool(_CJK.search(text)) and not _is_number_token(re.sub(r"\s+", "", text))
+
+
+def _has_number(cells: list[Cell]) -> bool:
+    return any(_is_number_token(c.text) for c in cells if c.text)
 
 
 def align_cells(cells: list[Cell], count: int, layout: str) -> list[Cell] | None:
@@ -168,6 +225,23 @@ def numeric_rows(text: str, start: int, end: int, layout: str) -> list[list[Cell
         ):
             rows.append(cells)
         pos = stop + 1
+    return rows
+
+
+def trailing_numeric_rows(text: str, start: int, end: int) -> list[list[Cell]]:
+    """Grid lines ending in numbers after their last label cell: the numbers of a table whose
+    header and data rows were joined on one line (crawler text), as a row of their own."""
+    rows: list[list[Cell]] = []
+    pos = start
+    for stop in [m.start() for m in re.finditer(r"\n", text[start:end])] + [end - start]:
+        cells = trim_pipes(split_cells(text, pos, start + stop), text[pos : start + stop])
+        labels = [i for i, c in enumerate(cells) if _is_label(c.text)]
+        tail = cells[labels[-1] + 1 :] if labels else []
+        while tail and not tail[0].text:
+            tail = tail[1:]  # the separator after the last label
+        if _has_number(tail) and all(_is_number_token(c.text) for c in tail if c.text):
+            rows.append(tail)
+        pos = start + stop + 1
     return rows
 
 
