@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
@@ -186,9 +187,130 @@ def render(pages: list[PageLayout]) -> LayoutText:
     return LayoutText("".join(out), page_starts, boxes, ocr)
 
 
-def ocr_page(words, number: int, height: float) -> PageLayout:
-    """A scanned page from its OCR words: lines whose words stand apart become table rows of
-    cells (the same tab-joined form as ruled tables), the others text lines."""
+def ocr_page(words, number: int, height: float, cells: Sequence[Box] = ()) -> PageLayout:
+    """A scanned page from its OCR words and ruled cells: each ruled table becomes rows of
+    cells as pdfplumber gives them for a text PDF (a merged cell in its first row, empty
+    slots elsewhere); the other words are lines, and lines whose words stand apart become
+    rows of cells too (an unruled table)."""
+    pieces: list[Piece] = []
+    rest = list(words)
+    for table in ruled_tables(cells):
+        rows, used = table_pieces(table, rest)
+        pieces += rows
+        rest = [w for w in rest if id(w) not in used]
+    pieces += line_pieces(rest)
+    pieces.sort(key=lambda p: p.top)
+    return PageLayout(number, height, pieces)
+
+
+_TOUCH = 2.0  # points: ruled cells this close share a rule, so belong to one table
+
+
+def ruled_tables(cells: Sequence[Box]) -> list[list[Box]]:
+    """Ruled cells grouped into tables (cells that touch); a table has two columns or more."""
+    parent = list(range(len(cells)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(cells):
+        for j in range(i):
+            b = cells[j]
+            if (a[0] <= b[2] + _TOUCH and b[0] <= a[2] + _TOUCH
+                    and a[1] <= b[3] + _TOUCH and b[1] <= a[3] + _TOUCH):  # fmt: skip
+                parent[root(i)] = root(j)
+    groups: dict[int, list[Box]] = {}
+    for i, cell in enumerate(cells):
+        groups.setdefault(root(i), []).append(cell)
+    return [g for g in groups.values() if len(_clusters([c[0] for c in g])) >= 2]
+
+
+def _clusters(values: Sequence[float], tolerance: float = 3.0) -> list[float]:
+    """Distinct positions: values within ``tolerance`` of the previous one are the same."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tolerance:
+            out.append(v)
+    return out
+
+
+def _slot(value: float, positions: list[float], tolerance: float = 3.0) -> int:
+    return min(range(len(positions)), key=lambda i: abs(positions[i] - value))
+
+
+def table_pieces(cells: list[Box], words) -> tuple[list[Piece], set[int]]:
+    """The rows of one ruled table, and the ids of the words used."""
+    contents: dict[Box, list] = {c: [] for c in cells}
+    used: set[int] = set()
+    for word in words:
+        for cell, part in _place(word, cells):
+            contents[cell].append(part)
+            used.add(id(word))
+    columns = _clusters([c[0] for c in cells])
+    tops = _clusters([c[1] for c in cells])
+    left, right = min(c[0] for c in cells), max(c[2] for c in cells)
+    pieces = []
+    for top in tops:
+        slots: list[tuple[str, Box | None, float]] = [("", None, 1.0)] * len(columns)
+        for cell in cells:
+            if abs(cell[1] - top) <= 3.0 and contents[cell]:
+                lines = ["".join(w.text for w in members) for _, members in _lines(contents[cell])]
+                text = join_cell_lines("\n".join(lines))
+                confidence = min(w.confidence for w in contents[cell])
+                slots[_slot(cell[0], columns)] = (text, cell, confidence)
+        filled = [s for s in slots if s[0]]
+        if not filled:
+            continue
+        box = filled[0][1]
+        if len(filled) == 1 and box and box[0] - left < 3.0 and right - box[2] < 3.0:
+            # One cell across the whole width: a caption or prose, not a grid row.
+            pieces.append(Piece(top=top, text=filled[0][0], box=box, confidence=filled[0][2]))
+        else:
+            pieces.append(
+                Piece(top=top, cells=[(t, b) for t, b, _ in slots],
+                      cell_confidence=[c for _, _, c in slots])
+            )  # fmt: skip
+    return pieces, used
+
+
+def _place(word, cells: list[Box]):
+    """The cells a word belongs to: the one holding its middle, or, for a box the OCR ran over
+    several cells ("0 0 0"), each space-separated token in the cell under it."""
+    from index.ocr import OcrWord
+
+    middle_y = (word.top + word.bottom) / 2
+    under = sorted(
+        (c for c in cells if c[1] <= middle_y <= c[3] and c[0] < word.x1 and word.x0 < c[2]),
+        key=lambda c: c[0],
+    )
+    tokens = word.text.split()
+    if len(under) >= 2 and len(tokens) == len(under):
+        width = (word.x1 - word.x0) / max(1, len(word.text))
+        pos, out = 0, []
+        for cell, token in zip(under, tokens, strict=True):
+            at = word.text.index(token, pos)
+            pos = at + len(token)
+            x0, x1 = word.x0 + at * width, word.x0 + pos * width
+            out.append((cell, OcrWord(token, x0, word.top, x1, word.bottom, word.confidence)))
+        return out
+    middle_x = (word.x0 + word.x1) / 2
+    for cell in cells:
+        if cell[0] <= middle_x <= cell[2] and cell[1] <= middle_y <= cell[3]:
+            return [(cell, word)]
+    return []
+
+
+def _lines(words):
+    from index.ocr import page_pieces
+
+    return page_pieces(words)
+
+
+def line_pieces(words) -> list[Piece]:
+    """Words outside ruled tables as lines; a line whose words stand apart is a row of cells."""
     from index.ocr import is_cell_gap, page_pieces
 
     pieces = []
@@ -210,7 +332,7 @@ def ocr_page(words, number: int, height: float) -> PageLayout:
                 Piece(top=top, cells=[(t, b) for t, b, _ in cells],
                       cell_confidence=[c for _, _, c in cells])
             )  # fmt: skip
-    return PageLayout(number, height, pieces)
+    return pieces
 
 
 def _union(words) -> Box:
@@ -244,7 +366,8 @@ def read_pdf_layout(data: bytes, max_pages: int) -> tuple[LayoutText, int]:
             read = ocr_pdf_pages(data, [n - 1 for n, _ in scanned], seconds=OCR_SECONDS)
             for number, height in scanned:
                 if number - 1 in read:
-                    pages[number - 1] = ocr_page(read[number - 1], number, height)
+                    scan = read[number - 1]
+                    pages[number - 1] = ocr_page(scan.words, number, height, scan.cells)
             done = [n for n, _ in scanned if n - 1 in read]
             missing = [n for n, _ in scanned if n - 1 not in read]
             ocr_note = f"ocr_pages: {'、'.join(map(str, done))}" if done else ""
