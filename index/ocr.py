@@ -186,7 +186,13 @@ def ruling_lines(gray, scale: float):
     vertical = cv2.morphologyEx(
         across_cols.astype(np.uint8), cv2.MORPH_OPEN, np.ones((length, 1), np.uint8)
     )
-    return cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))
+    lines = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))
+    # A table broken over pages has no rule along the break: its outline closes it.
+    count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    for x, y, w, h, _ in stats[1:count]:
+        if w >= length and h >= length:
+            cv2.rectangle(lines, (int(x), int(y)), (int(x + w - 1), int(y + h - 1)), 1, 3)
+    return lines
 
 
 def ruled_cells(lines, scale: float) -> list[Box]:
@@ -208,47 +214,124 @@ def ruled_cells(lines, scale: float) -> list[Box]:
     return cells
 
 
-REREAD_BELOW = 0.95  # a cell whose words are all less sure than this is read again whole
+REREAD_BELOW = 0.95  # a cell whose words are less sure than this is read again whole
+_CROSS = 3.0  # pixels: a word reaching this far over a cell's rule runs into the next cell
 
 
 def reread_cells(gray, lines, cells: list[Box], words: list[OcrWord], scale: float):
-    """Words (pixels) with each one-line ruled cell that holds ink but no sure word read again
-    as a whole by the recogniser; the reading kept is the more confident one."""
+    """Words (pixels), with ruled cells read again line by line by the recogniser alone where
+    the detector left them unsure: ink but no word (lone small figures), a word below
+    ``REREAD_BELOW``, or a word box run over a rule into the next cell ("72 64 178", two
+    narrow header cells read as one). A re-read replaces the words when it is at least as
+    sure, and always replaces a word run over a rule."""
     import numpy as np
 
-    ink = (gray < INK) & (lines == 0)
-    line_height = 2.2 * 10.5 * scale  # two lines of body text: taller ink is a wrapped label
+    ink = (gray < RULE_INK) & (lines == 0)
+    crossing = {id(w) for w in words if len(_cells_under(w, cells)) >= 2}
     crops, targets = [], []
-    for x0, y0, x1, y1 in cells:
+    for cell in cells:
         inside = [
-            w for w in words if x0 <= (w.x0 + w.x1) / 2 <= x1 and y0 <= (w.top + w.bottom) / 2 <= y1
+            w
+            for w in words
+            if _middle_in(w, cell) or (id(w) in crossing and cell in _cells_under(w, cells))
         ]
-        if inside and min(w.confidence for w in inside) >= REREAD_BELOW:
+        crossed = any(id(w) in crossing for w in inside)
+        if inside and not crossed and min(w.confidence for w in inside) >= REREAD_BELOW:
             continue
-        a, b, c, d = int(x0) + 3, int(y0) + 3, int(x1) - 2, int(y1) - 2
-        ys, xs = np.nonzero(ink[b:d, a:c])
-        if len(ys) < 6:
+        boxes = ink_lines(ink, cell)
+        if not boxes:
             continue
-        top, bottom, left, right = b + ys.min(), b + ys.max() + 1, a + xs.min(), a + xs.max() + 1
-        if bottom - top > line_height or bottom - top < 4:
-            continue
-        pad = 4
-        crop = gray[max(0, top - pad) : bottom + pad, max(0, left - pad) : right + pad].copy()
-        crop[lines[max(0, top - pad) : bottom + pad, max(0, left - pad) : right + pad] > 0] = 255
-        crops.append(np.repeat(crop[:, :, None], 3, axis=2))
-        targets.append((inside, (float(left), float(top), float(right), float(bottom))))
+        targets.append((inside, crossed, len(crops), boxes))
+        for left, top, right, bottom in boxes:
+            pad = 4
+            window = (
+                slice(max(0, top - pad), bottom + pad),
+                slice(max(0, left - pad), right + pad),
+            )
+            crop = gray[window].copy()
+            crop[lines[window] > 0] = 255
+            crops.append(np.repeat(crop[:, :, None], 3, axis=2))
     if not crops:
         return words
     read, _ = _engine().text_rec(crops)
     replaced: set[int] = set()
     extra = []
-    for (inside, (left, top, right, bottom)), reading in zip(targets, read, strict=True):
-        text, score = str(reading[0]).strip(), float(reading[1])
-        if not text or score < max((w.confidence for w in inside), default=0.5):
+    for inside, crossed, first, boxes in targets:
+        found = []
+        for (left, top, right, bottom), reading in zip(
+            boxes, read[first : first + len(boxes)], strict=True
+        ):
+            text, score = str(reading[0]).strip(), float(reading[1])
+            if text:
+                found.append(
+                    OcrWord(text, float(left), float(top), float(right), float(bottom), score)
+                )
+        if not found:
             continue
-        replaced.update(id(w) for w in inside)
-        extra.append(OcrWord(text, left, top, right, bottom, float(score)))
-    return [w for w in words if id(w) not in replaced] + extra
+        before = min((w.confidence for w in inside), default=0.0)
+        if crossed or min(w.confidence for w in found) >= before:
+            if not crossed and before >= DISAGREE_FROM and _text(inside) != _text(found):
+                # Two fair readings of one cell disagree: neither is trusted as a figure.
+                found = [_unsure(w) for w in found]
+            replaced.update(id(w) for w in inside)
+            extra += found
+    kept = [w for w in words if id(w) not in replaced]
+    return kept + [w for w in extra if not any(_middle_in(w, _box(k)) for k in kept)]
+
+
+DISAGREE_FROM = 0.8  # a first reading this sure that the re-read contradicts makes the cell unsure
+UNSURE = 0.5
+
+
+def _text(words: list[OcrWord]) -> str:
+    return "".join(w.text for w in sorted(words, key=lambda w: (w.top, w.x0))).replace(" ", "")
+
+
+def _unsure(word: OcrWord) -> OcrWord:
+    return OcrWord(word.text, word.x0, word.top, word.x1, word.bottom, min(word.confidence, UNSURE))
+
+
+def _box(word: OcrWord) -> Box:
+    return (word.x0, word.top, word.x1, word.bottom)
+
+
+def _middle_in(word: OcrWord, box: Box) -> bool:
+    x, y = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _cells_under(word: OcrWord, cells: list[Box]) -> list[Box]:
+    """The cells a word's box covers by more than ``_CROSS`` pixels, on its own line."""
+    y = (word.top + word.bottom) / 2
+    return [
+        c for c in cells
+        if c[1] <= y <= c[3] and min(word.x1, c[2]) - max(word.x0, c[0]) > _CROSS
+    ]  # fmt: skip
+
+
+LINE_GAP = 3  # pixels: a wider band of white rows inside a cell separates two text lines
+
+
+def ink_lines(ink, cell: Box) -> list[tuple[int, int, int, int]]:
+    """The boxes (pixels) of the text lines inside a ruled cell, from its ink row profile."""
+    import numpy as np
+
+    a, b, c, d = int(cell[0]) + 3, int(cell[1]) + 3, int(cell[2]) - 2, int(cell[3]) - 2
+    if c <= a or d <= b:
+        return []
+    window = ink[b:d, a:c]
+    rows = np.nonzero(window.sum(axis=1) > 0)[0]
+    if len(rows) < 4:
+        return []
+    out, start = [], rows[0]
+    for prev, row in zip(rows, list(rows[1:]) + [None], strict=True):
+        if row is None or row - prev > LINE_GAP:
+            band = window[start : prev + 1]
+            xs = np.nonzero(band.sum(axis=0) > 0)[0]
+            if prev + 1 - start >= 4 and band.sum() >= 6:
+                out.append((a + int(xs[0]), b + int(start), a + int(xs[-1]) + 1, b + int(prev) + 1))
+            start = row
+    return out
 
 
 def _ocr_pdf_page(data: bytes, index: int, dpi: int) -> tuple[int, OcrPage]:
