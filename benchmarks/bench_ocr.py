@@ -19,9 +19,11 @@ from pathlib import Path
 
 from evals.table_score import SHARED, score_file
 
+JPEG_QUALITY = 60  # scanners' default "document" setting is of this order; keeps test data small
+
 
 def make_scan(pdf: Path, out: Path, dpi: int, skew: float, blur: float) -> int:
-    """Write an image-only copy of ``pdf``; returns its page count."""
+    """Write an image-only copy of ``pdf`` (gray JPEG pages); returns its page count."""
     import pypdfium2 as pdfium
     from PIL import ImageFilter
 
@@ -32,8 +34,10 @@ def make_scan(pdf: Path, out: Path, dpi: int, skew: float, blur: float) -> int:
         image = image.rotate(skew, expand=False, fillcolor=255).filter(
             ImageFilter.GaussianBlur(blur)
         )
-        images.append(image.convert("RGB"))
-    images[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+        images.append(image)
+    images[0].save(
+        out, "PDF", resolution=dpi, save_all=True, append_images=images[1:], quality=JPEG_QUALITY
+    )
     return len(images)
 
 
