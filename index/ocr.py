@@ -53,20 +53,43 @@ def _engine():
 
 
 def words_from_result(result, scale: float) -> list[OcrWord]:
-    """RapidOCR's ``[(quad, text, score), …]`` in pixels as OcrWords in PDF points."""
+    """RapidOCR's ``[(quad, text, score[, char boxes]), …]`` in pixels as OcrWords in PDF
+    points; a box holding figures apart (``13612 252`` read as one) is cut at the gaps."""
     words = []
-    for quad, text, score in result or []:
-        xs = [float(p[0]) for p in quad]
-        ys = [float(p[1]) for p in quad]
-        text = str(text).strip()
-        if text:
-            words.append(
-                OcrWord(
-                    text, min(xs) / scale, min(ys) / scale, max(xs) / scale, max(ys) / scale,
-                    float(score),
-                )
-            )  # fmt: skip
+    for row in result or []:
+        quad, text, score = row[0], str(row[1]), float(row[2])
+        chars = row[3] if len(row) > 3 and row[3] and len(row[3]) == len(text) else None
+        for piece, box in _pieces(quad, text, chars):
+            piece = piece.strip()
+            if piece:
+                x0, top, x1, bottom = (v / scale for v in box)
+                words.append(OcrWord(piece, x0, top, x1, bottom, score))
     return sorted(words, key=lambda w: (round(w.top), w.x0))
+
+
+FIGURE_GAP = 0.3  # of the box height: a wider gap beside a digit separates two table cells
+
+
+def _pieces(quad, text: str, chars) -> list[tuple[str, Box]]:
+    """A recognised box cut where a gap beside a digit is wider than ``FIGURE_GAP`` of its
+    height (figures of neighbouring unruled columns read as one number)."""
+    xs = [float(p[0]) for p in quad]
+    ys = [float(p[1]) for p in quad]
+    whole = (min(xs), min(ys), max(xs), max(ys))
+    if not chars or not any(c.isdigit() for c in text):
+        return [(text, whole)]
+    height = whole[3] - whole[1]
+    boxes = [(min(p[0] for p in c), max(p[0] for p in c)) for c in chars]
+    cuts = [0]
+    for i in range(1, len(text)):
+        beside_digit = text[i - 1].isdigit() or text[i].isdigit()
+        if beside_digit and boxes[i][0] - boxes[i - 1][1] > FIGURE_GAP * height:
+            cuts.append(i)
+    cuts.append(len(text))
+    return [
+        (text[a:b], (boxes[a][0], whole[1], boxes[b - 1][1], whole[3]))
+        for a, b in zip(cuts, cuts[1:], strict=False)
+    ]
 
 
 @dataclass(frozen=True)
@@ -99,7 +122,7 @@ def read_scan(image, scale: float = 1.0) -> OcrPage:
     rgb = np.repeat(gray[:, :, None], 3, axis=2)
     # No direction classifier: pages are upright once deskewed, and turning a lone digit
     # box by 180° reads a 6 as a 9.
-    result, _ = _engine()(rgb, use_cls=False)
+    result, _ = _engine()(rgb, use_cls=False, return_word_box=True)
     words = words_from_result(result, 1.0)
     lines = ruling_lines(gray, scale)
     cells = ruled_cells(lines, scale)
@@ -403,7 +426,11 @@ def page_pieces(words: Sequence[OcrWord]) -> list[tuple[float, list[OcrWord]]]:
     return [(top, sorted(members, key=lambda w: w.x0)) for top, _, members in lines]
 
 
-def is_cell_gap(left: OcrWord, right: OcrWord) -> bool:
-    """A gap wider than one character between two words on a line separates table cells."""
+def is_cell_gap(left: OcrWord, right: OcrWord, tabular: bool = False) -> bool:
+    """A gap wider than one character between two words on a line separates table cells; on a
+    line of figures (``tabular``) or between two figures, a third of one does (unruled columns
+    set close: separate boxes that near are separate cells)."""
     char = max(1.0, (left.bottom - left.top))
+    if tabular or (left.text[-1:].isdigit() and right.text[:1].isdigit()):
+        return right.x0 - left.x1 > FIGURE_GAP * char
     return right.x0 - left.x1 > char

@@ -314,10 +314,15 @@ def line_pieces(words) -> list[Piece]:
     from index.ocr import is_cell_gap, page_pieces
 
     pieces = []
-    for top, members in page_pieces(words):
+    for top, line in page_pieces(words):
+        tabular = sum(bool(_FIGURE.fullmatch(w.text)) for w in line) >= 2
+        members, cuts = line, set()
+        if tabular:
+            members = [part for w in line for part in _cut_figure(w)]
+            cuts = {id(b) for a, b in zip(members, members[1:], strict=False) if a.x1 == b.x0}
         groups = [[members[0]]]
         for left, right in zip(members, members[1:], strict=False):
-            if is_cell_gap(left, right):
+            if id(right) in cuts or is_cell_gap(left, right, tabular):
                 groups.append([right])
             else:
                 groups[-1].append(right)
@@ -333,6 +338,25 @@ def line_pieces(words) -> list[Piece]:
                       cell_confidence=[c for _, _, c in cells])
             )  # fmt: skip
     return pieces
+
+
+_FIGURE = re.compile(r"[\d.,]*\d")
+_LABEL_FIGURE = re.compile(r"(?P<label>.*[\u3400-\u9fff）)])(?P<figure>\d[\d.,]*)")
+
+
+def _cut_figure(word):
+    """On a line of figures, a label read together with the figure after it ("行政许可564")
+    is two cells: a label cell never ends in a bare figure."""
+    from index.ocr import OcrWord
+
+    m = _LABEL_FIGURE.fullmatch(word.text)
+    if not m:
+        return [word]
+    at = word.x0 + (word.x1 - word.x0) * len(m["label"]) / len(word.text)
+    return [
+        OcrWord(m["label"], word.x0, word.top, at, word.bottom, word.confidence),
+        OcrWord(m["figure"], at, word.top, word.x1, word.bottom, word.confidence),
+    ]
 
 
 def _union(words) -> Box:

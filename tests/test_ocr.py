@@ -1,5 +1,5 @@
-"""Scanned reports: a real report PDF turned into page images (as a scanner would) is read by the
-bundled OCR: its prose is searchable text, its table cells are read or left out, never wrong."""
+"""Scanned reports: image-only PDFs of real reports (data/scans, made as a scanner would) are
+read by the bundled OCR: prose is text, table cells are read or left out, never wrong."""
 
 from __future__ import annotations
 
@@ -8,35 +8,67 @@ from pathlib import Path
 
 import pytest
 
-from evals.table_score import SHARED, score_file
 from index.ocr import ocr_available
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not ocr_available(), reason="rapidocr-onnxruntime 未安装"),
 ]
-GOLD = SHARED / "gold" / "hongze_2024_annual_report.json"
+SCANS = Path(__file__).resolve().parent.parent / "data" / "scans"
+GOLDS = sorted((SCANS / "gold").glob("*.json"))
+# Prints of HTML tables without rules (the peer fixtures' bare <table>): their multi-line
+# labels are not rebuilt from an unruled scan yet, so only what is read is held to the gold.
+UNRULED = {"kgc-test-scan_hangzhou-style_2025_annual_report.json",
+           "kgc-test-scan_fengxian-style_2025_annual_report.json"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def scan(tmp_path_factory) -> Path:
-    from benchmarks.bench_ocr import make_scan
+def scores():
+    from benchmarks.bench_ocr import score_scan
 
-    if not GOLD.exists():
-        pytest.skip(f"real PDFs absent: {GOLD}")
-    folder = tmp_path_factory.mktemp("scan")
-    make_scan(SHARED / "hongze_2024_annual_report.pdf", folder / GOLD.stem, 150, 0.4, 0.6)
-    (folder / GOLD.stem).rename(folder / json.loads(GOLD.read_text("utf-8"))["file"])
-    return folder
+    return {g.name: score_scan(g, SCANS) for g in GOLDS}
 
 
-def test_a_scanned_report_is_read_by_ocr_without_a_wrong_cell(scan):
-    from index.pipeline import build_document
+def test_the_committed_scans_have_gold_pointing_at_them():
+    assert len(GOLDS) >= 6
+    for gold in GOLDS:
+        assert (SCANS / json.loads(gold.read_text("utf-8"))["file"]).exists(), gold.name
 
-    built = build_document(next(scan.glob("*.pdf")), 50_000_000)
-    assert any(w.startswith("ocr_pages") for w in built.doc.warnings)
-    assert "受理政府信息公开申请17件" in built.doc.text.replace(" ", "")
-    score = score_file(GOLD, scan)
-    wrong = [m for m in score.misses if "got None" not in m]
+
+def test_no_scanned_cell_is_answered_wrong(scores):
+    wrong = {name: s.wrong for name, s in scores.items() if s.wrong}
     assert not wrong, wrong
-    assert score.hit >= 90, (score.hit, score.total)
+
+
+def test_ruled_scans_are_read_to_95_percent_of_cells(scores):
+    ruled = [s for name, s in scores.items() if name not in UNRULED]
+    right, total = sum(s.right for s in ruled), sum(s.total for s in ruled)
+    assert right >= 0.95 * total, [(s.name, s.right, s.total) for s in ruled]
+    for s in ruled:  # the 洪泽 2023 report's own 表四 totals are misprinted (0): withheld
+        assert s.right >= 0.94 * s.total, (s.name, s.right, s.total)
+
+
+def test_the_identities_catch_misread_cells(scores):
+    """Cells misread before the screen are all withheld after it (ocr_uncertain)."""
+    before = sum(len(s.wrong_before) for s in scores.values())
+    after = sum(len(s.wrong) for s in scores.values())
+    assert after == 0 and before >= after
+
+
+def test_a_skewed_scan_page_is_turned_back_and_its_ruled_cells_found():
+    import pypdfium2 as pdfium
+
+    from index.ocr import read_scan
+
+    document = pdfium.PdfDocument(str(SCANS / "huaian-scan_2024_annual_report.pdf"))
+    page = read_scan(document[3].render(scale=150 / 72).to_pil(), 150 / 72)
+    assert abs(page.angle - 0.4) <= 0.1
+    assert len(page.cells) >= 100  # the 表三 grid: 24 rows × 7 figures and the labels
+    lone = [w for w in page.words if w.text == "0"]
+    assert len(lone) >= 60  # lone zeros the detector alone misses are read from their cells
+
+
+def test_scanned_prose_is_text(scores):
+    hongze = scores["hongze-scan_2024_annual_report.json"]
+    assert any(w.startswith("ocr_pages") for w in hongze.warnings)
+    assert "受理政府信息公开申请17件" in hongze.text.replace(" ", "")
