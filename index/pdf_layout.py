@@ -310,25 +310,25 @@ def _lines(words):
 
 
 def line_pieces(words) -> list[Piece]:
-    """Words outside ruled tables as lines; a line whose words stand apart is a row of cells."""
-    from index.ocr import is_cell_gap, page_pieces
+    """Words outside ruled tables as lines; a line whose words stand apart is a row of cells.
 
+    Lines of figures (an unruled table) and the lines among them are cut into cells at closer
+    gaps, and their labels are put back together as a ruled table prints them
+    (``unruled_rows``)."""
+    from index.ocr import page_pieces
+
+    lines = page_pieces(words)
+    tabular = [sum(bool(_FIGURE.fullmatch(w.text)) for w in line) >= 2 for _, line in lines]
+    rows: list[tuple[float, list[list]]] = []
+    inside: list[bool] = []
+    for i, (top, line) in enumerate(lines):
+        among = any(tabular[max(0, i - 2) : i]) and any(tabular[i + 1 : i + 3])
+        rows.append((top, _line_cells(line, tabular[i] or among)))
+        inside.append(tabular[i] or among)
+    if any(tabular):
+        rows = unruled_rows(rows, inside)
     pieces = []
-    for top, line in page_pieces(words):
-        tabular = sum(bool(_FIGURE.fullmatch(w.text)) for w in line) >= 2
-        members, cuts = line, set()
-        if tabular:
-            members = [part for w in line for part in _cut_figure(w)]
-            cuts = {id(b) for a, b in zip(members, members[1:], strict=False) if a.x1 == b.x0}
-        groups = [[members[0]]]
-        for left, right in zip(members, members[1:], strict=False):
-            if id(right) in cuts or is_cell_gap(left, right, tabular):
-                groups.append([right])
-            else:
-                groups[-1].append(right)
-        cells = [
-            ("".join(w.text for w in g), _union(g), min(w.confidence for w in g)) for g in groups
-        ]
+    for top, cells in rows:
         if len(cells) == 1:
             text, box, confidence = cells[0]
             pieces.append(Piece(top=top, text=text, box=box, confidence=confidence))
@@ -338,6 +338,164 @@ def line_pieces(words) -> list[Piece]:
                       cell_confidence=[c for _, _, c in cells])
             )  # fmt: skip
     return pieces
+
+
+def _line_cells(line, tabular: bool) -> list[list]:
+    """One line's words as cells ``[text, box, confidence]``."""
+    from index.ocr import is_cell_gap
+
+    members, cuts = line, set()
+    if tabular:
+        members = [part for w in line for part in _cut_figure(w)]
+        cuts = {id(b) for a, b in zip(members, members[1:], strict=False) if a.x1 == b.x0}
+    groups = [[members[0]]]
+    for left, right in zip(members, members[1:], strict=False):
+        if id(right) in cuts or is_cell_gap(left, right, tabular):
+            groups.append([right])
+        else:
+            groups[-1].append(right)
+    cells = [["".join(w.text for w in g), _union(g), min(w.confidence for w in g)] for g in groups]
+    return [part for cell in cells for part in _split_numbered(cell)] if tabular else cells
+
+
+_MID_NUMBERING = re.compile(
+    r"(?<=[\u3400-\u9fff])(?:[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[、.．])(?=[\u3400-\u9fff]{2})"
+)
+
+
+def _split_numbered(cell: list) -> list[list]:
+    """In a table, a row numbering inside a cell ("三、本年（一）予以公开") begins the next
+    column's label: the labels of two columns were read as one box."""
+    text, box, confidence = cell
+    cuts = [m.start() for m in _MID_NUMBERING.finditer(text)]
+    if not cuts or box is None:
+        return [cell]
+    width = (box[2] - box[0]) / max(1, len(text))
+    bounds = [0, *cuts, len(text)]
+    return [
+        [text[a:b], (box[0] + a * width, box[1], box[0] + b * width, box[3]), confidence]
+        for a, b in zip(bounds, bounds[1:], strict=False)
+    ]
+
+
+_ALIGN = 4.0  # points: label cells starting this close are in one column
+_NUMBERED = re.compile(
+    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*[、.．]"
+    r"|\d{1,2}\s*[、.．])"
+)  # the official row numbering: a cell starting so begins a label, it does not go on one
+
+
+def unruled_rows(
+    rows: list[tuple[float, list[list]]], inside: list[bool]
+) -> list[tuple[float, list[list]]]:
+    """An unruled table's labels put back together, as a ruled table prints them.
+
+    Without rules a label printed over several lines comes apart: a group label standing
+    to the left of its rows ("三、本年 / 度办理结 / 果") is cut across the rows, and a long
+    row label wraps onto lines of its own, above or below its figures. Here a label cell
+    followed by another label cell on a row of figures is a group label: the fragments
+    below it in its column join it; a line without figures joins, cell by cell, the label
+    it is aligned with (a wrapped line) or, when it begins a numbered label, the row of
+    bare figures after it. Cells starting with the row numbering always begin a label.
+    """
+    out: list[tuple[float, list[list]]] = []
+    groups: list[list] = []  # open group label cells
+    label: list | None = None  # the row label of the last row of figures
+    pending: tuple[float, list[list]] | None = None  # label lines waiting for their figures
+    for (top, cells), in_table in zip(rows, inside, strict=True):
+        if not in_table:  # outside the table (or between two): nothing to put together
+            if pending is not None:
+                out.append(pending)
+            groups, label, pending = [], None, None
+            out.append((top, cells))
+            continue
+        figures = [i for i, c in enumerate(cells) if _FIGURE.fullmatch(c[0])]
+        if not figures:
+            if label is None:
+                out.append((top, cells))
+                continue
+            rest = [c for c in cells if not _continue(c, groups, label)]
+            if rest and pending is None and _NUMBERED.match(rest[0][0]):
+                pending = (top, rest)
+            elif rest:
+                out.append((top, rest))
+            continue
+        labels = [i for i in range(figures[0])]
+        if pending is not None:
+            cells = _merge_pending(pending[1], cells, labels)
+            top = min(top, pending[0])
+            figures = [i for i, c in enumerate(cells) if _FIGURE.fullmatch(c[0])]
+            labels = [i for i in range(figures[0])]
+            pending = None
+        if labels:
+            for i in labels[:-1]:
+                group = _aligned(cells[i], groups)
+                if group is not None and not _NUMBERED.match(cells[i][0]):
+                    _join(group, cells[i])
+                    cells[i] = ["", None, 1.0]
+                else:
+                    groups = _close(groups, cells[i])
+                    groups.append(cells[i])
+            label = cells[labels[-1]]
+            groups = _close(groups, label)
+        out.append((top, cells))
+    if pending is not None:
+        out.append(pending)
+    return sorted(out, key=lambda r: r[0])
+
+
+def _close(groups: list[list], cell: list) -> list[list]:
+    """The group labels still open left of a new label cell (those in its column or right of
+    it end there)."""
+    return [g for g in groups if g[1][0] < cell[1][0] - _ALIGN and not _same_column(g[1], cell[1])]
+
+
+def _aligned(cell: list, groups: list[list]) -> list | None:
+    return next((g for g in groups if _same_column(g[1], cell[1])), None)
+
+
+def _same_column(a: Box | None, b: Box | None) -> bool:
+    """Two label cells in one column: they start together or mostly overlap."""
+    if a is None or b is None:
+        return False
+    overlap = min(a[2], b[2]) - max(a[0], b[0])
+    return abs(a[0] - b[0]) <= _ALIGN or overlap >= 0.5 * min(a[2] - a[0], b[2] - b[0])
+
+
+def _continue(cell: list, groups: list[list], label: list) -> bool:
+    """Join a figureless cell to the group label or row label it continues; True if joined."""
+    if _NUMBERED.match(cell[0]):
+        return False
+    group = _aligned(cell, groups)
+    if group is not None:
+        _join(group, cell)
+        return True
+    if _same_column(label[1], cell[1]):
+        _join(label, cell)
+        return True
+    return False
+
+
+def _join(target: list, cell: list) -> None:
+    target[0] += cell[0]
+    b, c = target[1], cell[1]
+    target[1] = (min(b[0], c[0]), min(b[1], c[1]), max(b[2], c[2]), max(b[3], c[3]))
+    target[2] = min(target[2], cell[2])
+
+
+def _merge_pending(above: list[list], cells: list[list], labels: list[int]) -> list[list]:
+    """A row's label cells with the label line printed above them: aligned cells join
+    (the upper part first); the others take their place by position."""
+    merged = [c for c in cells]
+    for cell in above:
+        at = next((i for i in labels if _same_column(cells[i][1], cell[1])), None)
+        if at is not None:
+            below = merged[at]
+            merged[at] = [cell[0] + below[0], below[1], min(cell[2], below[2])]
+            _join(merged[at], ["", cell[1], 1.0])
+        else:
+            merged.append(cell)
+    return sorted(merged, key=lambda c: c[1][0] if c[1] else 0.0)
 
 
 _FIGURE = re.compile(r"[\d.,]*\d")
