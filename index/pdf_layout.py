@@ -346,8 +346,13 @@ def _line_cells(line, tabular: bool) -> list[list]:
 
     members, cuts = line, set()
     if tabular:
+        # A label cell never ends in a bare figure: a figure after a label is the next cell.
         members = [part for w in line for part in _cut_figure(w)]
-        cuts = {id(b) for a, b in zip(members, members[1:], strict=False) if a.x1 == b.x0}
+        cuts = {
+            id(b)
+            for a, b in zip(members, members[1:], strict=False)
+            if a.x1 == b.x0 or (not _FIGURE.fullmatch(a.text) and _FIGURE.fullmatch(b.text))
+        }
     groups = [[members[0]]]
     for left, right in zip(members, members[1:], strict=False):
         if id(right) in cuts or is_cell_gap(left, right, tabular):
@@ -355,7 +360,34 @@ def _line_cells(line, tabular: bool) -> list[list]:
         else:
             groups[-1].append(right)
     cells = [["".join(w.text for w in g), _union(g), min(w.confidence for w in g)] for g in groups]
-    return [part for cell in cells for part in _split_numbered(cell)] if tabular else cells
+    if not tabular:
+        return cells
+    return [part for cell in cells for part in _split_zeros(cell) for part in _split_numbered(part)]
+
+
+_LEADING_ZERO = re.compile(r"0\d+")
+UNSURE = 0.5  # the confidence given to a figure whose reading is ambiguous
+
+
+def _split_zeros(cell: list) -> list[list]:
+    """A figure with a leading zero is two cells set close ("00", "05"): a count is never
+    printed so. Zeros are cut off while one split is possible; a rest of two digits or more
+    (``013``: 0|13 or 0|1|3) keeps an ambiguous reading, made unsure so it is screened out."""
+    text, box, confidence = cell
+    if box is None or not _LEADING_ZERO.fullmatch(text):
+        return [cell]
+    width = (box[2] - box[0]) / len(text)
+    parts = []
+    at = 0
+    while at < len(text) - 1 and text[at] == "0":
+        parts.append(
+            ["0", (box[0] + at * width, box[1], box[0] + (at + 1) * width, box[3]), confidence]
+        )
+        at += 1
+    rest = text[at:]
+    sure = confidence if len(rest) == 1 else min(confidence, UNSURE)
+    parts.append([rest, (box[0] + at * width, box[1], box[2], box[3]), sure])
+    return parts
 
 
 _MID_NUMBERING = re.compile(
