@@ -9,6 +9,7 @@ the same layout code turns OCR words and PDF words into lines and table rows.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -127,6 +128,7 @@ def read_scan(image, scale: float = 1.0) -> OcrPage:
     lines = ruling_lines(gray, scale)
     cells = ruled_cells(lines, scale)
     words = reread_cells(gray, lines, cells, words, scale)
+    words += lone_figures(gray, lines, words)
     to_points = 1.0 / scale
     return OcrPage(
         [_scaled(w, to_points) for w in sorted(words, key=lambda w: (round(w.top), w.x0))],
@@ -312,6 +314,49 @@ def _text(words: list[OcrWord]) -> str:
 
 def _unsure(word: OcrWord) -> OcrWord:
     return OcrWord(word.text, word.x0, word.top, word.x1, word.bottom, min(word.confidence, UNSURE))
+
+
+def lone_figures(gray, lines, words: list[OcrWord]) -> list[OcrWord]:
+    """Small figures the detector passed over outside ruled cells (a lone "0" in an unruled
+    table): blobs of ink of a figure's size that no word covers, read by the recogniser; only
+    readings that are figures are kept."""
+    import cv2
+    import numpy as np
+
+    if not words:
+        return []
+    heights = sorted(w.bottom - w.top for w in words)
+    height = heights[len(heights) // 2]
+    covered = np.zeros(gray.shape, np.uint8)
+    for w in words:
+        cv2.rectangle(covered, (int(w.x0), int(w.top)), (int(w.x1), int(w.bottom)), 1, -1)
+    ink = ((gray < INK) & (lines == 0)).astype(np.uint8)
+    ink = cv2.dilate(ink, np.ones((3, max(3, int(height * 0.25))), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    crops, boxes = [], []
+    for x, y, w, h, _ in stats[1:count]:
+        if not (0.4 * height <= h <= 1.2 * height and w <= 4 * height):
+            continue
+        if covered[y : y + h, x : x + w].mean() > 0.2:
+            continue
+        pad = 4
+        window = (slice(max(0, y - pad), y + h + pad), slice(max(0, x - pad), x + w + pad))
+        crop = gray[window].copy()
+        crop[lines[window] > 0] = 255
+        crops.append(np.repeat(crop[:, :, None], 3, axis=2))
+        boxes.append((float(x), float(y), float(x + w), float(y + h)))
+    if not crops:
+        return []
+    read, _ = _engine().text_rec(crops)
+    found = []
+    for box, reading in zip(boxes, read, strict=True):
+        text, score = str(reading[0]).strip(), float(reading[1])
+        if _LONE_FIGURE.fullmatch(text):
+            found.append(OcrWord(text, *box, score))
+    return found
+
+
+_LONE_FIGURE = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _box(word: OcrWord) -> Box:
