@@ -1,9 +1,15 @@
 """Offline OCR of page images with the bundled PP-OCRv4 models (``rapidocr-onnxruntime``).
 
 Scanned PDF pages (no text layer) are rendered with pypdfium2 and read across the machine's
-cores, one OCR engine per worker process. Each recognised piece of text comes back as an
-``OcrWord`` in PDF points (the coordinates pdfplumber gives words), with its confidence, so
-the same layout code turns OCR words and PDF words into lines and table rows.
+cores, one OCR engine per worker process. A page is read in four steps (``read_scan``):
+the skew is measured from the ink's row profile and turned back; the detector and
+recogniser read the words (no direction classifier: it turns a lone 6 into a 9); the ruled
+table cells are found from the rules (the white boxes they enclose); every cell the detector
+left unsure (ink but no word, a low-confidence word, a word run over a rule) is read again
+line by line by the recogniser alone, and small lone figures outside ruled cells are read from
+their ink blobs. Each piece of text comes back as an ``OcrWord`` in PDF points (the
+coordinates pdfplumber gives words, of the deskewed page) with its confidence, so the same
+layout code turns OCR words and PDF words into lines and table rows.
 """
 
 from __future__ import annotations
@@ -116,7 +122,7 @@ def read_scan(image, scale: float = 1.0) -> OcrPage:
     """
     import numpy as np
 
-    gray = _gray(np.asarray(image))
+    gray = _gray(np.asarray(image.convert("L") if hasattr(image, "convert") else image))
     angle = skew_angle(gray)
     if abs(angle) >= MIN_SKEW:
         gray = rotate(gray, angle)
