@@ -16,10 +16,6 @@ pytestmark = [
 ]
 SCANS = Path(__file__).resolve().parent.parent / "data" / "scans"
 GOLDS = sorted((SCANS / "gold").glob("*.json"))
-# Prints of HTML tables without rules (the peer fixtures' bare <table>): their multi-line
-# labels are not rebuilt from an unruled scan yet, so only what is read is held to the gold.
-UNRULED = {"kgc-test-scan_hangzhou-style_2025_annual_report.json",
-           "kgc-test-scan_fengxian-style_2025_annual_report.json"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +36,15 @@ def test_no_scanned_cell_is_answered_wrong(scores):
     assert not wrong, wrong
 
 
-def test_ruled_scans_are_read_to_95_percent_of_cells(scores):
-    ruled = [s for name, s in scores.items() if name not in UNRULED]
-    right, total = sum(s.right for s in ruled), sum(s.total for s in ruled)
-    assert right >= 0.95 * total, [(s.name, s.right, s.total) for s in ruled]
-    for s in ruled:  # the 洪泽 2023 report's own 表四 totals are misprinted (0): withheld
-        assert s.right >= 0.94 * s.total, (s.name, s.right, s.total)
+def test_the_scans_are_read_to_95_percent_of_cells(scores):
+    right = sum(s.right for s in scores.values())
+    total = sum(s.total for s in scores.values())
+    assert right >= 0.95 * total, [(s.name, s.right, s.total) for s in scores.values()]
+    # Each layout on its own: ruled PDFs and HTML, and unruled HTML prints (columns set close,
+    # labels over several lines) are read to 85% at least. 洪泽 2023's own 表四 totals are
+    # misprinted (0), so its failing rows are withheld.
+    low = [(s.name, s.right, s.total) for s in scores.values() if s.right < 0.85 * s.total]
+    assert not low, low
 
 
 def test_the_identities_catch_misread_cells(scores):
