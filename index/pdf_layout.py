@@ -468,12 +468,35 @@ def unruled_rows(
                 else:
                     groups = _close(groups, cells[i])
                     groups.append(cells[i])
+                    if _move_to_first_row(cells, i, labels[-1], out):
+                        cells[i] = ["", None, 1.0]
             label = cells[labels[-1]]
             groups = _close(groups, label)
         out.append((top, cells))
     if pending is not None:
         out.append(pending)
     return sorted(out, key=lambda r: r[0])
+
+
+_ROW_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[、.．]")
+
+
+def _move_to_first_row(cells: list[list], at: int, label_at: int, out: list) -> bool:
+    """A group label printed beside its k-th sub-row (an unruled table centres it) moved to
+    the group's first row, as a ruled table holds it: sub-rows are numbered from 1 in each
+    group, so the group begins at the last row numbered 1 above. True if moved."""
+    m = _ROW_NUMBER.match(cells[label_at][0])
+    if not m or int(m.group(1)) <= 1:
+        return False
+    for _, row in reversed(out[-(int(m.group(1)) - 1) :]):
+        figures = [i for i, c in enumerate(row) if _FIGURE.fullmatch(c[0])]
+        if not figures or figures[0] == 0:
+            return False
+        first = _ROW_NUMBER.match(row[figures[0] - 1][0])
+        if first and first.group(1) == "1":
+            row.insert(figures[0] - 1, cells[at])
+            return True
+    return False
 
 
 def _close(groups: list[list], cell: list) -> list[list]:
