@@ -145,7 +145,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scans", type=Path, default=SCANS)
     parser.add_argument("--pages10", action="store_true", help="only time a 10-page scan")
+    parser.add_argument(
+        "--make", nargs=3, type=float, metavar=("DPI", "SKEW", "BLUR"),
+        help="score fresh scans of the same sources made so (harsher scans test the screen)",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.make:
+        from benchmarks import make_scans
+
+        folder = Path(tempfile.mkdtemp(prefix="scans-"))
+        dpi, skew, blur = args.make
+        make_scans.write_scans(folder, int(dpi), skew, blur)
+        args.scans = folder
     golds = sorted((args.scans / "gold").glob("*.json"))
     if args.pages10:
         # The 淮安 scan: prose and table pages alike (the first scan holding 6 pages or more).

@@ -57,14 +57,9 @@ def print_html(html: Path, pdf: Path) -> None:
             browser.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--dpi", type=int, default=150)
-    parser.add_argument("--skew", type=float, default=0.4)
-    parser.add_argument("--blur", type=float, default=0.6)
-    args = parser.parse_args()
-    (args.out / "gold").mkdir(parents=True, exist_ok=True)
+def write_scans(out: Path, dpi: int, skew: float, blur: float) -> None:
+    """Scan every source into ``out`` with its gold in ``out/gold``."""
+    (out / "gold").mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         for source, gold_path in sources():
             pdf = source
@@ -72,15 +67,25 @@ def main() -> None:
                 pdf = Path(folder) / f"{source.stem}.pdf"
                 print_html(source, pdf)
             name = scan_name(source)
-            pages = make_scan(pdf, args.out / name, args.dpi, args.skew, args.blur)
+            pages = make_scan(pdf, out / name, dpi, skew, blur)
             gold = json.loads(gold_path.read_text("utf-8"))
             gold["scan_of"] = source.name
             gold["file"] = name
-            (args.out / "gold" / f"{Path(name).stem}.json").write_text(
+            (out / "gold" / f"{Path(name).stem}.json").write_text(
                 json.dumps(gold, ensure_ascii=False, indent=1) + "\n", "utf-8"
             )
-            size = (args.out / name).stat().st_size
+            size = (out / name).stat().st_size
             print(f"{name}: {pages} pages, {size // 1024} KB, from {source.name}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--dpi", type=int, default=150)
+    parser.add_argument("--skew", type=float, default=0.4)
+    parser.add_argument("--blur", type=float, default=0.6)
+    args = parser.parse_args()
+    write_scans(args.out, args.dpi, args.skew, args.blur)
 
 
 if __name__ == "__main__":

@@ -41,9 +41,9 @@ def test_the_scans_are_read_to_95_percent_of_cells(scores):
     total = sum(s.total for s in scores.values())
     assert right >= 0.95 * total, [(s.name, s.right, s.total) for s in scores.values()]
     # Each layout on its own: ruled PDFs and HTML, and unruled HTML prints (columns set close,
-    # labels over several lines) are read to 85% at least. 洪泽 2023's own 表四 totals are
+    # labels over several lines) are read to 90% at least. 洪泽 2023's own 表四 totals are
     # misprinted (0), so its failing rows are withheld.
-    low = [(s.name, s.right, s.total) for s in scores.values() if s.right < 0.85 * s.total]
+    low = [(s.name, s.right, s.total) for s in scores.values() if s.right < 0.9 * s.total]
     assert not low, low
 
 
