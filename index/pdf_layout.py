@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
@@ -186,22 +187,148 @@ def render(pages: list[PageLayout]) -> LayoutText:
     return LayoutText("".join(out), page_starts, boxes, ocr)
 
 
-def ocr_page(words, number: int, height: float) -> PageLayout:
-    """A scanned page from its OCR words: lines whose words stand apart become table rows of
-    cells (the same tab-joined form as ruled tables), the others text lines."""
-    from index.ocr import is_cell_gap, page_pieces
+def ocr_page(words, number: int, height: float, cells: Sequence[Box] = ()) -> PageLayout:
+    """A scanned page from its OCR words and ruled cells: each ruled table becomes rows of
+    cells as pdfplumber gives them for a text PDF (a merged cell in its first row, empty
+    slots elsewhere); the other words are lines, and lines whose words stand apart become
+    rows of cells too (an unruled table)."""
+    pieces: list[Piece] = []
+    rest = list(words)
+    for table in ruled_tables(cells):
+        rows, used = table_pieces(table, rest)
+        pieces += rows
+        rest = [w for w in rest if id(w) not in used]
+    pieces += line_pieces(rest)
+    pieces.sort(key=lambda p: p.top)
+    return PageLayout(number, height, pieces)
 
+
+_TOUCH = 2.0  # points: ruled cells this close share a rule, so belong to one table
+
+
+def ruled_tables(cells: Sequence[Box]) -> list[list[Box]]:
+    """Ruled cells grouped into tables (cells that touch); a table has two columns or more."""
+    parent = list(range(len(cells)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(cells):
+        for j in range(i):
+            b = cells[j]
+            if (a[0] <= b[2] + _TOUCH and b[0] <= a[2] + _TOUCH
+                    and a[1] <= b[3] + _TOUCH and b[1] <= a[3] + _TOUCH):  # fmt: skip
+                parent[root(i)] = root(j)
+    groups: dict[int, list[Box]] = {}
+    for i, cell in enumerate(cells):
+        groups.setdefault(root(i), []).append(cell)
+    return [g for g in groups.values() if len(_clusters([c[0] for c in g])) >= 2]
+
+
+def _clusters(values: Sequence[float], tolerance: float = 3.0) -> list[float]:
+    """Distinct positions: values within ``tolerance`` of the previous one are the same."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tolerance:
+            out.append(v)
+    return out
+
+
+def _slot(value: float, positions: list[float], tolerance: float = 3.0) -> int:
+    return min(range(len(positions)), key=lambda i: abs(positions[i] - value))
+
+
+def table_pieces(cells: list[Box], words) -> tuple[list[Piece], set[int]]:
+    """The rows of one ruled table, and the ids of the words used."""
+    contents: dict[Box, list] = {c: [] for c in cells}
+    used: set[int] = set()
+    for word in words:
+        for cell, part in _place(word, cells):
+            contents[cell].append(part)
+            used.add(id(word))
+    columns = _clusters([c[0] for c in cells])
+    tops = _clusters([c[1] for c in cells])
+    left, right = min(c[0] for c in cells), max(c[2] for c in cells)
     pieces = []
-    for top, members in page_pieces(words):
-        groups = [[members[0]]]
-        for left, right in zip(members, members[1:], strict=False):
-            if is_cell_gap(left, right):
-                groups.append([right])
-            else:
-                groups[-1].append(right)
-        cells = [
-            ("".join(w.text for w in g), _union(g), min(w.confidence for w in g)) for g in groups
-        ]
+    for top in tops:
+        slots: list[tuple[str, Box | None, float]] = [("", None, 1.0)] * len(columns)
+        for cell in cells:
+            if abs(cell[1] - top) <= 3.0 and contents[cell]:
+                lines = ["".join(w.text for w in members) for _, members in _lines(contents[cell])]
+                text = join_cell_lines("\n".join(lines))
+                confidence = min(w.confidence for w in contents[cell])
+                slots[_slot(cell[0], columns)] = (text, cell, confidence)
+        filled = [s for s in slots if s[0]]
+        if not filled:
+            continue
+        box = filled[0][1]
+        if len(filled) == 1 and box and box[0] - left < 3.0 and right - box[2] < 3.0:
+            # One cell across the whole width: a caption or prose, not a grid row.
+            pieces.append(Piece(top=top, text=filled[0][0], box=box, confidence=filled[0][2]))
+        else:
+            pieces.append(
+                Piece(top=top, cells=[(t, b) for t, b, _ in slots],
+                      cell_confidence=[c for _, _, c in slots])
+            )  # fmt: skip
+    return pieces, used
+
+
+def _place(word, cells: list[Box]):
+    """The cells a word belongs to: the one holding its middle, or, for a box the OCR ran over
+    several cells ("0 0 0"), each space-separated token in the cell under it."""
+    from index.ocr import OcrWord
+
+    middle_y = (word.top + word.bottom) / 2
+    under = sorted(
+        (c for c in cells if c[1] <= middle_y <= c[3] and c[0] < word.x1 and word.x0 < c[2]),
+        key=lambda c: c[0],
+    )
+    tokens = word.text.split()
+    if len(under) >= 2 and len(tokens) == len(under):
+        width = (word.x1 - word.x0) / max(1, len(word.text))
+        pos, out = 0, []
+        for cell, token in zip(under, tokens, strict=True):
+            at = word.text.index(token, pos)
+            pos = at + len(token)
+            x0, x1 = word.x0 + at * width, word.x0 + pos * width
+            out.append((cell, OcrWord(token, x0, word.top, x1, word.bottom, word.confidence)))
+        return out
+    middle_x = (word.x0 + word.x1) / 2
+    for cell in cells:
+        if cell[0] <= middle_x <= cell[2] and cell[1] <= middle_y <= cell[3]:
+            return [(cell, word)]
+    return []
+
+
+def _lines(words):
+    from index.ocr import page_pieces
+
+    return page_pieces(words)
+
+
+def line_pieces(words) -> list[Piece]:
+    """Words outside ruled tables as lines; a line whose words stand apart is a row of cells.
+
+    Lines of figures (an unruled table) and the lines among them are cut into cells at closer
+    gaps, and their labels are put back together as a ruled table prints them
+    (``unruled_rows``)."""
+    from index.ocr import page_pieces
+
+    lines = page_pieces(words)
+    tabular = [sum(bool(_FIGURE.fullmatch(w.text)) for w in line) >= 2 for _, line in lines]
+    rows: list[tuple[float, list[list]]] = []
+    inside: list[bool] = []
+    for i, (top, line) in enumerate(lines):
+        among = any(tabular[max(0, i - 2) : i]) and any(tabular[i + 1 : i + 3])
+        rows.append((top, _line_cells(line, tabular[i] or among)))
+        inside.append(tabular[i] or among)
+    if any(tabular):
+        rows = unruled_rows(rows, inside)
+    pieces = []
+    for top, cells in rows:
         if len(cells) == 1:
             text, box, confidence = cells[0]
             pieces.append(Piece(top=top, text=text, box=box, confidence=confidence))
@@ -210,7 +337,239 @@ def ocr_page(words, number: int, height: float) -> PageLayout:
                 Piece(top=top, cells=[(t, b) for t, b, _ in cells],
                       cell_confidence=[c for _, _, c in cells])
             )  # fmt: skip
-    return PageLayout(number, height, pieces)
+    return pieces
+
+
+def _line_cells(line, tabular: bool) -> list[list]:
+    """One line's words as cells ``[text, box, confidence]``."""
+    from index.ocr import is_cell_gap
+
+    members, cuts = line, set()
+    if tabular:
+        # A label cell never ends in a bare figure: a figure after a label is the next cell.
+        members = [part for w in line for part in _cut_figure(w)]
+        cuts = {
+            id(b)
+            for a, b in zip(members, members[1:], strict=False)
+            if a.x1 == b.x0 or (not _FIGURE.fullmatch(a.text) and _FIGURE.fullmatch(b.text))
+        }
+    groups = [[members[0]]]
+    for left, right in zip(members, members[1:], strict=False):
+        if id(right) in cuts or is_cell_gap(left, right, tabular):
+            groups.append([right])
+        else:
+            groups[-1].append(right)
+    cells = [["".join(w.text for w in g), _union(g), min(w.confidence for w in g)] for g in groups]
+    if not tabular:
+        return cells
+    return [part for cell in cells for part in _split_zeros(cell) for part in _split_numbered(part)]
+
+
+_LEADING_ZERO = re.compile(r"0\d+")
+UNSURE = 0.5  # the confidence given to a figure whose reading is ambiguous
+
+
+def _split_zeros(cell: list) -> list[list]:
+    """A figure with a leading zero is two cells set close ("00", "05"): a count is never
+    printed so. Zeros are cut off while one split is possible; a rest of two digits or more
+    (``013``: 0|13 or 0|1|3) keeps an ambiguous reading, made unsure so it is screened out."""
+    text, box, confidence = cell
+    if box is None or not _LEADING_ZERO.fullmatch(text):
+        return [cell]
+    width = (box[2] - box[0]) / len(text)
+    parts = []
+    at = 0
+    while at < len(text) - 1 and text[at] == "0":
+        parts.append(
+            ["0", (box[0] + at * width, box[1], box[0] + (at + 1) * width, box[3]), confidence]
+        )
+        at += 1
+    rest = text[at:]
+    sure = confidence if len(rest) == 1 else min(confidence, UNSURE)
+    parts.append([rest, (box[0] + at * width, box[1], box[2], box[3]), sure])
+    return parts
+
+
+_MID_NUMBERING = re.compile(
+    r"(?<=[\u3400-\u9fff])(?:[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[、.．])(?=[\u3400-\u9fff]{2})"
+)
+
+
+def _split_numbered(cell: list) -> list[list]:
+    """In a table, a row numbering inside a cell ("三、本年（一）予以公开") begins the next
+    column's label: the labels of two columns were read as one box."""
+    text, box, confidence = cell
+    cuts = [m.start() for m in _MID_NUMBERING.finditer(text)]
+    if not cuts or box is None:
+        return [cell]
+    width = (box[2] - box[0]) / max(1, len(text))
+    bounds = [0, *cuts, len(text)]
+    return [
+        [text[a:b], (box[0] + a * width, box[1], box[0] + b * width, box[3]), confidence]
+        for a, b in zip(bounds, bounds[1:], strict=False)
+    ]
+
+
+_ALIGN = 4.0  # points: label cells starting this close are in one column
+_NUMBERED = re.compile(
+    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*[、.．]"
+    r"|\d{1,2}\s*[、.．])"
+)  # the official row numbering: a cell starting so begins a label, it does not go on one
+
+
+def unruled_rows(
+    rows: list[tuple[float, list[list]]], inside: list[bool]
+) -> list[tuple[float, list[list]]]:
+    """An unruled table's labels put back together, as a ruled table prints them.
+
+    Without rules a label printed over several lines comes apart: a group label standing
+    to the left of its rows ("三、本年 / 度办理结 / 果") is cut across the rows, and a long
+    row label wraps onto lines of its own, above or below its figures. Here a label cell
+    followed by another label cell on a row of figures is a group label: the fragments
+    below it in its column join it; a line without figures joins, cell by cell, the label
+    it is aligned with (a wrapped line) or, when it begins a numbered label, the row of
+    bare figures after it. Cells starting with the row numbering always begin a label.
+    """
+    out: list[tuple[float, list[list]]] = []
+    groups: list[list] = []  # open group label cells
+    label: list | None = None  # the row label of the last row of figures
+    pending: tuple[float, list[list]] | None = None  # label lines waiting for their figures
+    for (top, cells), in_table in zip(rows, inside, strict=True):
+        if not in_table:  # outside the table (or between two): nothing to put together
+            if pending is not None:
+                out.append(pending)
+            groups, label, pending = [], None, None
+            out.append((top, cells))
+            continue
+        figures = [i for i, c in enumerate(cells) if _FIGURE.fullmatch(c[0])]
+        if not figures:
+            if label is None:
+                out.append((top, cells))
+                continue
+            rest = [c for c in cells if not _continue(c, groups, label)]
+            if rest and pending is None and _NUMBERED.match(rest[0][0]):
+                pending = (top, rest)
+            elif rest:
+                out.append((top, rest))
+            continue
+        labels = [i for i in range(figures[0])]
+        if pending is not None:
+            cells = _merge_pending(pending[1], cells, labels)
+            top = min(top, pending[0])
+            figures = [i for i, c in enumerate(cells) if _FIGURE.fullmatch(c[0])]
+            labels = [i for i in range(figures[0])]
+            pending = None
+        if labels:
+            for i in labels[:-1]:
+                group = _aligned(cells[i], groups)
+                if group is not None and not _NUMBERED.match(cells[i][0]):
+                    _join(group, cells[i])
+                    cells[i] = ["", None, 1.0]
+                else:
+                    groups = _close(groups, cells[i])
+                    groups.append(cells[i])
+                    if _move_to_first_row(cells, i, labels[-1], out):
+                        cells[i] = ["", None, 1.0]
+            label = cells[labels[-1]]
+            groups = _close(groups, label)
+        out.append((top, cells))
+    if pending is not None:
+        out.append(pending)
+    return sorted(out, key=lambda r: r[0])
+
+
+_ROW_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[、.．]")
+
+
+def _move_to_first_row(cells: list[list], at: int, label_at: int, out: list) -> bool:
+    """A group label printed beside its k-th sub-row (an unruled table centres it) moved to
+    the group's first row, as a ruled table holds it: sub-rows are numbered from 1 in each
+    group, so the group begins at the last row numbered 1 above. True if moved."""
+    m = _ROW_NUMBER.match(cells[label_at][0])
+    if not m or int(m.group(1)) <= 1:
+        return False
+    for _, row in reversed(out[-(int(m.group(1)) - 1) :]):
+        figures = [i for i, c in enumerate(row) if _FIGURE.fullmatch(c[0])]
+        if not figures or figures[0] == 0:
+            return False
+        first = _ROW_NUMBER.match(row[figures[0] - 1][0])
+        if first and first.group(1) == "1":
+            row.insert(figures[0] - 1, cells[at])
+            return True
+    return False
+
+
+def _close(groups: list[list], cell: list) -> list[list]:
+    """The group labels still open left of a new label cell (those in its column or right of
+    it end there)."""
+    return [g for g in groups if g[1][0] < cell[1][0] - _ALIGN and not _same_column(g[1], cell[1])]
+
+
+def _aligned(cell: list, groups: list[list]) -> list | None:
+    return next((g for g in groups if _same_column(g[1], cell[1])), None)
+
+
+def _same_column(a: Box | None, b: Box | None) -> bool:
+    """Two label cells in one column: they start together or mostly overlap."""
+    if a is None or b is None:
+        return False
+    overlap = min(a[2], b[2]) - max(a[0], b[0])
+    return abs(a[0] - b[0]) <= _ALIGN or overlap >= 0.5 * min(a[2] - a[0], b[2] - b[0])
+
+
+def _continue(cell: list, groups: list[list], label: list) -> bool:
+    """Join a figureless cell to the group label or row label it continues; True if joined."""
+    if _NUMBERED.match(cell[0]):
+        return False
+    group = _aligned(cell, groups)
+    if group is not None:
+        _join(group, cell)
+        return True
+    if _same_column(label[1], cell[1]):
+        _join(label, cell)
+        return True
+    return False
+
+
+def _join(target: list, cell: list) -> None:
+    target[0] += cell[0]
+    b, c = target[1], cell[1]
+    target[1] = (min(b[0], c[0]), min(b[1], c[1]), max(b[2], c[2]), max(b[3], c[3]))
+    target[2] = min(target[2], cell[2])
+
+
+def _merge_pending(above: list[list], cells: list[list], labels: list[int]) -> list[list]:
+    """A row's label cells with the label line printed above them: aligned cells join
+    (the upper part first); the others take their place by position."""
+    merged = [c for c in cells]
+    for cell in above:
+        at = next((i for i in labels if _same_column(cells[i][1], cell[1])), None)
+        if at is not None:
+            below = merged[at]
+            merged[at] = [cell[0] + below[0], below[1], min(cell[2], below[2])]
+            _join(merged[at], ["", cell[1], 1.0])
+        else:
+            merged.append(cell)
+    return sorted(merged, key=lambda c: c[1][0] if c[1] else 0.0)
+
+
+_FIGURE = re.compile(r"[\d.,]*\d")
+_LABEL_FIGURE = re.compile(r"(?P<label>.*[\u3400-\u9fff）)])(?P<figure>\d[\d.,]*)")
+
+
+def _cut_figure(word):
+    """On a line of figures, a label read together with the figure after it ("行政许可564")
+    is two cells: a label cell never ends in a bare figure."""
+    from index.ocr import OcrWord
+
+    m = _LABEL_FIGURE.fullmatch(word.text)
+    if not m:
+        return [word]
+    at = word.x0 + (word.x1 - word.x0) * len(m["label"]) / len(word.text)
+    return [
+        OcrWord(m["label"], word.x0, word.top, at, word.bottom, word.confidence),
+        OcrWord(m["figure"], at, word.top, word.x1, word.bottom, word.confidence),
+    ]
 
 
 def _union(words) -> Box:
@@ -244,7 +603,8 @@ def read_pdf_layout(data: bytes, max_pages: int) -> tuple[LayoutText, int]:
             read = ocr_pdf_pages(data, [n - 1 for n, _ in scanned], seconds=OCR_SECONDS)
             for number, height in scanned:
                 if number - 1 in read:
-                    pages[number - 1] = ocr_page(read[number - 1], number, height)
+                    scan = read[number - 1]
+                    pages[number - 1] = ocr_page(scan.words, number, height, scan.cells)
             done = [n for n, _ in scanned if n - 1 in read]
             missing = [n for n, _ in scanned if n - 1 not in read]
             ocr_note = f"ocr_pages: {'、'.join(map(str, done))}" if done else ""
