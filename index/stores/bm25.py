@@ -75,6 +75,31 @@ def tokenize(text: str, words: tuple[str, ...]) -> list[str]:
     ]
 
 
+# From this many new texts, segmentation runs in one process per core (each builds its jieba
+# dictionary once, about a second); fewer are segmented here.
+PARALLEL_FROM = 2000
+
+
+def _tokenize_batch(texts: list[str], words: tuple[str, ...]) -> list[list[str]]:
+    return [tokenize(text, words) for text in texts]
+
+
+def tokenize_many(texts: list[str], words: tuple[str, ...]) -> list[list[str]]:
+    """``tokenize`` of each text, across processes when there are many."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(texts) < PARALLEL_FROM or workers < 2:
+        return _tokenize_batch(texts, words)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = 500
+    batches = [texts[i : i + size] for i in range(0, len(texts), size)]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        parts = pool.map(_tokenize_batch, batches, [words] * len(batches))
+        return [tokens for part in parts for tokens in part]
+
+
 def dictionary_words(chunks: Iterable[Chunk]) -> tuple[str, ...]:
     """The domain terms plus every name of every region the chunks belong to."""
     regions = sorted({c.meta.get("region") or "" for c in chunks} - {""})
@@ -132,10 +157,10 @@ class BM25Index:
             self._cleanup(keep=current)
             return
         previous = self._previous_tokens(current, words)
-        tokens = [
-            previous.get(sig) or tokenize(chunk.search_text(), words)
-            for chunk, sig in zip(ordered, sigs, strict=True)
-        ]
+        missing = {sig: c.search_text() for c, sig in zip(ordered, sigs, strict=True)}
+        missing = {sig: text for sig, text in missing.items() if sig not in previous}
+        previous.update(zip(missing, tokenize_many(list(missing.values()), words), strict=True))
+        tokens = [previous[sig] for sig in sigs]
         version = version_name(fingerprint)
         self._write_version(version, ordered, sigs, tokens, words, fingerprint)
         self._switch_current(version)
