@@ -22,7 +22,7 @@ import re
 import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,14 +49,27 @@ _PUNCT = re.compile(r"^[\W_]+$")
 _SPACE_NEAR_CJK = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+|[ \t\u3000]+(?=[\u3400-\u9fff])")
 
 
+@cache
+def _default_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's default prefix dictionary and total, read once per process (about a second)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    base = jieba.Tokenizer()
+    base.initialize()
+    return base.FREQ, base.total
+
+
 @lru_cache(maxsize=4)
 def make_tokenizer(words: tuple[str, ...]):
     """A jieba tokenizer of its own (jieba's global one is left untouched) knowing ``words``."""
     import jieba
 
-    jieba.setLogLevel(logging.WARNING)
+    freq, total = _default_dictionary()
     tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
+    # A copy of the default dictionary, as ``initialize`` would read it: each tokenizer (the
+    # domain terms', the index's) no longer reads jieba's cache file again.
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(freq), total, True
     for word in words:
         tokenizer.add_word(word)  # jieba suggests a frequency just high enough to keep it whole
     return tokenizer
