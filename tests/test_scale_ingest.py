@@ -112,3 +112,14 @@ def test_segmentation_in_processes_equals_segmentation_here(monkeypatch):
     monkeypatch.setattr(bm25_module, "PARALLEL_FROM", 10)
     monkeypatch.setattr(bm25_module.os, "cpu_count", lambda: 2)
     assert bm25_module.tokenize_many(texts, words) == here
+
+
+def test_parsing_in_processes_stores_what_parsing_here_stores(tmp_path, corpus):
+    stored = []
+    for workers in (1, 2):
+        store = SQLiteStore(tmp_path / f"w{workers}" / "gongkai.sqlite3")
+        results = ingest_paths([corpus], store, workers=workers)
+        assert [r.status for r in results] == ["added"] * 10
+        facts = sorted((f.doc_id, f.table, f.row, f.col, f.value) for f in store.facts())
+        stored.append(([(r.source, r.doc.doc_id, r.chunks) for r in results], facts))
+    assert stored[0] == stored[1]
