@@ -123,3 +123,27 @@ def test_parsing_in_processes_stores_what_parsing_here_stores(tmp_path, corpus):
         facts = sorted((f.doc_id, f.table, f.row, f.col, f.value) for f in store.facts())
         stored.append(([(r.source, r.doc.doc_id, r.chunks) for r in results], facts))
     assert stored[0] == stored[1]
+
+
+def test_bm25_filter_mask_equals_the_per_chunk_test(tmp_path, corpus):
+    store = SQLiteStore(tmp_path / "gongkai.sqlite3")
+    ingest_paths([corpus], store)
+    index = bm25_module.BM25Index(tmp_path / "bm25")
+    index.sync(store.chunks())
+    loaded = index._load()
+    docs = store.documents()
+    wheres = [
+        {"region": docs[0].region},
+        {"region": [docs[1].region, "不存在区"], "year": docs[1].year},
+        {"year": [docs[2].year, 1999]},
+        {"doc_id": docs[3].doc_id, "kind": "annual_report"},
+        {"region": "不存在区"},
+        {"section": None},  # not a filter field: matches only None, as the per-chunk test does
+    ]
+    for where in wheres:
+        want = [bm25_module.matches_where(f, where) for f in loaded.fields]
+        assert loaded.mask(where).tolist() == want
+    hits = index.search("行政复议", 50, {"region": docs[0].region})
+    assert hits and {loaded.fields[loaded.ids.index(c)]["region"] for c, _ in hits} == {
+        docs[0].region
+    }

@@ -21,7 +21,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -147,6 +147,25 @@ class _Loaded:
     fields: list[dict[str, Any]]
     words: tuple[str, ...]
     fingerprint: str
+    columns: dict[str, tuple[np.ndarray, dict[Any, int]]] = field(default_factory=dict)
+
+    def mask(self, where: dict) -> np.ndarray:
+        """``matches_where`` for every chunk at once: each filter field is coded as integers
+        once per loaded version (a Python test per chunk cost 60 ms a query at 90,000 chunks)."""
+        mask = np.ones(len(self.ids), dtype=bool)
+        for key, wanted in where.items():
+            if key not in self.columns:
+                codes: dict[Any, int] = {}
+                column = np.fromiter(
+                    (codes.setdefault(f.get(key), len(codes)) for f in self.fields),
+                    dtype=np.int64,
+                    count=len(self.ids),
+                )
+                self.columns[key] = (column, codes)
+            column, codes = self.columns[key]
+            allowed = wanted if isinstance(wanted, (list, tuple, set)) else [wanted]
+            mask &= np.isin(column, [codes[v] for v in allowed if v in codes])
+        return mask
 
 
 class BM25Index:
@@ -291,10 +310,7 @@ class BM25Index:
             return []
         scores = loaded.model.get_scores(token_ids)
         if where:
-            mask = np.fromiter(
-                (matches_where(f, where) for f in loaded.fields), dtype=bool, count=len(loaded.ids)
-            )
-            scores = np.where(mask, scores, 0.0)
+            scores = np.where(loaded.mask(where), scores, 0.0)
         top = np.argsort(-scores, kind="stable")[:k]
         return [(loaded.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
