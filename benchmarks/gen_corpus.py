@@ -5,7 +5,8 @@
 Reports of fictional regions and issuers (区/县/市 governments and their departments), years
 2019–2025, in the official table format of their year (2019 format before 2021), rendered in
 turn as crawler-style text (tab-separated table rows), HTML (rowspan/colspan), Markdown pipe
-tables and Word tables. Every figure is invented so that the template's identities hold; the
+tables, Word tables and PDFs with ruled tables (matplotlib's PDF backend and a CJK system font,
+e.g. Debian's fonts-wqy-microhei; wrapped labels, page numbers). Every figure is invented so that the template's identities hold; the
 cells of each report go to ``gold.jsonl`` (one line per file: its name and its cells), so the
 benchmark can score the table reader at scale. The prose says the report is synthetic.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 from evals.unseen.make_docs import (
@@ -25,7 +27,6 @@ from evals.unseen.make_docs import (
     Cell,
     application_grid,
     check_identities,
-    docx_table,
     html_table,
     placements,
     review_grid,
@@ -35,7 +36,7 @@ SYLLABLES = "青禾云溪安宁和平长乐永定清河丰泽明德新华文昌�
 SUFFIXES = ("区", "县", "市")
 DEPARTMENTS = ("公安局", "财政局", "教育局", "民政局", "卫生健康委员会", "市场监督管理局",
                "自然资源局", "交通运输局", "司法局", "人力资源和社会保障局")  # fmt: skip
-FORMS = ("txt", "html", "md", "docx")
+FORMS = ("txt", "html", "md", "docx", "pdf")
 APPLICANT_COLS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
 
 
@@ -202,7 +203,199 @@ def grid_lines(grid: list[list[Cell]]) -> list[list[str]]:
     return rows
 
 
+def docx_table(document, grid: list[list[Cell]]) -> None:
+    """A Word table with merged cells (python-docx's ``table.cell`` rescans the whole table on
+    every call: the cells are looked up once, before any merge)."""
+    height, width, cells = placements(grid)
+    table = document.add_table(rows=height, cols=width)
+    table.style = "Table Grid"
+    flat = table._cells
+    for r, c, cell in cells:
+        target = flat[r * width + c]
+        if cell.rowspan > 1 or cell.colspan > 1:
+            end = flat[(r + cell.rowspan - 1) * width + c + cell.colspan - 1]
+            target = target.merge(end)
+        target.text = cell.text
+
+
+# -- PDF: A4 in points, text at absolute positions, every table cell ruled ---------------------
+# Written by hand (a few ms per file; a plotting library spends seconds subsetting a CJK font).
+# Text uses the standard CJK font STSong-Light, not embedded, with Identity-H codes and a
+# ToUnicode map, as many office exports do: pdfplumber reads its characters and positions.
+PAGE_W, PAGE_H, MARGIN = 595.0, 842.0, 56.0
+BODY_PT, TABLE_PT, PAD = 10.5, 7.5, 2.5
+ADVANCE = 1.0  # a CJK glyph's advance in ems (ASCII is declared half as wide)
+
+
+def wrap(text: str, per_line: int) -> list[str]:
+    per_line = max(1, per_line)
+    return [text[i : i + per_line] for i in range(0, len(text), per_line)] or [""]
+
+
+@dataclass
+class TableLayout:
+    size: float  # font size in points
+    widths: list[float]
+    heights: list[float]
+    cells: list[tuple[int, int, Cell, list[str]]]  # row, column, cell, wrapped lines
+
+
+def table_layout(grid: list[list[Cell]], total: float = PAGE_W - 2 * MARGIN) -> TableLayout:
+    """Column widths from their single-column text (3–8 characters), a font size at which the
+    widest figure fits, wrapped lines per cell, and row heights that hold them."""
+    height, width, placed = placements(grid)
+    weights = [3] * width
+    for _r, c, cell in placed:
+        if cell.colspan == 1:
+            weights[c] = max(weights[c], min(8, len(cell.text)))
+    size = min(TABLE_PT, (total - 2 * PAD * width) / (sum(weights) * ADVANCE))
+    widths = [w * size * ADVANCE + 2 * PAD for w in weights]
+    widths = [w * total / sum(widths) for w in widths]
+    line = size * 1.25
+    cells = []
+    for r, c, cell in placed:
+        room = sum(widths[c : c + cell.colspan]) - 2 * PAD
+        cells.append((r, c, cell, wrap(cell.text, int(room / (size * ADVANCE) + 1e-6))))
+    heights = [line + 2 * PAD] * height
+    for r, _c, cell, lines in sorted(cells, key=lambda x: x[2].rowspan):
+        need = len(lines) * line + 2 * PAD
+        have = sum(heights[r : r + cell.rowspan])
+        if have < need:
+            heights[r + cell.rowspan - 1] += need - have
+    return TableLayout(size, widths, heights, cells)
+
+
+class PdfPageWriter:
+    """Pages of one PDF: lines of text and ruled tables, top to bottom, then ``close``."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.pages: list[list[str]] = []
+        self.y = PAGE_H  # forces a first page
+
+    def _new_page(self) -> None:
+        self.pages.append([])
+        self.y = MARGIN
+        number = f"- {len(self.pages)} -"
+        self.text(
+            PAGE_W / 2 - len(number) * BODY_PT * 0.4 / 2, PAGE_H - MARGIN / 2, number, BODY_PT * 0.8
+        )
+
+    def text(self, x: float, top: float, content: str, size: float) -> None:
+        codes = "".join(f"{ord(ch):04X}" for ch in content if ord(ch) <= 0xFFFF)
+        baseline = PAGE_H - top - size * 0.88
+        self.pages[-1].append(f"BT /F1 {size:.2f} Tf {x:.2f} {baseline:.2f} Td <{codes}> Tj ET")
+
+    def rule(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self.pages[-1].append(f"{x0:.2f} {PAGE_H - y0:.2f} m {x1:.2f} {PAGE_H - y1:.2f} l S")
+
+    def room(self, height: float) -> None:
+        if self.y + height > PAGE_H - MARGIN:
+            self._new_page()
+
+    def paragraph(self, content: str) -> None:
+        for line in wrap(content, int((PAGE_W - 2 * MARGIN) // (BODY_PT * ADVANCE))):
+            self.room(BODY_PT * 1.6)
+            self.text(MARGIN, self.y, line, BODY_PT)
+            self.y += BODY_PT * 1.6
+
+    def table(self, grid: list[list[Cell]]) -> None:
+        layout = table_layout(grid)
+        self.room(sum(layout.heights))
+        xs = [MARGIN + sum(layout.widths[:c]) for c in range(len(layout.widths) + 1)]
+        ys = [self.y + sum(layout.heights[:r]) for r in range(len(layout.heights) + 1)]
+        line = layout.size * 1.25
+        self.pages[-1].append("0.6 w")
+        for r, c, cell, lines in layout.cells:
+            x0, x1 = xs[c], xs[c + cell.colspan]
+            y0, y1 = ys[r], ys[r + cell.rowspan]
+            for edge in ((x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)):
+                self.rule(*edge)
+            top = y0 + (y1 - y0 - len(lines) * line) / 2
+            for i, text in enumerate(lines):
+                self.text(x0 + PAD, top + i * line, text, layout.size)
+        self.y = ys[-1] + BODY_PT
+
+    def close(self) -> None:
+        self.path.write_bytes(pdf_bytes(self.pages))
+
+
+def pdf_bytes(pages: list[list[str]]) -> bytes:
+    """A PDF file from each page's content-stream operators."""
+    import zlib
+
+    to_unicode = "\n".join(
+        ["/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
+         "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+         "/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
+         "1 begincodespacerange <0000> <FFFF> endcodespacerange", "100 beginbfrange"]
+        + [f"<{h:02X}00> <{h:02X}FF> <{h:02X}00>" for h in range(100)]
+        + ["endbfrange", "156 beginbfrange"]
+        + [f"<{h:02X}00> <{h:02X}FF> <{h:02X}00>" for h in range(100, 256)]
+        + ["endbfrange", "endcmap CMapName currentdict /CMap defineresource pop end end"]
+    )  # fmt: skip
+    objects: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"",  # the page tree, filled in below
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H"
+        b" /DescendantFonts [4 0 R] /ToUnicode 6 0 R >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /FontDescriptor 5 0 R"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
+        b" /DW 1000 /W [32 126 500] >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 4 /FontBBox [0 -200 1000 900]"
+        b" /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>",
+        _stream(to_unicode.encode("ascii"), zlib),
+    ]
+    kids = []
+    for page in pages:
+        objects.append(_stream("\n".join(page).encode("ascii"), zlib))
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W:g} {PAGE_H:g}]"
+            f" /Resources << /Font << /F1 3 0 R >> >> /Contents {len(objects)} 0 R >>".encode()
+        )
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+def _stream(data: bytes, zlib) -> bytes:
+    packed = zlib.compress(data)
+    return (
+        f"<< /Length {len(packed)} /Filter /FlateDecode >>\nstream\n".encode()
+        + packed
+        + b"\nendstream"
+    )
+
+
+def render_pdf(path: Path, text: dict, grids: list[list[list[Cell]]]) -> None:
+    writer = PdfPageWriter(path)
+    try:
+        for line in text["head"] + text["overview"]:
+            writer.paragraph(line)
+        for heading, grid in zip(HEADINGS, grids, strict=True):
+            writer.paragraph(heading)
+            writer.table(grid)
+        for line in text["tail"]:
+            writer.paragraph(line)
+    finally:
+        writer.close()
+
+
 def render(form: str, path: Path, text: dict, grids: list[list[list[Cell]]]) -> None:
+    if form == "pdf":
+        render_pdf(path, text, grids)
+        return
     if form == "docx":
         from docx import Document
 

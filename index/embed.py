@@ -12,13 +12,16 @@ Every model here ships with a package or sits on disk: nothing is downloaded.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
+log = logging.getLogger("gongkai.embed")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -117,3 +120,91 @@ def embedding_key(spec: str) -> str:
     digest = hashlib.sha256(str(path).encode("utf-8")).hexdigest()[:8]
     stem = re.sub(r"[^A-Za-z0-9]+", "-", path.name).strip("-")[:40] or "model"
     return f"st-{stem}-{digest}"
+
+
+class VectorCache:
+    """Passage vectors of one embedding model by a hash of their text, in a SQLite file.
+
+    Identical text gets the identical vector (reports share boilerplate, and a rebuild or a
+    re-ingest embeds nothing it has embedded before). Vectors are stored as float32 when that
+    is exact (every bundled model returns float32), else as float64: a cached vector equals
+    the computed one bit for bit. A cache that cannot be opened is simply not used.
+    """
+
+    def __init__(self, path: Path):
+        import sqlite3
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, dtype TEXT, vec BLOB)"
+        )
+        self.conn.commit()
+
+    def get(self, keys: Sequence[str]) -> dict[str, list[float]]:
+        import numpy as np
+
+        out: dict[str, list[float]] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):
+            part = unique[start : start + 500]
+            rows = self.conn.execute(
+                f"SELECT key, dtype, vec FROM vectors WHERE key IN ({','.join('?' * len(part))})",
+                part,
+            )
+            for key, dtype, blob in rows:
+                out[key] = np.frombuffer(blob, dtype=dtype).tolist()
+        return out
+
+    def put(self, items: Iterable[tuple[str, Sequence[float]]]) -> None:
+        import numpy as np
+
+        rows = []
+        for key, vector in items:
+            exact = np.asarray(vector, dtype=np.float64)
+            single = exact.astype(np.float32)
+            if np.array_equal(single, exact):
+                rows.append((key, "float32", single.tobytes()))
+            else:
+                rows.append((key, "float64", exact.tobytes()))
+        with self.conn:
+            self.conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
+
+    def __len__(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM vectors").fetchone()[0]
+
+
+def open_vector_cache(folder: Path, spec: str) -> VectorCache | None:
+    """The cache of ``spec``'s passage vectors under ``folder``; None when it cannot be used."""
+    try:
+        return VectorCache(Path(folder) / f"{embedding_key(spec)}.sqlite3")
+    except Exception as exc:  # a damaged or unwritable cache only costs speed
+        log.warning("embedding cache under %s not used: %s", folder, exc)
+        return None
+
+
+def _embed_in_worker(spec: str, texts: list[str]):
+    import numpy as np
+
+    return np.asarray(make_embeddings(spec).embed_documents(texts), dtype=np.float64)
+
+
+def embed_in_processes(
+    spec: str, batches: Iterable[list[str]], workers: int
+) -> Iterator[list[list[float]]]:
+    """Passage vectors of each batch, in order, from ``workers`` processes that each load the
+    model once (one BLAS thread each). A few batches are in flight at a time."""
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: deque = deque()
+        for texts in batches:
+            pending.append(pool.submit(_embed_in_worker, spec, texts))
+            if len(pending) >= 3 * workers:
+                yield pending.popleft().result().tolist()
+        while pending:
+            yield pending.popleft().result().tolist()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,9 @@ log = logging.getLogger("gongkai.ingest")
 # Bump when loading, cleaning, tagging or table reading changes what a file yields: files
 # recorded under another version are rebuilt on the next ingest even though their bytes match.
 BUILD_VERSION = "5"
+# From this many files, parsing runs in one process per core unless the caller says otherwise
+# (starting the processes costs a second or two: not worth it for an upload or a few files).
+PARALLEL_FILES = 64
 
 
 def file_stamp(data: bytes) -> str:
@@ -225,18 +229,22 @@ def ingest_paths(
     indexes: Sequence[SearchIndex] = (),
     max_bytes: int = 20 * 1024 * 1024,
     on_result: Callable[[IngestResult], None] | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     on_page: Callable[[Path, int, int], None] | None = None,
 ) -> list[IngestResult]:
     """Ingest files and folders, then bring every derived index in step with the store.
 
     With ``workers`` > 1 files are parsed in that many processes; the store is still written
-    by this process alone, one file per transaction, in the files' order. ``on_page(path,
-    done, total)`` reports OCR progress (one worker only).
+    by this process alone, one file per transaction, in the files' order. By default, one
+    process per core (at most 4) from ``PARALLEL_FILES`` files on, else this process.
+    ``on_page(path, done, total)`` reports OCR progress (one worker only).
     """
+    files = collect_files(paths)
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(files) >= PARALLEL_FILES else 1
     results = []
     with writer_lock(store.path.parent):
-        for result in _ingest_each(collect_files(paths), store, max_bytes, workers, on_page):
+        for result in _ingest_each(files, store, max_bytes, workers, on_page):
             results.append(result)
             if on_result:
                 on_result(result)

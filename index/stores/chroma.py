@@ -7,7 +7,8 @@ code talks to a Chroma server (``chroma run``). Vectors are computed by our own
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -16,13 +17,23 @@ from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.utils.embedding_functions import register_embedding_function
 from langchain_core.embeddings import Embeddings
 
-from index.embed import embedding_key, make_embeddings
+from index.embed import (
+    VectorCache,
+    embed_in_processes,
+    embedding_key,
+    make_embeddings,
+    open_vector_cache,
+)
 from index.locks import IndexBusy, claim_embedded
 from index.models import Chunk, content_id
 from index.stores.base import IndexUnusable
 
 COLLECTION_PREFIX = "gongkai"
-EMBED_BATCH = 32  # chunks embedded and written per step: a killed run keeps what it wrote
+EMBED_BATCH = 32  # texts embedded and chunks written per step: a killed run keeps what it wrote
+# From this many texts to embed, they are embedded in one process per core (each loads the
+# model once, which costs a few seconds); fewer are embedded here.
+PARALLEL_FROM = 1000
+PARALLEL_BATCH = 128
 
 
 @register_embedding_function
@@ -109,10 +120,18 @@ def chroma_where(where: dict | None) -> dict | None:
 class ChromaIndex:
     """The dense half of hybrid search (implements ``SearchIndex``)."""
 
-    def __init__(self, client, spec: str, embeddings: Embeddings | None = None):
+    def __init__(
+        self,
+        client,
+        spec: str,
+        embeddings: Embeddings | None = None,
+        cache: VectorCache | None = None,
+    ):
         self.client = client
         self.spec = spec
+        self.own_model = embeddings is None  # then worker processes can load the same model
         self.embeddings = embeddings or make_embeddings(spec)
+        self.cache = cache
         self.collection = client.get_or_create_collection(
             collection_name(spec),
             embedding_function=GongkaiEmbeddingFunction(spec, self.embeddings),
@@ -125,7 +144,10 @@ class ChromaIndex:
     def open(cls, path: Path, spec: str, url: str = "") -> ChromaIndex:
         """The index at ``path`` (or the server at ``url``); IndexUnusable when it cannot open."""
         try:
-            return cls(open_chroma_client(path, url), spec)
+            # Passage vectors are cached beside the vector store, by text: a rebuild, a
+            # re-ingest and boilerplate shared between reports embed nothing twice.
+            cache = open_vector_cache(Path(path).parent / "embed_cache", spec)
+            return cls(open_chroma_client(path, url), spec, cache=cache)
         except IndexBusy:
             raise
         except Exception as exc:  # chromadb raises many kinds for a damaged store
@@ -173,13 +195,45 @@ class ChromaIndex:
             self.collection.update(
                 ids=[cid for cid, _ in to_relabel], metadatas=[m for _, m in to_relabel]
             )
-        for start in range(0, len(to_embed), EMBED_BATCH):
-            batch = to_embed[start : start + EMBED_BATCH]
-            vectors = self.embeddings.embed_documents([c.search_text() for c, _ in batch])
+        self._write_vectors(to_embed)
+
+    def _write_vectors(self, to_embed: list[tuple[Chunk, dict[str, Any]]]) -> None:
+        """Upsert ``to_embed`` with their vectors: cached ones first, then each distinct text
+        embedded once, written as soon as its batch is back."""
+        by_sig: dict[str, list[tuple[Chunk, dict[str, Any]]]] = {}
+        for chunk, meta in to_embed:
+            by_sig.setdefault(meta["sig"], []).append((chunk, meta))
+        known = self.cache.get(list(by_sig)) if self.cache is not None else {}
+        self._upsert([(c, m, known[sig]) for sig in known for c, m in by_sig[sig]])
+        missing = [sig for sig in by_sig if sig not in known]
+        for sigs, vectors in self._embed(missing, by_sig):
+            if self.cache is not None:
+                self.cache.put(zip(sigs, vectors, strict=True))
+            self._upsert(
+                [(c, m, v) for sig, v in zip(sigs, vectors, strict=True) for c, m in by_sig[sig]]
+            )
+
+    def _embed(
+        self, sigs: list[str], by_sig: dict[str, list[tuple[Chunk, dict[str, Any]]]]
+    ) -> Iterator[tuple[list[str], list[list[float]]]]:
+        workers = min(os.cpu_count() or 1, 4)
+        parallel = len(sigs) >= PARALLEL_FROM and workers > 1 and self.own_model
+        size = PARALLEL_BATCH if parallel else EMBED_BATCH
+        groups = [sigs[i : i + size] for i in range(0, len(sigs), size)]
+        texts = ([by_sig[sig][0][0].search_text() for sig in group] for group in groups)
+        if parallel:
+            yield from zip(groups, embed_in_processes(self.spec, texts, workers), strict=True)
+        else:
+            for group, batch in zip(groups, texts, strict=True):
+                yield group, self.embeddings.embed_documents(batch)
+
+    def _upsert(self, rows: list[tuple[Chunk, dict[str, Any], list[float]]]) -> None:
+        for start in range(0, len(rows), EMBED_BATCH * 8):
+            part = rows[start : start + EMBED_BATCH * 8]
             self.collection.upsert(
-                ids=[c.chunk_id for c, _ in batch],
-                embeddings=vectors,
-                metadatas=[m for _, m in batch],
+                ids=[c.chunk_id for c, _, _ in part],
+                embeddings=[v for _, _, v in part],
+                metadatas=[m for _, m, _ in part],
             )
 
     def search(self, query: str, k: int, where: dict | None = None) -> list[tuple[str, float]]:
