@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.config import load_settings
+from config import load_settings
 from index.pipeline import IngestResult
 
 

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.config import Settings, load_settings
 from assistant.followup import resolve, rewrite_with_llm
 from assistant.lexicon import english_terms, region_aliases
 from assistant.metadata import answer_document_field, asked_field, documents_asked
@@ -25,6 +24,7 @@ from assistant.scope import distinct_regions, of_issuers
 from assistant.spelling import correct_homophones, correction_note
 from assistant.tools import doc_warnings
 from assistant.trace import Step, Trace, describe_query
+from config import Settings, load_settings
 from index.models import Document
 from index.tag import is_own_level
 

@@ -27,10 +27,10 @@ from assistant.cite import (
     term_weight,
     verify_answer,
 )
-from assistant.config import PROMPTS_DIR
 from assistant.lexicon import english_terms
 from assistant.model_server import GenerationCancelled, ModelUnavailable
 from assistant.tools import fmt
+from config import PROMPTS_DIR
 from index.chunk import count_tokens
 from index.numerals import MEASURE_WORDS
 

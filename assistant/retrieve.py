@@ -25,8 +25,8 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import Field
 
-from assistant.config import Settings, load_settings
 from assistant.understand import find_years
+from config import Settings, load_settings
 from index.lexicon_terms import region_names
 from index.models import Chunk, Document
 from index.stores.base import SearchIndex

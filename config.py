@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parent
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 PROMPTS_DIR = REPO_ROOT / "prompts"
 
