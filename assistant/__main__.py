@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from config import load_settings
+from domain.kinds import kind_name
 from index.pipeline import IngestResult
 
 
@@ -103,7 +104,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-_KIND_NAMES = {"annual_report": "年度报告", "work_points": "工作要点", "other": "其他"}
 _STATUS_NAMES = {"added": "新增", "updated": "更新", "unchanged": "未变"}
 
 
@@ -123,9 +123,7 @@ def print_result(result: IngestResult) -> None:
         print(f"✗ {result.error}", file=sys.stderr)
         return
     doc = result.doc
-    tags = (
-        f"{_KIND_NAMES.get(doc.kind, doc.kind)} {doc.region or '地区未知'} {doc.year or '年份未知'}"
-    )
+    tags = f"{kind_name(doc.kind)} {doc.region or '地区未知'} {doc.year or '年份未知'}"
     detail = (
         f"{result.chunks} 块，{result.facts} 个数字，{result.tasks} 项任务" if result.chunks else ""
     )
@@ -150,7 +148,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
         return 0
     for doc in docs:
         fields = [
-            doc.doc_id, _KIND_NAMES.get(doc.kind, doc.kind), doc.region or "（地区未知）",
+            doc.doc_id, kind_name(doc.kind), doc.region or "（地区未知）",
             doc.issuer or "（发文机关未知）", str(doc.year or "（年份未知）"), doc.title,
         ]  # fmt: skip
         if doc.doc_number:

@@ -25,6 +25,8 @@ from assistant.spelling import correct_homophones, correction_note
 from assistant.tools import doc_warnings
 from assistant.trace import Step, Trace, describe_query
 from config import Settings, load_settings
+from domain import refusals
+from domain.kinds import short_name
 from index.models import Document
 from index.tag import is_own_level
 
@@ -131,11 +133,8 @@ class Assistant:
         started = time.perf_counter()
         question = " ".join(_CONTROL.sub(" ", question).split())  # control characters as spaces
         if len(question) > MAX_QUESTION_CHARS:
-            return refusal(
-                question[:MAX_QUESTION_CHARS],
-                "none",
-                f"问题过长（{len(question)} 字，上限 {MAX_QUESTION_CHARS} 字），请精简后再问。",
-            )
+            text = refusals.too_long(len(question), MAX_QUESTION_CHARS)
+            return refusal(question[:MAX_QUESTION_CHARS], "none", text)
         docs = self.documents()
         backend = llm or self.llm_backend
         trace = Trace()
@@ -162,11 +161,7 @@ class Assistant:
     def _answer_resolved(self, question, docs, llm, filters, stream, trace) -> Answer:
         if not docs:
             trace.add("route", "assistant.api", "refuse", "the corpus is empty")
-            return refusal(
-                question,
-                "none",
-                "资料库为空，请先入库文档（python -m assistant ingest data/sample）。",
-            )
+            return refusal(question, "none", refusals.EMPTY_CORPUS)
         question, corrections = correct_homophones(question, docs)
         if corrections:
             trace.add("correct", "assistant.spelling", "corrected", question)
@@ -181,9 +176,7 @@ class Assistant:
         missing = scope_gap(route.query, docs)
         if missing:
             trace.add("route", "assistant.api", "refuse", f"the corpus holds no {missing}")
-            return refusal(
-                question, "none", f"资料库中没有{missing}的文件。资料库现有：{holdings(docs)}。"
-            )
+            return refusal(question, "none", refusals.out_of_scope(missing, holdings(docs)))
         field = asked_field(question)
         about = documents_asked(question, route.query.regions, route.query.years, docs)
         if field and about:
@@ -283,10 +276,9 @@ def scope_gap(query, docs: Sequence[Document]) -> str:
 
 def holdings(documents: Sequence[Document]) -> str:
     """What the corpus holds, for refusals: 济南市莱芜区（2020年年报、2022年工作要点）…"""
-    kinds = {"annual_report": "年报", "work_points": "工作要点", "other": "其他文件"}
     by_region: dict[str, list[str]] = {}
     for doc in documents:
-        kind = kinds.get(doc.kind, "")
+        kind = short_name(doc.kind)
         if doc.issuer and not is_own_level(doc.issuer):
             kind = f"{doc.issuer}{kind}"  # a department's report: 2024年公安局年报
         label = f"{doc.year}年{kind}" if doc.year else f"年份未知的{kind}"

@@ -450,23 +450,6 @@ MONTHS_EN = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
-CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-                  "七": 7, "八": 8, "九": 9}  # fmt: skip
-
-
-def chinese_number(text: str) -> int | None:
-    """Value of a small Chinese numeral (一 … 九十九) or digit string; None if not one."""
-    if text.isdigit():
-        return int(text)
-    if not text or any(c not in CHINESE_DIGITS and c != "十" for c in text):
-        return None
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (CHINESE_DIGITS[tens] if tens else 1) * 10 + (CHINESE_DIGITS[ones] if ones else 0)
-    value = 0
-    for c in text:
-        value = value * 10 + CHINESE_DIGITS[c]
-    return value
 
 
 # ── regions: aliases derived from the documents' own region names ─────────────────────────

@@ -29,8 +29,8 @@ from assistant.cite import (
 )
 from assistant.lexicon import english_terms
 from assistant.model_server import GenerationCancelled, ModelUnavailable
-from assistant.tools import fmt
 from config import PROMPTS_DIR
+from domain.numbers import format_number
 from index.chunk import count_tokens
 from index.numerals import MEASURE_WORDS
 
@@ -200,7 +200,7 @@ def answer_from_hits(
     """
     stream = (on_token, on_draft)
     outcome, figure = _answer_from_hits(question, hits, chat_model, terms, known_numbers, stream)
-    if figure and not outcome.refused and fmt(figure[0]) in numbers_in(outcome.text):
+    if figure and not outcome.refused and format_number(figure[0]) in numbers_in(outcome.text):
         outcome.figure = figure
     return outcome
 
@@ -256,7 +256,7 @@ def _answer_from_hits(
         warnings.append("llm_declined: 模型未作答，已改用原文摘录")
         return _outcome(extractive, passages, "extractive", warnings), figure
     verified = verify_answer(raw, simple, known_numbers)
-    if verified.text and figure and fmt(figure[0]) not in numbers_in(verified.text):
+    if verified.text and figure and format_number(figure[0]) not in numbers_in(verified.text):
         verified = Verified("", [], [verified.text])  # the model's number is not the asked one
     if not verified.text:
         warnings.append("llm_unsupported: 模型回答无法与原文核对，已改用原文摘录")

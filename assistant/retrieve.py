@@ -27,6 +27,8 @@ from pydantic import Field
 
 from assistant.understand import find_years
 from config import Settings, load_settings
+from domain.kinds import kind_name
+from domain.numbers import digits_to_int
 from index.lexicon_terms import region_names
 from index.models import Chunk, Document
 from index.stores.base import SearchIndex
@@ -41,9 +43,7 @@ CANDIDATES = 30  # depth of each ranked list that goes into the fusion
 KEYWORD_WEIGHT, DENSE_WEIGHT = 1.0, 0.5
 RERANK_DEPTH = 20
 MODES = ("hybrid", "dense", "bm25")
-_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
 _YEAR_CHINESE = re.compile(r"([〇零○一二三四五六七八九]{4})\s*年度?")
-_KIND_NAMES = {"annual_report": "年度报告", "work_points": "工作要点", "other": "其他"}
 
 
 @dataclass
@@ -100,7 +100,7 @@ class Filters:
         if self.years:
             parts.append("年份=" + "、".join(map(str, self.years)))
         if self.kinds:
-            parts.append("类型=" + "、".join(_KIND_NAMES.get(k, k) for k in self.kinds))
+            parts.append("类型=" + "、".join(kind_name(k) for k in self.kinds))
         return " ".join(parts)
 
 
@@ -171,14 +171,10 @@ def strip_filter_terms(query: str, filters: Filters) -> str:
         years = "|".join(str(y) for y in filters.years)
         text = re.sub(rf"(?<!\d)(?:{years})(?!\d)\s*(?:年度|年)?", " ", text)
         text = _YEAR_CHINESE.sub(
-            lambda m: " " if _chinese_year(m.group(1)) in filters.years else m.group(0), text
+            lambda m: " " if digits_to_int(m.group(1)) in filters.years else m.group(0), text
         )
     text = " ".join(text.split())
     return text if re.search(r"\w", text) else query
-
-
-def _chinese_year(digits: str) -> int:
-    return int("".join(_CN_DIGITS[c] for c in digits))
 
 
 # -- fusion --------------------------------------------------------------------------------

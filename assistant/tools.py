@@ -24,13 +24,13 @@ from assistant.scope import (
     scope_by_issuer,
 )
 from assistant.understand import Query, understand
+from domain import refusals
+from domain.kinds import ANNUAL, WORK_POINTS, full_name
+from domain.numbers import format_cell, format_number
 from index.models import Document, Fact, Task
 from index.tag import is_own_level
 from index.vocab import entries
 
-ANNUAL = "annual_report"
-WORK_POINTS = "work_points"
-_KIND_NAMES = {ANNUAL: "政府信息公开工作年度报告", WORK_POINTS: "政务公开工作要点"}
 _QUIET_WARNINGS = ("issuer_unknown",)
 _TEXT_NOTE = "注：标〔正文〕的数字取自报告正文的文字表述，不是统计表单元格。"
 MAX_LISTED_TASKS = 20
@@ -122,26 +122,24 @@ def select_documents(query: Query, documents: Sequence[Document], kind: str) -> 
     """Documents of ``kind`` matching the query's regions, years and issuers."""
     kind_docs = [d for d in documents if d.kind == kind]
     pool = kind_docs
-    name = _KIND_NAMES[kind]
-    held = f"语料中现有的{name}：{held_list(pool, kind)}。"
+    name = full_name(kind)
+    held = refusals.held_of_kind(name, held_list(pool, kind))
     named = distinct_regions(query.regions)
     if query.unknown_regions and not query.regions:
-        return Selection(
-            [], f"语料中没有{'、'.join(query.unknown_regions)}的{name}，无法回答。{held}"
-        )
+        return Selection([], refusals.not_held("、".join(query.unknown_regions), name, held))
     if query.regions:
         pool = [d for d in pool if d.region in query.regions]
         if not pool:
-            return Selection([], f"语料中没有{'、'.join(named)}的{name}，无法回答。{held}")
+            return Selection([], refusals.not_held("、".join(named), name, held))
     if query.years:
         in_years = [d for d in pool if d.year in query.years]
         if not in_years:
             where = "、".join(named)
             years = "、".join(f"{y}年" for y in query.years)
-            return Selection([], f"语料中没有{where}{years}的{name}，无法回答。{held}")
+            return Selection([], refusals.not_held(f"{where}{years}", name, held))
         pool = in_years
     if not pool:
-        return Selection([], f"语料中没有{name}。")
+        return Selection([], refusals.kind_not_held(name))
     if query.group.issuers and not query.issuers:  # 各部门 / 哪些单位: every issuer's report
         scoped = Scoped(list(pool))
     else:
@@ -155,7 +153,7 @@ def select_documents(query: Query, documents: Sequence[Document], kind: str) -> 
     for region in named:
         years = [y for y in query.years or [None] if not _holds(pool, region, y)]
         lacking += [f"{region}{f'{y}年' if y else ''}" for y in years]
-    missing = f"（语料中没有{'、'.join(lacking)}的{name}，未予回答。）" if lacking else ""
+    missing = refusals.partly_held("、".join(lacking), name) if lacking else ""
     return Selection(sorted(pool, key=lambda d: (d.region, d.year or 0)), "", missing, scoped.note)
 
 
@@ -246,8 +244,12 @@ def find_cell(corpus: Corpus, doc: Document, table: str, row: str, col: str) -> 
         parts = _parts(cells, table, row, col)
         if parts:
             total = sum(f.value or 0.0 for f in parts)
-            formula = " + ".join(f"{item_label(f.row, f.col)} {fmt_cell(f.value)}" for f in parts)
-            return Cell(doc, label, total, parts[0].unit, parts, f"{formula} = {fmt(total)}")
+            formula = " + ".join(
+                f"{item_label(f.row, f.col)} {format_cell(f.value)}" for f in parts
+            )
+            return Cell(
+                doc, label, total, parts[0].unit, parts, f"{formula} = {format_number(total)}"
+            )
         return None
     fact = _printed(cells, lx.TEXT, row, col)
     if fact is None:
@@ -284,18 +286,13 @@ def figure(cell: Cell) -> str:
         return BLANK_CELL
     if col == "本年增减" and cell.value:
         word = "增" if cell.value > 0 else "减"
-        return f"{'+' if cell.value > 0 else ''}{fmt(cell.value)}项（{word}{fmt(abs(cell.value))}）"
+        return f"{'+' if cell.value > 0 else ''}{format_number(cell.value)}项（{word}{format_number(abs(cell.value))}）"
     if col in _ITEM_COUNT_COLS:
-        return f"{fmt(cell.value)}项"
-    return f"{fmt(cell.value)}{cell.unit}"
+        return f"{format_number(cell.value)}项"
+    return f"{format_number(cell.value)}{cell.unit}"
 
 
 BLANK_CELL = "表中该格为空"
-
-
-def fmt_cell(value: float | None) -> str:
-    """A cell's figure, or 空 for a cell printed empty."""
-    return "空" if value is None else fmt(value)
 
 
 def blank_note(cells: Sequence[Cell]) -> str:
@@ -304,13 +301,6 @@ def blank_note(cells: Sequence[Cell]) -> str:
         dict.fromkeys(f"{doc_label(c.doc)}{part}" for c in cells for part in c.blank_parts)
     )
     return f"注：{'、'.join(names)}在表中为空（未填数字），计算时按0计。" if names else ""
-
-
-def fmt(value: float) -> str:
-    """A number as printed: 12 for 12.0, 18618.37 and 3985758 in full (never 1.8e+04)."""
-    if float(value).is_integer():
-        return str(int(value))
-    return format(round(value, 6), "f").rstrip("0").rstrip(".")
 
 
 def default_rows(query: Query) -> list[str]:
@@ -525,8 +515,8 @@ def answer_values(
     tail += [blank_note(computed)] if blank_note(computed) else []
     if query.measure == "sum" and unit:
         total = sum(c.number for c in cells)
-        formula = " + ".join(fmt(c.number) for c in cells)
-        head = f"合计：{formula} = {fmt(total)}{unit}。其中："
+        formula = " + ".join(format_number(c.number) for c in cells)
+        head = f"合计：{formula} = {format_number(total)}{unit}。其中："
         return _finish(
             "\n".join([head, *lines, *tail]),
             cells,
@@ -592,7 +582,7 @@ def year_steps(cells: Sequence[Cell], unit: str) -> list[str]:
             continue
         delta = after.value - before.value
         steps.append(
-            f"{after.doc.year}年{figure(after)}（{'+' if delta >= 0 else ''}{fmt(delta)}）"
+            f"{after.doc.year}年{figure(after)}（{'+' if delta >= 0 else ''}{format_number(delta)}）"
         )
     return ["逐年变化：" + " → ".join(steps)]
 
@@ -602,11 +592,11 @@ def compare_summary(series: dict[str, float], unit: str, question: str) -> str:
     ranked = sorted(series.items(), key=lambda kv: kv[1], reverse=True)
     parts = []
     if any(w in question for w in ("最少", "最低", "fewest", "least", "lowest")):
-        parts.append(f"最少的是{ranked[-1][0]}（{fmt(ranked[-1][1])}{unit}）")
+        parts.append(f"最少的是{ranked[-1][0]}（{format_number(ranked[-1][1])}{unit}）")
     else:
-        parts.append(f"最多的是{ranked[0][0]}（{fmt(ranked[0][1])}{unit}）")
+        parts.append(f"最多的是{ranked[0][0]}（{format_number(ranked[0][1])}{unit}）")
     if len(ranked) == 2:
-        parts.append(f"两者相差{fmt(round(ranked[0][1] - ranked[1][1], 4))}{unit}")
+        parts.append(f"两者相差{format_number(round(ranked[0][1] - ranked[1][1], 4))}{unit}")
     return "；".join(parts) + "。"
 
 
@@ -664,8 +654,8 @@ def answer_ratio(query: Query, corpus: Corpus, docs: Sequence[Document]) -> Stru
         used += [num, den]
         marks = citations.cite_cells([num, den])
         prefix = doc_label(doc) + (f"{item_label(row, '')} " if table_needs_row(row) else "")
-        num_text = f"{operand_label(nr, nc, dr)} {fmt_cell(num.value)}{num.unit}"
-        den_text = f"{operand_label(dr, dc, nr)} {fmt_cell(den.value)}{den.unit}"
+        num_text = f"{operand_label(nr, nc, dr)} {format_cell(num.value)}{num.unit}"
+        den_text = f"{operand_label(dr, dc, nr)} {format_cell(den.value)}{den.unit}"
         if not den.number:
             failed.append(doc)
             why = "在表中为空" if den.value is None else "为0"
@@ -757,10 +747,10 @@ def answer_change(
                     else ""
                 )
                 lines.append(
-                    f"{after.region}{new.label}：{after.year}年{fmt_cell(new.value)}{new.unit}"
-                    f"{citations.cite_cell(new)}，{before.year}年{fmt_cell(old.value)}{old.unit}"
-                    f"{citations.cite_cell(old)}；同比{word}{fmt(abs(change))}{new.unit}"
-                    f"（{fmt(new.number)} − {fmt(old.number)} = {fmt(change)}{pct_text}）"
+                    f"{after.region}{new.label}：{after.year}年{format_cell(new.value)}{new.unit}"
+                    f"{citations.cite_cell(new)}，{before.year}年{format_cell(old.value)}{old.unit}"
+                    f"{citations.cite_cell(old)}；同比{word}{format_number(abs(change))}{new.unit}"
+                    f"（{format_number(new.number)} − {format_number(old.number)} = {format_number(change)}{pct_text}）"
                 )
                 key = f"{after.region} {new.label}"
                 # 减少了多少 asks for the size of a fall: a fall of 185.28 answers it, not −185.28.

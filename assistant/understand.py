@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from assistant import lexicon as lx
 from assistant.scope import distinct_regions, find_issuers, region_forms
+from domain.numbers import chinese_number, digits_to_int
 from index.models import Document
 
 Measure = str  # "value" | "rate" | "share" | "yoy" | "sum" | "compare"
@@ -155,7 +156,7 @@ def find_years(text: str) -> tuple[list[int], list[tuple[int, int]]]:
             years.append(int(m.group(1)))
             spans.append(m.span())
     for m in _CN_YEAR.finditer(text):
-        years.append(int("".join(str(lx.CHINESE_DIGITS[c]) for c in m.group(1))))
+        years.append(digits_to_int(m.group(1)))
         spans.append(m.span())
     for m in _SHORT_YEAR.finditer(text):
         if not any(s <= m.start() < e for s, e in spans) and 0 <= int(m.group(1)) <= 49:
@@ -320,7 +321,7 @@ def find_task_numbers(text: str) -> tuple[list[int], list[tuple[int, int]]]:
     """第41项 / 序号41 / task 41 → [41]; 第56项和第71项 → [56, 71]."""
     numbers, spans = [], []
     for m in _NUMBER.finditer(text):
-        number = lx.chinese_number(next(g for g in m.groups() if g))
+        number = chinese_number(next(g for g in m.groups() if g))
         if number is not None and number not in numbers:
             numbers.append(number)
             spans.append(m.span())
@@ -417,7 +418,7 @@ def find_deadline(text: str) -> tuple[str | None, int | None, tuple[int, int] | 
     """(deadline phrase, month, span): 6月底前 → ("6月", 6); 年底 → ("年底", 12); 全年."""
     m = _DEADLINE_MONTH.search(text)
     if m:
-        month = lx.chinese_number(m.group(1))
+        month = chinese_number(m.group(1))
         if month and 1 <= month <= 12:
             return f"{month}月", month, m.span()
     m = _DEADLINE_EN.search(text)

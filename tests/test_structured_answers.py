@@ -16,11 +16,11 @@ from assistant.tools import (
     StructuredAnswer,
     answer_structured,
     answer_table,
-    fmt,
     load_corpus,
     make_structured_tools,
 )
 from assistant.understand import understand
+from domain.numbers import format_number as fmt
 from tests.conftest import REPO
 
 EVAL_FILE = REPO / "evals" / "structured_questions.jsonl"

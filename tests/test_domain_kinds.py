@@ -1,0 +1,35 @@
+"""domain.kinds: every document kind of index.models has its names, read from the data file."""
+
+import typing
+
+from domain import kinds
+from domain.vocab import read_rows, rows
+from index.models import DocKind
+
+
+def test_every_stored_kind_has_a_name():
+    assert set(kinds.kinds()) == set(typing.get_args(DocKind))
+    for kind in typing.get_args(DocKind):
+        assert kinds.kind_name(kind) and kinds.short_name(kind)
+
+
+def test_names_of_the_two_formats():
+    assert kinds.kind_name(kinds.ANNUAL) == "年度报告"
+    assert kinds.short_name(kinds.ANNUAL) == "年报"
+    assert kinds.full_name(kinds.WORK_POINTS) == "政务公开工作要点"
+    assert kinds.kind_name("unknown") == "unknown"
+
+
+def test_only_kinds_with_a_format_are_filters():
+    assert kinds.filter_choices() == [("年度报告", "annual_report"), ("工作要点", "work_points")]
+
+
+def test_vocab_reader_skips_comments_and_strips_cells(tmp_path):
+    path = tmp_path / "x.tsv"
+    path.write_text("# kind\tname\tsource\n\nregion \t 区\tGB/T 2260\n", encoding="utf-8")
+    assert read_rows(path) == (("region", "区", "GB/T 2260"),)
+
+
+def test_each_kind_row_names_its_source():
+    for row in rows("kinds"):
+        assert len(row) == 5 and row[4], row
