@@ -256,12 +256,6 @@ _RATE_TARGETS = {
     "correction rate": Term("col", "结果纠正", REVIEW), "维持率": Term("col", "结果维持", REVIEW),
     "upheld rate": Term("col", "结果维持", REVIEW), "公开率": Term("row", "予以公开", APPLICATIONS),
 }  # fmt: skip
-_QUANTITY_CUES = (
-    "多少", "几", "数量", "数目", "件数", "总数", "总计", "是多少", "金额", "率", "占比", "比例", "同比",
-    "增长", "增加", "减少", "增减", "变化", "合计", "一共", "总共", "比较", "对比", "分别", "最多", "最少",
-    "how many", "how much", "number of", "count", "amount", "total", "rate", "share",
-    "percentage", "percent", "compare", "change", "increase", "figure", "figures",
-)  # fmt: skip
 
 
 # Words of a numeric question that name no figure: question words, units, the genre's nouns.
@@ -371,11 +365,6 @@ def unsupported_measure(text: str) -> str | None:
 
 
 _WHICH_MORE = re.compile(r"哪(?:个|一|些|里)?[\u4e00-\u9fff]{0,12}?(?:更多|更少|多|少|高|低)")
-
-
-def has_quantity_cue(text: str) -> bool:
-    """Does the (normalised) question ask for a number?"""
-    return any(cue in text for cue in _QUANTITY_CUES) or bool(re.search(r"\d+\s*%", text))
 
 
 # Questions over a group of reports (the review desk's comparisons): every department of a

@@ -31,6 +31,7 @@ from assistant.lexicon import english_terms
 from assistant.model_server import GenerationCancelled, ModelUnavailable
 from config import PROMPTS_DIR
 from domain.numbers import format_number
+from domain.quantity import asks_quantity
 from index.chunk import count_tokens
 from index.numerals import MEASURE_WORDS
 
@@ -43,7 +44,7 @@ _STOP = {
     "一下", "关于", "方面", "情况", "问题", "主要", "工作", "内容", "要求", "中", "对", "把", "被",
     "都", "也", "就", "年", "年度", "报告", "该", "这", "那", "其", "我", "我们", "你", "您",
     "这个", "那个", "哪里", "怎么样", "么", "及其", "以及", "进行", "做", "做了", "有关",
-    # quantity words (wants_number reads them) and words about the asking itself
+    # quantity words (domain.quantity.asks_quantity reads them) and words about the asking itself
     "几个", "几件", "几次", "几项", "几人", "几名", "几期", "几家", "几条", "多少件", "多少个",
     "多少次", "多少条", "多少项", "提到", "提及", "提出", "说", "讲", "写", "还有", "还", "哪方面", "打算",
     "准备", "计划", "想要", "应该",
@@ -53,9 +54,6 @@ _STOP = {
     "what", "which", "how", "is", "are", "the", "of", "in", "for", "to", "a", "an", "do",
     "does", "did", "was", "were", "about", "many", "much",
 }  # fmt: skip
-_QUANTITY = re.compile(
-    r"多少|几[个件次项条场期家名所人位份批种天日届]|数量|how many|how much|number of", re.I
-)
 
 
 def load_prompt(name: str) -> str:
@@ -91,11 +89,6 @@ def question_terms(question: str, drop: Sequence[str] = ()) -> list[str]:
         if word not in terms:
             terms.append(word)
     return terms
-
-
-def wants_number(question: str) -> bool:
-    """A question asking for a quantity (多少, 几次, how many)."""
-    return bool(_QUANTITY.search(question))
 
 
 @dataclass
@@ -216,7 +209,7 @@ def _answer_from_hits(
     """The outcome and the quoted figure candidate; ``stream`` is (on_token, on_draft)."""
     on_token, on_draft = stream
     passages = build_context(rerank_by_coverage(terms, hits))
-    numeric = wants_number(question)
+    numeric = asks_quantity(question)
     # A figure must come from a passage that holds nearly all of the question's terms.
     needed = NUMBER_PASSAGE_COVERAGE if numeric else MIN_COVERAGE
     if not passages or evidence_strength(terms, passages) < needed:

@@ -27,6 +27,7 @@ from assistant.understand import Query, understand
 from domain import refusals
 from domain.kinds import ANNUAL, WORK_POINTS, full_name
 from domain.numbers import format_cell, format_number
+from domain.quantity import asks_count
 from index.models import Document, Fact, Task
 from index.tag import is_own_level
 from index.vocab import entries
@@ -897,7 +898,6 @@ def describe_filter(query: Query) -> str:
 
 
 _TASK_TABLE_WORDS = ("任务", "工作要点", "要点", "分解表", "task", "work point", "work plan")
-_COUNT_WORDS = ("多少", "几项", "几个", "几条", "how many", "number of")
 
 
 def names_task_table(query: Query) -> bool:
@@ -906,11 +906,6 @@ def names_task_table(query: Query) -> bool:
     text = query.question.lower()
     named = query.numbers or query.unit or query.deadline
     return bool(named) or any(word in text for word in _TASK_TABLE_WORDS)
-
-
-def asks_count(query: Query) -> bool:
-    """一共有多少项任务 / how many tasks."""
-    return any(word in query.question.lower() for word in _COUNT_WORDS)
 
 
 def table_heading(doc: Document, first: Task) -> tuple[int, int] | None:
@@ -975,7 +970,7 @@ def answer_tasks(query: Query, store: Any) -> StructuredAnswer | None:
     if not docs:
         return None
     unfiltered = not query.numbers and not query.unit and not query.deadline and not query.keyword
-    if unfiltered and asks_count(query):
+    if unfiltered and asks_count(query.question):
         return count_tasks(docs, corpus.tasks, selection.missing)
     if query.numbers and not any(
         t.number is not None for d in docs for t in corpus.tasks[d.doc_id]
@@ -1012,7 +1007,7 @@ def answer_tasks(query: Query, store: Any) -> StructuredAnswer | None:
         lines.append(f"（其余{len(matched) - len(listed)}项未列出）")
     if selection.missing:
         lines.append(selection.missing)
-    counted = asks_count(query)
+    counted = asks_count(query.question)
     return StructuredAnswer(
         "\n".join([head, *lines]),
         "tasks",

@@ -16,6 +16,7 @@ from functools import lru_cache
 from assistant import lexicon as lx
 from assistant.scope import distinct_regions, find_issuers, region_forms
 from domain.numbers import chinese_number, digits_to_int
+from domain.quantity import asks_figure
 from index.models import Document
 
 Measure = str  # "value" | "rate" | "share" | "yoy" | "sum" | "compare"
@@ -655,7 +656,7 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
         )
     if asks_published_items(query, masked):
         query.table, query.rows, query.unexplained = lx.TEXT, ["主动公开信息"], []
-    asks_number = lx.has_quantity_cue(masked) or query.measure in ("rate", "share", "yoy")
+    asks_number = asks_figure(masked) or query.measure in ("rate", "share", "yoy")
     asks_number = asks_number or any(m in measures for m in ("compare", "sum"))
     asks_number = asks_number or query.group.nonzero
     # A counting column named as a noun phrase (行政许可决定数, 采购总金额) asks for its figure.
