@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from domain import stopwords
 from index.lexicon_terms import region_names
 from index.tag import short_region
 from index.vocab import entries, mapping
@@ -258,22 +259,10 @@ _RATE_TARGETS = {
 }  # fmt: skip
 
 
-# Words of a numeric question that name no figure: question words, units, the genre's nouns.
-# Any other content word left once the lexicon phrases, regions and years are taken out names
+# Words of a numeric question that name no figure (domain/vocab/stopwords.tsv, use figure):
+# any other content word left once the lexicon phrases, regions and years are taken out names
 # something the statistical tables do not hold (区长信箱, 人大代表建议, 网上办理).
-_QUESTION_FILLER_WORDS = """
-    多少 多少件 多少个 多少条 多少次 多少项 多少元 多少钱 几件 几个 几条 几次 几项 几家 一共 总共
-    共有 共计 合计 总计 总数 总量 件数 数量 数目 个数 数据 数字 统计 统计表 表格 表中 报告 年报
-    年度报告 年度 全年 本年度 当年 全区 全市 全县 本区 本市 该区 该市 区政府 市政府 县政府 政府
-    人民政府 信息 公开 政府信息 信息公开 政府信息公开 工作 相关 有关 情况 属于 收取 决定 案件 案子
-    办理 事项 作出 做出 经过 法院 结果 列出 需要 如何 什么 哪个 哪些 机关 行政 行政机关 不再
-    正当理由 百分之 万元 元 金额 花了 花费 分别 各自 各有 以及 还有 其中 对应 相应 请问 请 告诉
-    一下 查询 查 显示 给出 多大 是否 有没有 共收到 收了 提了 提出了 申请量 量 处理 直接 新增
-    截至 截止 截止到 年底 年末 年初 全年 期间 各种 各类 原因 因为 由于 因此 所以 导致 没给 不给
-    给予 没有 未能 没能 一起 一并 合起来 加上 多了 少了 比上年 上年 今年 那年 当时 实际
-    一项 这一项 该项 这项 那项 一栏 这一栏 该栏 一行 这一行 该行 一格 这一格 该格
-"""
-QUESTION_FILLER = frozenset(_QUESTION_FILLER_WORDS.split())
+QUESTION_FILLER = frozenset(stopwords.words("figure"))
 # Characters that make up the leftovers of a question once its phrases are taken out (数是, 各份).
 FILLER_CHARS = frozenset(
     "的了是有在和与及各数等共都也把被将所个份件条项次几多少年度中里上下内外吗呢啊吧么去"

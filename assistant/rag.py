@@ -30,6 +30,7 @@ from assistant.cite import (
 from assistant.lexicon import english_terms
 from assistant.model_server import GenerationCancelled, ModelUnavailable
 from config import PROMPTS_DIR
+from domain import stopwords
 from domain.numbers import format_number
 from domain.quantity import asks_quantity
 from index.chunk import count_tokens
@@ -38,22 +39,7 @@ from index.numerals import MEASURE_WORDS
 CONTEXT_TOKENS = 600  # the 1.5B model reads ~58 tokens/s on 2 cores: keep the prompt small
 MIN_COVERAGE = 0.5  # share of the question's content terms the best passage must hold
 NUMBER_PASSAGE_COVERAGE = 0.7  # the same for a quantity question
-_STOP = {
-    "的", "了", "是", "在", "和", "与", "及", "或", "有", "吗", "呢", "吧", "啊", "哪些", "哪个",
-    "哪", "什么", "怎么", "怎样", "如何", "多少", "几", "为什么", "是否", "有没有", "请问", "请",
-    "一下", "关于", "方面", "情况", "问题", "主要", "工作", "内容", "要求", "中", "对", "把", "被",
-    "都", "也", "就", "年", "年度", "报告", "该", "这", "那", "其", "我", "我们", "你", "您",
-    "这个", "那个", "哪里", "怎么样", "么", "及其", "以及", "进行", "做", "做了", "有关",
-    # quantity words (domain.quantity.asks_quantity reads them) and words about the asking itself
-    "几个", "几件", "几次", "几项", "几人", "几名", "几期", "几家", "几条", "多少件", "多少个",
-    "多少次", "多少条", "多少项", "提到", "提及", "提出", "说", "讲", "写", "还有", "还", "哪方面", "打算",
-    "准备", "计划", "想要", "应该",
-    # document-type and genre words: every report and notice says them
-    "工作要点", "要点", "年报", "年度报告", "通知", "文件", "政府", "政府信息公开", "政务公开", "信息公开",
-    "政府信息", "公开工作",
-    "what", "which", "how", "is", "are", "the", "of", "in", "for", "to", "a", "an", "do",
-    "does", "did", "was", "were", "about", "many", "much",
-}  # fmt: skip
+_STOP = frozenset(stopwords.words("passage"))
 
 
 def load_prompt(name: str) -> str:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from assistant import lexicon as lx
 from assistant.scope import distinct_regions, find_issuers, region_forms
+from domain import stopwords
 from domain.numbers import chinese_number, digits_to_int
 from domain.quantity import asks_figure
 from index.models import Document
@@ -303,19 +304,7 @@ _DEADLINE_MONTH = re.compile(
 )
 _DEADLINE_DAYS = re.compile(r"(?:印发后\s*)?\d{1,3}\s*(?:日|天|个工作日)内")
 _DEADLINE_EN = re.compile(r"\b(?:end of|by|before|in|due)\s+(" + "|".join(lx.MONTHS_EN) + r")\b")
-_KEYWORD_NOISE = (
-    "由哪个单位负责", "由哪些单位负责", "哪个单位负责", "哪些单位负责", "由哪个部门负责",
-    "哪个部门负责", "责任单位是谁", "责任单位是什么", "责任单位是", "责任单位有哪些", "责任单位",
-    "完成时限是什么", "完成时限是", "完成时限", "什么时候完成", "啥时候完成", "何时完成", "多久完成",
-    "什么时候", "啥时候", "那条", "这条", "那项", "这项", "时限", "具体要求是什么",
-    "具体要求", "要求是什么", "有什么要求", "有哪些要求", "重点工作任务分解表", "任务分解表",
-    "分解表", "重点工作任务", "任务表", "哪些任务", "什么任务", "相关任务", "哪些工作", "什么工作",
-    "哪项工作", "哪几项", "哪项",
-    "哪一项", "的任务", "任务", "重点工作", "工作要点", "政务公开", "牵头", "负责", "承担", "参与",
-    "参加", "配合", "要干什么", "要做什么", "干什么", "做什么", "干啥", "做啥", "是什么", "有哪些",
-    "哪些", "哪个", "什么", "谁", "一共", "总共", "多少", "几项", "共有", "由", "的", "是", "有",
-    "吗", "呢", "要", "请问", "年度", "年",
-)  # fmt: skip
+_KEYWORD_NOISE = stopwords.words("task")  # removed in this order: longest phrases first
 
 
 def find_task_numbers(text: str) -> tuple[list[int], list[tuple[int, int]]]:
