@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from assistant.corpus import Corpus, CorpusSnapshots
 from assistant.followup import resolve, rewrite_with_llm
 from assistant.lexicon import english_terms, region_aliases
 from assistant.metadata import answer_document_field, asked_field, documents_asked
@@ -88,19 +89,18 @@ class Assistant:
 
         self.settings = settings or load_settings()
         self.store = SQLiteStore(self.settings.db_path)
+        self.snapshots = CorpusSnapshots(self.store)
         self.llm_backend = llm or self.settings.llm
         self._chat_models: dict[str, Any] = {}
         self._lock = threading.Lock()
-        self._docs: list[Document] | None = None
-        self._docs_generation = None
 
     # -- corpus -------------------------------------------------------------------------
+    def corpus(self) -> Corpus:
+        """The store's documents, cells and tasks as of now (one snapshot per generation)."""
+        return self.snapshots.current()
+
     def documents(self) -> list[Document]:
-        generation = self.store.generation()
-        if self._docs is None or generation != self._docs_generation:
-            self._docs = self.store.documents()
-            self._docs_generation = generation
-        return self._docs
+        return self.corpus().documents
 
     def retrieval(self):
         from assistant.retrieve import open_retrieval
@@ -135,7 +135,8 @@ class Assistant:
         if len(question) > MAX_QUESTION_CHARS:
             text = refusals.too_long(len(question), MAX_QUESTION_CHARS)
             return refusal(question[:MAX_QUESTION_CHARS], "none", text)
-        docs = self.documents()
+        corpus = self.corpus()  # one snapshot for the whole question
+        docs = corpus.documents
         backend = llm or self.llm_backend
         trace = Trace()
         resolution = resolve(question, history or [], docs)
@@ -149,7 +150,7 @@ class Assistant:
             rewritten = rewrite_with_llm(question, history or [], chat, docs) or rewritten
             trace.add("follow-up", "assistant.followup", f"rewritten by {backend}", rewritten)
         stream = (on_token, on_draft)
-        result = self._answer_resolved(rewritten, docs, backend, filters or {}, stream, trace)
+        result = self._answer_resolved(rewritten, corpus, backend, filters or {}, stream, trace)
         trace.add("compose", "assistant.api", result.mode or result.route,
                   f"{len(result.citations)} citations; refused={result.refused}")  # fmt: skip
         result.question = question
@@ -158,19 +159,21 @@ class Assistant:
         result.latency_ms = int((time.perf_counter() - started) * 1000)
         return result
 
-    def _answer_resolved(self, question, docs, llm, filters, stream, trace) -> Answer:
+    def _answer_resolved(self, question, corpus, llm, filters, stream, trace) -> Answer:
+        docs = corpus.documents
         if not docs:
             trace.add("route", "assistant.api", "refuse", "the corpus is empty")
             return refusal(question, "none", refusals.EMPTY_CORPUS)
         question, corrections = correct_homophones(question, docs)
         if corrections:
             trace.add("correct", "assistant.spelling", "corrected", question)
-        result = self._answer_routed(question, docs, llm, filters, stream, trace)
+        result = self._answer_routed(question, corpus, llm, filters, stream, trace)
         if corrections:
             result.answer = f"{correction_note(corrections)}{result.answer}"
         return result
 
-    def _answer_routed(self, question, docs, llm, filters, stream, trace) -> Answer:
+    def _answer_routed(self, question, corpus, llm, filters, stream, trace) -> Answer:
+        docs = corpus.documents
         route = route_question(question, docs)
         trace.add("understand", "assistant.understand", "slots", describe_query(route.query))
         missing = scope_gap(route.query, docs)
@@ -188,7 +191,7 @@ class Assistant:
             )  # fmt: skip
         trace.add("route", "assistant.router", route.name, route.reason)
         if route.name in ("table", "tasks"):
-            structured = route.run(self.store)
+            structured = route.run(corpus)
             if structured is not None:
                 trace.add("tool", "assistant.tools", f"answered from the {route.name}",
                           f"{len(structured.citations)} cells or rows cited")  # fmt: skip

@@ -1,6 +1,6 @@
 """Structured answers from parsed table cells (Facts) and task rows (Tasks), with citations.
 
-``answer_table(query, store)`` and ``answer_tasks(query, store)`` return a
+``answer_table(query, corpus)`` and ``answer_tasks(query, corpus)`` return a
 :class:`StructuredAnswer`, or None when the structured data cannot answer (the caller then
 falls through to retrieval). Every number shown is a Fact's value or is computed from Facts
 with the formula printed; every citation quotes ``doc.text[start:end]`` (for a table cell the
@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from assistant import lexicon as lx
+from assistant.corpus import Corpus, CorpusStore, load_corpus
 from assistant.scope import (
     Scoped,
     distinct_regions,
@@ -56,38 +57,6 @@ class StructuredAnswer:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass
-class Corpus:
-    """The store's documents, facts and tasks, indexed for lookups (rebuilt when it changes)."""
-
-    documents: list[Document]
-    by_id: dict[str, Document]
-    cells: dict[str, dict[tuple[str, str, str], Fact]]  # doc_id → (table, row, col) → fact
-    tasks: dict[str, list[Task]]
-
-
-_CACHE: dict[tuple[int, str], tuple[Any, Corpus]] = {}
-
-
-def load_corpus(store: Any) -> Corpus:
-    """Documents, facts and tasks of ``store``, cached until the store changes."""
-    generation = store.generation() if hasattr(store, "generation") else None
-    key = (id(store), str(getattr(store, "path", "")))
-    cached = _CACHE.get(key)
-    if cached and generation is not None and cached[0] == generation:
-        return cached[1]
-    documents = store.documents()
-    cells: dict[str, dict[tuple[str, str, str], Fact]] = {}
-    for fact in store.facts():
-        cells.setdefault(fact.doc_id, {}).setdefault((fact.table, fact.row, fact.col), fact)
-    tasks: dict[str, list[Task]] = {}
-    for task in store.tasks():
-        tasks.setdefault(task.doc_id, []).append(task)
-    corpus = Corpus(documents, {d.doc_id: d for d in documents}, cells, tasks)
-    _CACHE[key] = (generation, corpus)
-    return corpus
 
 
 # ── documents: selection and refusal ───────────────────────────────────────────────────────
@@ -417,11 +386,10 @@ def doc_warnings(docs: Iterable[Document]) -> list[str]:
 
 
 # ── table answers ────────────────────────────────────────────────────────────────────────
-def answer_table(query: Query, store: Any) -> StructuredAnswer | None:
+def answer_table(query: Query, corpus: Corpus) -> StructuredAnswer | None:
     """Answer a numeric question from table cells; None when the tables cannot answer."""
     if not query.is_numeric or query.table is None or query.unsupported or query.unexplained:
         return None  # not a table question, a measure no cell gives, or about something else
-    corpus = load_corpus(store)
     selection = select_documents(query, corpus.documents, ANNUAL)
     if selection.refusal:
         return StructuredAnswer(selection.refusal, "table", refused=True)
@@ -955,12 +923,11 @@ def count_tasks(
     )
 
 
-def answer_tasks(query: Query, store: Any) -> StructuredAnswer | None:
+def answer_tasks(query: Query, corpus: Corpus) -> StructuredAnswer | None:
     """List the tasks a task question asks for, each with its row as the citation; a count of
     the whole table cites its title and first and last rows."""
     if not query.is_task:
         return None
-    corpus = load_corpus(store)
     selection = select_documents(query, corpus.documents, WORK_POINTS)
     if selection.refusal:
         if not names_task_table(query):
@@ -1020,15 +987,16 @@ def answer_tasks(query: Query, store: Any) -> StructuredAnswer | None:
 
 
 # ── one call for the API, and LangChain tools ─────────────────────────────────────────────
-def answer_structured(question: str, store: Any) -> StructuredAnswer | None:
+def answer_structured(question: str, store: CorpusStore) -> StructuredAnswer | None:
     """Understand ``question`` and answer it from tasks or tables; None → use retrieval."""
-    query = understand(question, load_corpus(store).documents)
+    corpus = load_corpus(store)
+    query = understand(question, corpus.documents)
     if query.is_task:
-        return answer_tasks(query, store)
-    return answer_table(query, store)
+        return answer_tasks(query, corpus)
+    return answer_table(query, corpus)
 
 
-def make_structured_tools(store: Any) -> list[Any]:
+def make_structured_tools(store: CorpusStore) -> list[Any]:
     """LangChain tools over ``store``: ``table_lookup`` (numbers) and ``task_lookup`` (tasks).
 
     Each returns the answer text as content and the full :class:`StructuredAnswer` dict as
@@ -1037,8 +1005,9 @@ def make_structured_tools(store: Any) -> list[Any]:
     from langchain_core.tools import StructuredTool
 
     def run(question: str, want_task: bool) -> tuple[str, dict[str, Any] | None]:
-        query = understand(question, load_corpus(store).documents)
-        result = answer_tasks(query, store) if want_task else answer_table(query, store)
+        corpus = load_corpus(store)
+        query = understand(question, corpus.documents)
+        result = answer_tasks(query, corpus) if want_task else answer_table(query, corpus)
         if result is None:
             return "表格/任务数据无法回答这个问题，请改用检索。", None
         return result.answer, result.to_dict()
