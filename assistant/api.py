@@ -27,6 +27,7 @@ from assistant.tools import doc_warnings
 from assistant.trace import Step, Trace, describe_query
 from config import Settings, load_settings
 from domain import refusals
+from domain.citation import Citation
 from domain.kinds import short_name
 from index.models import Document
 from index.tag import is_own_level
@@ -69,16 +70,7 @@ class Answer:
 
 def citation_for(n: int, doc: Document, start: int, end: int) -> dict:
     """A citation: the quote is exactly the document's cleaned text over the span."""
-    return {
-        "n": n,
-        "doc_id": doc.doc_id,
-        "title": doc.title,
-        "region": doc.region,
-        "year": doc.year,
-        "start": start,
-        "end": end,
-        "quote": doc.text[start:end],
-    }
+    return Citation.of(n, doc, start, end).to_dict()
 
 
 class Assistant:

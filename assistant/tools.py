@@ -26,14 +26,16 @@ from assistant.scope import (
 )
 from assistant.understand import Query, understand
 from domain import refusals
+from domain.citation import Citation
 from domain.kinds import ANNUAL, WORK_POINTS, full_name
 from domain.numbers import format_cell, format_number
 from domain.quantity import asks_count
+from domain.warning import Warning
 from index.models import Document, Fact, Task
 from index.tag import is_own_level
 from index.vocab import entries
 
-_QUIET_WARNINGS = ("issuer_unknown",)
+_QUIET_WARNINGS = {"issuer_unknown"}  # tagging notes, not about the figures
 _TEXT_NOTE = "注：标〔正文〕的数字取自报告正文的文字表述，不是统计表单元格。"
 MAX_LISTED_TASKS = 20
 MIN_KEYWORD_COVERAGE = 0.5  # a keyword-matched task must hold half the keyword's words
@@ -327,12 +329,7 @@ class Citations:
         if key not in self._index:
             n = len(self.items) + 1
             self._index[key] = n
-            self.items.append(
-                {
-                    "n": n, "doc_id": doc.doc_id, "title": doc.title, "region": doc.region,
-                    "year": doc.year, "start": start, "end": end, "quote": doc.text[start:end],
-                }
-            )  # fmt: skip
+            self.items.append(Citation.of(n, doc, start, end).to_dict())
         return self._index[key]
 
     def cite_cell(self, cell: Cell) -> str:
@@ -378,7 +375,7 @@ def doc_warnings(docs: Iterable[Document]) -> list[str]:
     out = []
     for doc in docs:
         for warning in doc.warnings:
-            if not warning.startswith(_QUIET_WARNINGS):
+            if Warning.parse(warning).code not in _QUIET_WARNINGS:
                 line = f"{doc_label(doc)}报告：{warning}"
                 if line not in out:
                     out.append(line)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from domain.kinds import kind_name
+from domain.warning import Warning
 from index.models import Document, Fact
 from index.tables import labels as lb
 from ui.render import (
@@ -95,7 +96,7 @@ def left_out_reasons(doc: Document, table: str) -> dict[str, str]:
     """Row → the reader's reason for leaving its cells out (from the document's warnings)."""
     out = {}
     for warning in doc.warnings:
-        code = warning.split(":", 1)[0].strip()
+        code = Warning.parse(warning).code
         if code not in LEFT_OUT_WARNINGS:
             continue
         for m in re.finditer(rf"{re.escape(table)}/([^\s:：(（/、，,]+)", warning):

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 from domain import numbers as domain_numbers
 from domain.kinds import kind_name
 from domain.numbers import DISPLAY_PLACES
+from domain.warning import Warning
 
 ROUTE_NAMES = {"table": "统计表", "tasks": "任务分解表", "rag": "正文检索", "none": "无"}
 WARNING_NAMES = {
@@ -102,16 +103,16 @@ def citation_cells(cells: Sequence[Mapping[str, Any]]) -> dict[tuple[str, int, i
 
 def describe_warning(warning: str) -> str:
     """A document warning in Chinese: ``spam_injected: bet365 ×4`` → ``疑似被注入垃圾文字：bet365 ×4``."""
-    code, _, detail = warning.partition(":")
-    name = WARNING_NAMES.get(code.strip())
+    parsed = Warning.parse(warning)
+    name = WARNING_NAMES.get(parsed.code)
     if name is None:
         return warning
-    return f"{name}：{detail.strip()}" if detail.strip() else name
+    return f"{name}：{parsed.detail}" if parsed.detail else name
 
 
 def is_serious(warning: str) -> bool:
     """Warnings a reader of an answer must see (data quality and spam), not tagging notes."""
-    return warning.split(":", 1)[0].strip() in SERIOUS_WARNINGS
+    return Warning.parse(warning).code in SERIOUS_WARNINGS
 
 
 def one_line(text: str) -> str:
@@ -312,7 +313,7 @@ def warnings_html(warnings: Iterable[str]) -> str:
 def describe_answer_warning(note: str) -> str:
     """``《标题》：spam_injected: …`` (as Assistant attaches them) with the code in Chinese."""
     title, sep, warning = note.partition("：")
-    if sep and warning.split(":", 1)[0].strip() in WARNING_NAMES:
+    if sep and Warning.parse(warning).code in WARNING_NAMES:
         return f"{title}：{describe_warning(warning)}"
     return describe_warning(note)
 
