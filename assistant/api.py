@@ -206,12 +206,14 @@ class Assistant:
         terms = question_terms(question, drop)
         # Keyword search cannot match English words in Chinese text: add their translations.
         translated = " ".join(t.replace("|", " ") for t in english_terms(question.lower()))
-        depth = 24 if query.issuers else 6  # a named department: its report's passages only
+        tuning = self.settings.tuning
+        # a named department: search deeper, then keep its report's passages only
+        depth = tuning.issuer_depth if query.issuers else tuning.passages
         topic = question
         for name in sorted(query.issuers, key=len, reverse=True):  # filtered below, not a topic
             topic = topic.replace(name, " ")
         hits = retrieval.search(f"{topic} {translated}".strip(), depth, chosen)
-        hits = of_issuers(hits, query.issuers, docs)[:6]
+        hits = of_issuers(hits, query.issuers, docs)[: tuning.passages]
         trace.add("retrieve", "assistant.retrieve", f"{len(hits)} passages",
                   describe_search(chosen.describe(), hits))  # fmt: skip
         chat = self.chat_model(llm) if llm != "none" else None

@@ -26,7 +26,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import Field
 
 from assistant.understand import find_years
-from config import Settings, load_settings
+from config import DEFAULT_TUNING, Settings, Tuning, load_settings
 from domain.kinds import kind_name
 from domain.numbers import digits_to_int
 from index.lexicon_terms import region_names
@@ -35,13 +35,8 @@ from index.stores.base import SearchIndex
 
 log = logging.getLogger(__name__)
 
-RRF_K = 60
-CANDIDATES = 30  # depth of each ranked list that goes into the fusion
-# BM25 counts double: on the retrieval question set dense vectors rank table and task rows
-# poorly, and weights picked on either half of the set (2-fold) beat equal weights on the
-# other half for every bundled embedder (README_retrieval.md).
-KEYWORD_WEIGHT, DENSE_WEIGHT = 1.0, 0.5
-RERANK_DEPTH = 20
+RRF_K = DEFAULT_TUNING.rrf_k
+CANDIDATES = DEFAULT_TUNING.fusion_depth  # depth of each ranked list that goes into the fusion
 MODES = ("hybrid", "dense", "bm25")
 _YEAR_CHINESE = re.compile(r"([〇零○一二三四五六七八九]{4})\s*年度?")
 
@@ -230,8 +225,10 @@ class Retrieval:
         dense: SearchIndex | None,
         keyword: SearchIndex | None,
         reranker: CrossEncoderReranker | None = None,
+        tuning: Tuning = DEFAULT_TUNING,
     ):
         self.store = store
+        self.tuning = tuning
         self.dense = dense
         self.keyword = keyword
         self.reranker = reranker
@@ -276,13 +273,14 @@ class Retrieval:
         self,
         query: str,
         filters: Filters | None = None,
-        depth: int = CANDIDATES,
+        depth: int | None = None,
         mode: str = "hybrid",
     ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
         """The (keyword, dense) rankings that fusion combines: (chunk_id, score), best first."""
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}")
         self._refresh()
+        depth = self.tuning.fusion_depth if depth is None else depth
         where = filters.where() if filters else None
         topic = strip_filter_terms(query, filters) if filters else query
         keyword = self._ranked(self.keyword, topic, depth, where) if mode != "dense" else []
@@ -298,13 +296,16 @@ class Retrieval:
         k: int = 5,
         filters: Filters | None = None,
         mode: str = "hybrid",
-        depth: int = CANDIDATES,
+        depth: int | None = None,
     ) -> list[Hit]:
         """The best ``k`` chunks for ``query`` within ``filters``; mode: hybrid, dense or bm25."""
+        tuning = self.tuning
+        depth = tuning.fusion_depth if depth is None else depth
         keyword, dense = self.rankings(query, filters, max(depth, k), mode)
         fused = rrf_fuse(
             [[cid for cid, _ in keyword], [cid for cid, _ in dense]],
-            weights=[KEYWORD_WEIGHT, DENSE_WEIGHT],
+            k=tuning.rrf_k,
+            weights=[tuning.keyword_weight, tuning.dense_weight],
         )
         hits = [self._hit(cid, score, dense, keyword) for cid, score in fused]
         if self.reranker and hits:
@@ -351,7 +352,7 @@ class Retrieval:
         return hit
 
     def _rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
-        head, tail = hits[:RERANK_DEPTH], hits[RERANK_DEPTH:]
+        head, tail = hits[: self.tuning.rerank_depth], hits[self.tuning.rerank_depth :]
         texts = [self._chunks[h.chunk_id].search_text() for h in head]
         for hit, score in zip(head, self.reranker.scores(query, texts), strict=True):
             hit.rerank_score = score
@@ -393,6 +394,7 @@ def build_retrieval(settings: Settings, store=None) -> Retrieval:
         dense=dense,
         keyword=BM25Index(settings.bm25_dir),
         reranker=make_reranker(settings.reranker),
+        tuning=settings.tuning,
     )
 
 
