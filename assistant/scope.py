@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain import refusals
+from domain.units import ending_pattern
 from index.models import Document
 from index.tag import is_own_level, split_org
 
@@ -94,7 +95,7 @@ def find_issuers(
 
 # A body's name as staff write it: ends in the organ word (局 委 办 厅 …), as printed in
 # titles and signatures of the reports (the issuer tags come from those).
-_ORGAN = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:局|委|办|厅|院|署|中心)")
+_ORGAN = re.compile(rf"[\u4e00-\u9fff]{{2,10}}?{ending_pattern('short_form')}")
 
 
 def abbreviates(short: str, name: str) -> bool:

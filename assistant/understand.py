@@ -18,6 +18,7 @@ from assistant.scope import distinct_regions, find_issuers, region_forms
 from domain import stopwords
 from domain.numbers import chinese_number, digits_to_int
 from domain.quantity import asks_figure
+from domain.units import ending_pattern
 from index.models import Document
 
 Measure = str  # "value" | "rate" | "share" | "yoy" | "sum" | "compare"
@@ -273,7 +274,7 @@ _NUMBER = re.compile(
     r"第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*(?:项|条|个)|(?:序号|编号)\s*(?:为|是)?\s*([0-9]{1,3})"
     r"|\b(?:task|item|no\.?|number)\s*#?\s*([0-9]{1,3})\b"
 )
-_UNIT_SUFFIX = r"(?:局|办公室|办|委|中心|分局|馆|院|部门|街道办事处|办事处|（街道）|\(街道\)|所|队)"
+_UNIT_SUFFIX = ending_pattern("task_unit")  # domain/vocab/unit_suffixes.tsv
 _UNIT_BODY = rf"[\u4e00-\u9fff（）()]{{2,20}}?{_UNIT_SUFFIX}"
 _UNIT_ADVERB = r"(?:都|还|也|主要|具体|需要|应当|应该|要|共|一共|总共)*"
 _UNIT_VERB = r"(?:牵头|负责|承担|配合|参与|参加|干|做)"
@@ -292,6 +293,7 @@ _UNIT_CONTEXT = re.compile(
     r"任务分解表|分解表|任务表|任务|工作要点|要点|方面|当中|之中|中(?![心医学小央级])|里|的"
 )
 _UNIT_LEVEL = re.compile(r"(?:区|县)")
+_BUREAU = re.compile(ending_pattern("bureau"))
 _QUESTION_WORD = re.compile(r"哪|什么|谁|何|多少|几")
 _UNIT_LEAD_NOISE = re.compile(
     r"^(?:哪些任务|哪几项任务|哪些工作|哪些|什么任务|任务|要求|需要|是|由|和|与|及|、)+"
@@ -346,7 +348,7 @@ def trim_unit(candidate: str) -> tuple[int, str]:
     start += lead.end() if lead else 0
     rest = candidate[start:]
     level = _UNIT_LEVEL.search(rest)
-    if level and re.search(r"局|委|厅|中心", rest[: level.start()]):
+    if level and _BUREAU.search(rest[: level.start()]):
         level = None  # 市公安局莱芜区分局: one name, a bureau's branch in a district
     if level and level.start() > 0 and len(rest) - level.start() >= 3:
         before = rest[: level.end()]
