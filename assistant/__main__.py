@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from config import load_settings
+from domain import refusals
 from domain.kinds import kind_name
 from index.pipeline import IngestResult
 
@@ -136,8 +137,7 @@ def print_result(result: IngestResult) -> None:
 def cmd_docs(args: argparse.Namespace) -> int:
     docs = open_store().documents()
     if not docs:
-        hint = "尚未入库任何文档。先运行：python -m assistant ingest data/sample"
-        print(hint, file=sys.stderr if args.json else sys.stdout)
+        print(refusals.NOTHING_INGESTED, file=sys.stderr if args.json else sys.stdout)
         return 0
     if args.json:
         for doc in docs:

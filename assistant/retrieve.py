@@ -27,6 +27,7 @@ from pydantic import Field
 
 from assistant.understand import find_years
 from config import DEFAULT_TUNING, Settings, Tuning, load_settings
+from domain import refusals
 from domain.kinds import kind_name
 from domain.numbers import digits_to_int
 from index.lexicon_terms import region_names
@@ -469,7 +470,7 @@ def run_search_command(args: argparse.Namespace) -> int:
     query = " ".join(args.query).strip()
     retrieval = open_retrieval()
     if not retrieval.documents():
-        print("尚未入库任何文档。先运行：python -m assistant ingest data/sample")
+        print(refusals.NOTHING_INGESTED)
         return 1
     filters = retrieval.filters_for(query, args.region, args.year, getattr(args, "kind", None))
     hits = retrieval.search(query, args.k, filters)
@@ -479,7 +480,7 @@ def run_search_command(args: argparse.Namespace) -> int:
         docs = retrieval.documents()
         missing = [r for r in filters.regions if r not in {d.region for d in docs}]
         missing += [f"{y}年" for y in filters.years if y not in {d.year for d in docs}]
-        print(f"资料库中没有{'、'.join(missing)}的文件。" if missing else "没有找到相关片段。")
+        print(refusals.files_not_held("、".join(missing)) if missing else "没有找到相关片段。")
         return 0
     print("\n\n".join(format_hit(n, hit) for n, hit in enumerate(hits, start=1)))
     return 0

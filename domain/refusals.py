@@ -8,6 +8,7 @@ from __future__ import annotations
 
 NOT_HELD = "资料库中没有"  # how every "the corpus lacks …" sentence starts
 EMPTY_CORPUS = "资料库为空，请先入库文档（python -m assistant ingest data/sample）。"
+NOTHING_INGESTED = "尚未入库任何文档。先运行：python -m assistant ingest data/sample"  # CLI
 
 
 def too_long(length: int, limit: int) -> str:
@@ -16,7 +17,12 @@ def too_long(length: int, limit: int) -> str:
 
 def out_of_scope(missing: str, holdings: str) -> str:
     """The question names regions or years the corpus does not hold at all."""
-    return f"{NOT_HELD}{missing}的文件。资料库现有：{holdings}。"
+    return f"{files_not_held(missing)}资料库现有：{holdings}。"
+
+
+def files_not_held(missing: str) -> str:
+    """The search command found nothing and the filters name regions/years the corpus lacks."""
+    return f"{NOT_HELD}{missing}的文件。"
 
 
 def held_of_kind(kind_full: str, held: str) -> str:

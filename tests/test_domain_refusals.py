@@ -22,3 +22,9 @@ def test_slots_are_filled():
     assert text == "资料库中没有北京市的年报，无法回答。资料库中现有的年报：济南市莱芜区2020年。"
     assert "2000 字" in refusals.too_long(2000, 1000) and "1000 字" in refusals.too_long(2000, 1000)
     assert refusals.out_of_scope("北京市", "X").endswith("资料库现有：X。")
+
+
+def test_the_cli_and_the_search_command_say_the_same_as_the_answers():
+    assert refusals.files_not_held("北京市、2030年") == "资料库中没有北京市、2030年的文件。"
+    assert "python -m assistant ingest" in refusals.NOTHING_INGESTED
+    assert "python -m assistant ingest" in refusals.EMPTY_CORPUS
