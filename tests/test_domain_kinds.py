@@ -32,4 +32,17 @@ def test_vocab_reader_skips_comments_and_strips_cells(tmp_path):
 
 def test_each_kind_row_names_its_source():
     for row in rows("kinds"):
-        assert len(row) == 5 and row[4], row
+        assert len(row) == 6 and row[5], row
+
+
+def test_the_date_each_kind_carries():
+    assert kinds.date_name(kinds.WORK_POINTS) == "印发日期"
+    assert kinds.date_name(kinds.ANNUAL) == "发布日期（落款日期）"
+    assert kinds.date_name(kinds.OTHER) == "日期"
+
+
+def test_the_kind_a_question_names():
+    assert kinds.asked_kind("这份工作要点什么时候印发的") == kinds.WORK_POINTS
+    assert kinds.asked_kind("关于印发要点的通知") == kinds.WORK_POINTS  # tried before 报告
+    assert kinds.asked_kind("When was the Annual Report published?") == kinds.ANNUAL
+    assert kinds.asked_kind("莱芜区收到多少申请") is None
