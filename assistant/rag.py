@@ -39,7 +39,7 @@ from index.numerals import MEASURE_WORDS
 CONTEXT_TOKENS = 600  # the 1.5B model reads ~58 tokens/s on 2 cores: keep the prompt small
 MIN_COVERAGE = 0.5  # share of the question's content terms the best passage must hold
 NUMBER_PASSAGE_COVERAGE = 0.7  # the same for a quantity question
-_STOP = frozenset(stopwords.words("passage"))
+_STOP = frozenset(stopwords.words("passage"))  # domain/vocab/stopwords.tsv
 
 
 def load_prompt(name: str) -> str:
