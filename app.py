@@ -4,7 +4,7 @@ Serves http://127.0.0.1:7860/ by default (GONGKAI_HOST, GONGKAI_PORT; GONGKAI_AU
 for a login). On first start the sample corpus is ingested while the page shows the progress.
 """
 
-from assistant.config import load_settings
+from config import load_settings
 from ui.server import create_app, serve
 
 

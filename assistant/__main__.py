@@ -16,7 +16,9 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.config import load_settings
+from config import load_settings
+from domain import refusals
+from domain.kinds import kind_name
 from index.pipeline import IngestResult
 
 
@@ -103,7 +105,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-_KIND_NAMES = {"annual_report": "年度报告", "work_points": "工作要点", "other": "其他"}
 _STATUS_NAMES = {"added": "新增", "updated": "更新", "unchanged": "未变"}
 
 
@@ -123,9 +124,7 @@ def print_result(result: IngestResult) -> None:
         print(f"✗ {result.error}", file=sys.stderr)
         return
     doc = result.doc
-    tags = (
-        f"{_KIND_NAMES.get(doc.kind, doc.kind)} {doc.region or '地区未知'} {doc.year or '年份未知'}"
-    )
+    tags = f"{kind_name(doc.kind)} {doc.region or '地区未知'} {doc.year or '年份未知'}"
     detail = (
         f"{result.chunks} 块，{result.facts} 个数字，{result.tasks} 项任务" if result.chunks else ""
     )
@@ -138,8 +137,7 @@ def print_result(result: IngestResult) -> None:
 def cmd_docs(args: argparse.Namespace) -> int:
     docs = open_store().documents()
     if not docs:
-        hint = "尚未入库任何文档。先运行：python -m assistant ingest data/sample"
-        print(hint, file=sys.stderr if args.json else sys.stdout)
+        print(refusals.NOTHING_INGESTED, file=sys.stderr if args.json else sys.stdout)
         return 0
     if args.json:
         for doc in docs:
@@ -150,7 +148,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
         return 0
     for doc in docs:
         fields = [
-            doc.doc_id, _KIND_NAMES.get(doc.kind, doc.kind), doc.region or "（地区未知）",
+            doc.doc_id, kind_name(doc.kind), doc.region or "（地区未知）",
             doc.issuer or "（发文机关未知）", str(doc.year or "（年份未知）"), doc.title,
         ]  # fmt: skip
         if doc.doc_number:

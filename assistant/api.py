@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.config import Settings, load_settings
+from assistant.corpus import Corpus, CorpusSnapshots
 from assistant.followup import resolve, rewrite_with_llm
 from assistant.lexicon import english_terms, region_aliases
 from assistant.metadata import answer_document_field, asked_field, documents_asked
@@ -25,6 +25,10 @@ from assistant.scope import distinct_regions, of_issuers
 from assistant.spelling import correct_homophones, correction_note
 from assistant.tools import doc_warnings
 from assistant.trace import Step, Trace, describe_query
+from config import Settings, load_settings
+from domain import refusals
+from domain.citation import Citation
+from domain.kinds import short_name
 from index.models import Document
 from index.tag import is_own_level
 
@@ -66,16 +70,7 @@ class Answer:
 
 def citation_for(n: int, doc: Document, start: int, end: int) -> dict:
     """A citation: the quote is exactly the document's cleaned text over the span."""
-    return {
-        "n": n,
-        "doc_id": doc.doc_id,
-        "title": doc.title,
-        "region": doc.region,
-        "year": doc.year,
-        "start": start,
-        "end": end,
-        "quote": doc.text[start:end],
-    }
+    return Citation.of(n, doc, start, end).to_dict()
 
 
 class Assistant:
@@ -86,19 +81,18 @@ class Assistant:
 
         self.settings = settings or load_settings()
         self.store = SQLiteStore(self.settings.db_path)
+        self.snapshots = CorpusSnapshots(self.store)
         self.llm_backend = llm or self.settings.llm
         self._chat_models: dict[str, Any] = {}
         self._lock = threading.Lock()
-        self._docs: list[Document] | None = None
-        self._docs_generation = None
 
     # -- corpus -------------------------------------------------------------------------
+    def corpus(self) -> Corpus:
+        """The store's documents, cells and tasks as of now (one snapshot per generation)."""
+        return self.snapshots.current()
+
     def documents(self) -> list[Document]:
-        generation = self.store.generation()
-        if self._docs is None or generation != self._docs_generation:
-            self._docs = self.store.documents()
-            self._docs_generation = generation
-        return self._docs
+        return self.corpus().documents
 
     def retrieval(self):
         from assistant.retrieve import open_retrieval
@@ -131,12 +125,10 @@ class Assistant:
         started = time.perf_counter()
         question = " ".join(_CONTROL.sub(" ", question).split())  # control characters as spaces
         if len(question) > MAX_QUESTION_CHARS:
-            return refusal(
-                question[:MAX_QUESTION_CHARS],
-                "none",
-                f"问题过长（{len(question)} 字，上限 {MAX_QUESTION_CHARS} 字），请精简后再问。",
-            )
-        docs = self.documents()
+            text = refusals.too_long(len(question), MAX_QUESTION_CHARS)
+            return refusal(question[:MAX_QUESTION_CHARS], "none", text)
+        corpus = self.corpus()  # one snapshot for the whole question
+        docs = corpus.documents
         backend = llm or self.llm_backend
         trace = Trace()
         resolution = resolve(question, history or [], docs)
@@ -150,7 +142,7 @@ class Assistant:
             rewritten = rewrite_with_llm(question, history or [], chat, docs) or rewritten
             trace.add("follow-up", "assistant.followup", f"rewritten by {backend}", rewritten)
         stream = (on_token, on_draft)
-        result = self._answer_resolved(rewritten, docs, backend, filters or {}, stream, trace)
+        result = self._answer_resolved(rewritten, corpus, backend, filters or {}, stream, trace)
         trace.add("compose", "assistant.api", result.mode or result.route,
                   f"{len(result.citations)} citations; refused={result.refused}")  # fmt: skip
         result.question = question
@@ -159,31 +151,27 @@ class Assistant:
         result.latency_ms = int((time.perf_counter() - started) * 1000)
         return result
 
-    def _answer_resolved(self, question, docs, llm, filters, stream, trace) -> Answer:
+    def _answer_resolved(self, question, corpus, llm, filters, stream, trace) -> Answer:
+        docs = corpus.documents
         if not docs:
             trace.add("route", "assistant.api", "refuse", "the corpus is empty")
-            return refusal(
-                question,
-                "none",
-                "资料库为空，请先入库文档（python -m assistant ingest data/sample）。",
-            )
+            return refusal(question, "none", refusals.EMPTY_CORPUS)
         question, corrections = correct_homophones(question, docs)
         if corrections:
             trace.add("correct", "assistant.spelling", "corrected", question)
-        result = self._answer_routed(question, docs, llm, filters, stream, trace)
+        result = self._answer_routed(question, corpus, llm, filters, stream, trace)
         if corrections:
             result.answer = f"{correction_note(corrections)}{result.answer}"
         return result
 
-    def _answer_routed(self, question, docs, llm, filters, stream, trace) -> Answer:
+    def _answer_routed(self, question, corpus, llm, filters, stream, trace) -> Answer:
+        docs = corpus.documents
         route = route_question(question, docs)
         trace.add("understand", "assistant.understand", "slots", describe_query(route.query))
         missing = scope_gap(route.query, docs)
         if missing:
             trace.add("route", "assistant.api", "refuse", f"the corpus holds no {missing}")
-            return refusal(
-                question, "none", f"资料库中没有{missing}的文件。资料库现有：{holdings(docs)}。"
-            )
+            return refusal(question, "none", refusals.out_of_scope(missing, holdings(docs)))
         field = asked_field(question)
         about = documents_asked(question, route.query.regions, route.query.years, docs)
         if field and about:
@@ -195,7 +183,7 @@ class Assistant:
             )  # fmt: skip
         trace.add("route", "assistant.router", route.name, route.reason)
         if route.name in ("table", "tasks"):
-            structured = route.run(self.store)
+            structured = route.run(corpus)
             if structured is not None:
                 trace.add("tool", "assistant.tools", f"answered from the {route.name}",
                           f"{len(structured.citations)} cells or rows cited")  # fmt: skip
@@ -218,12 +206,14 @@ class Assistant:
         terms = question_terms(question, drop)
         # Keyword search cannot match English words in Chinese text: add their translations.
         translated = " ".join(t.replace("|", " ") for t in english_terms(question.lower()))
-        depth = 24 if query.issuers else 6  # a named department: its report's passages only
+        tuning = self.settings.tuning
+        # a named department: search deeper, then keep its report's passages only
+        depth = tuning.issuer_depth if query.issuers else tuning.passages
         topic = question
         for name in sorted(query.issuers, key=len, reverse=True):  # filtered below, not a topic
             topic = topic.replace(name, " ")
         hits = retrieval.search(f"{topic} {translated}".strip(), depth, chosen)
-        hits = of_issuers(hits, query.issuers, docs)[:6]
+        hits = of_issuers(hits, query.issuers, docs)[: tuning.passages]
         trace.add("retrieve", "assistant.retrieve", f"{len(hits)} passages",
                   describe_search(chosen.describe(), hits))  # fmt: skip
         chat = self.chat_model(llm) if llm != "none" else None
@@ -283,10 +273,9 @@ def scope_gap(query, docs: Sequence[Document]) -> str:
 
 def holdings(documents: Sequence[Document]) -> str:
     """What the corpus holds, for refusals: 济南市莱芜区（2020年年报、2022年工作要点）…"""
-    kinds = {"annual_report": "年报", "work_points": "工作要点", "other": "其他文件"}
     by_region: dict[str, list[str]] = {}
     for doc in documents:
-        kind = kinds.get(doc.kind, "")
+        kind = short_name(doc.kind)
         if doc.issuer and not is_own_level(doc.issuer):
             kind = f"{doc.issuer}{kind}"  # a department's report: 2024年公安局年报
         label = f"{doc.year}年{kind}" if doc.year else f"年份未知的{kind}"

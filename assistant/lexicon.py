@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from domain import stopwords
 from index.lexicon_terms import region_names
 from index.tag import short_region
 from index.vocab import entries, mapping
@@ -256,30 +257,12 @@ _RATE_TARGETS = {
     "correction rate": Term("col", "结果纠正", REVIEW), "维持率": Term("col", "结果维持", REVIEW),
     "upheld rate": Term("col", "结果维持", REVIEW), "公开率": Term("row", "予以公开", APPLICATIONS),
 }  # fmt: skip
-_QUANTITY_CUES = (
-    "多少", "几", "数量", "数目", "件数", "总数", "总计", "是多少", "金额", "率", "占比", "比例", "同比",
-    "增长", "增加", "减少", "增减", "变化", "合计", "一共", "总共", "比较", "对比", "分别", "最多", "最少",
-    "how many", "how much", "number of", "count", "amount", "total", "rate", "share",
-    "percentage", "percent", "compare", "change", "increase", "figure", "figures",
-)  # fmt: skip
 
 
-# Words of a numeric question that name no figure: question words, units, the genre's nouns.
-# Any other content word left once the lexicon phrases, regions and years are taken out names
+# Words of a numeric question that name no figure (domain/vocab/stopwords.tsv, use figure):
+# any other content word left once the lexicon phrases, regions and years are taken out names
 # something the statistical tables do not hold (区长信箱, 人大代表建议, 网上办理).
-_QUESTION_FILLER_WORDS = """
-    多少 多少件 多少个 多少条 多少次 多少项 多少元 多少钱 几件 几个 几条 几次 几项 几家 一共 总共
-    共有 共计 合计 总计 总数 总量 件数 数量 数目 个数 数据 数字 统计 统计表 表格 表中 报告 年报
-    年度报告 年度 全年 本年度 当年 全区 全市 全县 本区 本市 该区 该市 区政府 市政府 县政府 政府
-    人民政府 信息 公开 政府信息 信息公开 政府信息公开 工作 相关 有关 情况 属于 收取 决定 案件 案子
-    办理 事项 作出 做出 经过 法院 结果 列出 需要 如何 什么 哪个 哪些 机关 行政 行政机关 不再
-    正当理由 百分之 万元 元 金额 花了 花费 分别 各自 各有 以及 还有 其中 对应 相应 请问 请 告诉
-    一下 查询 查 显示 给出 多大 是否 有没有 共收到 收了 提了 提出了 申请量 量 处理 直接 新增
-    截至 截止 截止到 年底 年末 年初 全年 期间 各种 各类 原因 因为 由于 因此 所以 导致 没给 不给
-    给予 没有 未能 没能 一起 一并 合起来 加上 多了 少了 比上年 上年 今年 那年 当时 实际
-    一项 这一项 该项 这项 那项 一栏 这一栏 该栏 一行 这一行 该行 一格 这一格 该格
-"""
-QUESTION_FILLER = frozenset(_QUESTION_FILLER_WORDS.split())
+QUESTION_FILLER = frozenset(stopwords.words("figure"))
 # Characters that make up the leftovers of a question once its phrases are taken out (数是, 各份).
 FILLER_CHARS = frozenset(
     "的了是有在和与及各数等共都也把被将所个份件条项次几多少年度中里上下内外吗呢啊吧么去"
@@ -373,11 +356,6 @@ def unsupported_measure(text: str) -> str | None:
 _WHICH_MORE = re.compile(r"哪(?:个|一|些|里)?[\u4e00-\u9fff]{0,12}?(?:更多|更少|多|少|高|低)")
 
 
-def has_quantity_cue(text: str) -> bool:
-    """Does the (normalised) question ask for a number?"""
-    return any(cue in text for cue in _QUANTITY_CUES) or bool(re.search(r"\d+\s*%", text))
-
-
 # Questions over a group of reports (the review desk's comparisons): every department of a
 # region, a run of years, a ranking, only the non-zero ones. Words of staff asking about the
 # 政务公开办's yearly collection of reports (issue "review desk": 各部门…排名, 哪些单位…不为0,
@@ -450,23 +428,6 @@ MONTHS_EN = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
-CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-                  "七": 7, "八": 8, "九": 9}  # fmt: skip
-
-
-def chinese_number(text: str) -> int | None:
-    """Value of a small Chinese numeral (一 … 九十九) or digit string; None if not one."""
-    if text.isdigit():
-        return int(text)
-    if not text or any(c not in CHINESE_DIGITS and c != "十" for c in text):
-        return None
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (CHINESE_DIGITS[tens] if tens else 1) * 10 + (CHINESE_DIGITS[ones] if ones else 0)
-    value = 0
-    for c in text:
-        value = value * 10 + CHINESE_DIGITS[c]
-    return value
 
 
 # ── regions: aliases derived from the documents' own region names ─────────────────────────

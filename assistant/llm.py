@@ -25,7 +25,6 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from assistant.config import Settings
 from assistant.model_server import (
     Endpoint,
     GenerationCancelled,
@@ -34,6 +33,7 @@ from assistant.model_server import (
     request_control,
     server_command,
 )
+from config import Settings
 
 __all__ = ["GenerationCancelled", "ModelUnavailable", "ServedChat", "get_chat_model"]
 

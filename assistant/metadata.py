@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from assistant.scope import find_issuers
 from assistant.understand import documents_of
+from domain.kinds import asked_kind, date_name
 from index.models import Document
 
 MAX_LISTED = 5
@@ -61,11 +62,6 @@ _FIELD_NAMES = {
     "postcode": "邮编",
     "address": "联系地址",
 }
-_DATE_NAMES = {"work_points": "印发日期", "annual_report": "发布日期（落款日期）"}
-_KIND_WORDS = {
-    "work_points": ("工作要点", "要点", "通知", "work points"),
-    "annual_report": ("年度报告", "年报", "报告", "annual report"),
-}
 
 
 @dataclass
@@ -93,14 +89,6 @@ def asked_field(question: str) -> str | None:
 
 def names_document(question: str) -> bool:
     return asked_kind(question) is not None or any(w in question for w in ("文件", "这份", "本文"))
-
-
-def asked_kind(question: str) -> str | None:
-    lowered = question.lower()
-    for kind, words in _KIND_WORDS.items():
-        if any(w in lowered for w in words):
-            return kind
-    return None
 
 
 def printed_span(text: str, value: str) -> tuple[int, int] | None:
@@ -184,7 +172,7 @@ def answer_document_field(field: str, docs: Sequence[Document]) -> FieldAnswer:
     citations = Citations()
     lines, refused_all = [], True
     for doc in docs[:MAX_LISTED]:
-        label = _DATE_NAMES.get(doc.kind, "日期") if field == "pub_date" else _FIELD_NAMES[field]
+        label = date_name(doc.kind) if field == "pub_date" else _FIELD_NAMES[field]
         value, span = _value_and_span(doc, field)
         name = f"《{doc.title}》" if doc.title else "该文件"
         if not value or span is None:

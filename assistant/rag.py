@@ -27,35 +27,19 @@ from assistant.cite import (
     term_weight,
     verify_answer,
 )
-from assistant.config import PROMPTS_DIR
 from assistant.lexicon import english_terms
 from assistant.model_server import GenerationCancelled, ModelUnavailable
-from assistant.tools import fmt
+from config import PROMPTS_DIR
+from domain import stopwords
+from domain.numbers import format_number
+from domain.quantity import asks_quantity
 from index.chunk import count_tokens
 from index.numerals import MEASURE_WORDS
 
 CONTEXT_TOKENS = 600  # the 1.5B model reads ~58 tokens/s on 2 cores: keep the prompt small
 MIN_COVERAGE = 0.5  # share of the question's content terms the best passage must hold
 NUMBER_PASSAGE_COVERAGE = 0.7  # the same for a quantity question
-_STOP = {
-    "的", "了", "是", "在", "和", "与", "及", "或", "有", "吗", "呢", "吧", "啊", "哪些", "哪个",
-    "哪", "什么", "怎么", "怎样", "如何", "多少", "几", "为什么", "是否", "有没有", "请问", "请",
-    "一下", "关于", "方面", "情况", "问题", "主要", "工作", "内容", "要求", "中", "对", "把", "被",
-    "都", "也", "就", "年", "年度", "报告", "该", "这", "那", "其", "我", "我们", "你", "您",
-    "这个", "那个", "哪里", "怎么样", "么", "及其", "以及", "进行", "做", "做了", "有关",
-    # quantity words (wants_number reads them) and words about the asking itself
-    "几个", "几件", "几次", "几项", "几人", "几名", "几期", "几家", "几条", "多少件", "多少个",
-    "多少次", "多少条", "多少项", "提到", "提及", "提出", "说", "讲", "写", "还有", "还", "哪方面", "打算",
-    "准备", "计划", "想要", "应该",
-    # document-type and genre words: every report and notice says them
-    "工作要点", "要点", "年报", "年度报告", "通知", "文件", "政府", "政府信息公开", "政务公开", "信息公开",
-    "政府信息", "公开工作",
-    "what", "which", "how", "is", "are", "the", "of", "in", "for", "to", "a", "an", "do",
-    "does", "did", "was", "were", "about", "many", "much",
-}  # fmt: skip
-_QUANTITY = re.compile(
-    r"多少|几[个件次项条场期家名所人位份批种天日届]|数量|how many|how much|number of", re.I
-)
+_STOP = frozenset(stopwords.words("passage"))  # domain/vocab/stopwords.tsv
 
 
 def load_prompt(name: str) -> str:
@@ -91,11 +75,6 @@ def question_terms(question: str, drop: Sequence[str] = ()) -> list[str]:
         if word not in terms:
             terms.append(word)
     return terms
-
-
-def wants_number(question: str) -> bool:
-    """A question asking for a quantity (多少, 几次, how many)."""
-    return bool(_QUANTITY.search(question))
 
 
 @dataclass
@@ -200,7 +179,7 @@ def answer_from_hits(
     """
     stream = (on_token, on_draft)
     outcome, figure = _answer_from_hits(question, hits, chat_model, terms, known_numbers, stream)
-    if figure and not outcome.refused and fmt(figure[0]) in numbers_in(outcome.text):
+    if figure and not outcome.refused and format_number(figure[0]) in numbers_in(outcome.text):
         outcome.figure = figure
     return outcome
 
@@ -216,7 +195,7 @@ def _answer_from_hits(
     """The outcome and the quoted figure candidate; ``stream`` is (on_token, on_draft)."""
     on_token, on_draft = stream
     passages = build_context(rerank_by_coverage(terms, hits))
-    numeric = wants_number(question)
+    numeric = asks_quantity(question)
     # A figure must come from a passage that holds nearly all of the question's terms.
     needed = NUMBER_PASSAGE_COVERAGE if numeric else MIN_COVERAGE
     if not passages or evidence_strength(terms, passages) < needed:
@@ -256,7 +235,7 @@ def _answer_from_hits(
         warnings.append("llm_declined: 模型未作答，已改用原文摘录")
         return _outcome(extractive, passages, "extractive", warnings), figure
     verified = verify_answer(raw, simple, known_numbers)
-    if verified.text and figure and fmt(figure[0]) not in numbers_in(verified.text):
+    if verified.text and figure and format_number(figure[0]) not in numbers_in(verified.text):
         verified = Verified("", [], [verified.text])  # the model's number is not the asked one
     if not verified.text:
         warnings.append("llm_unsupported: 模型回答无法与原文核对，已改用原文摘录")

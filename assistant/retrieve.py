@@ -25,25 +25,21 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import Field
 
-from assistant.config import Settings, load_settings
 from assistant.understand import find_years
+from config import DEFAULT_TUNING, Settings, Tuning, load_settings
+from domain import refusals
+from domain.kinds import kind_name
+from domain.numbers import digits_to_int
 from index.lexicon_terms import region_names
 from index.models import Chunk, Document
 from index.stores.base import SearchIndex
 
 log = logging.getLogger(__name__)
 
-RRF_K = 60
-CANDIDATES = 30  # depth of each ranked list that goes into the fusion
-# BM25 counts double: on the retrieval question set dense vectors rank table and task rows
-# poorly, and weights picked on either half of the set (2-fold) beat equal weights on the
-# other half for every bundled embedder (README_retrieval.md).
-KEYWORD_WEIGHT, DENSE_WEIGHT = 1.0, 0.5
-RERANK_DEPTH = 20
+RRF_K = DEFAULT_TUNING.rrf_k
+CANDIDATES = DEFAULT_TUNING.fusion_depth  # depth of each ranked list that goes into the fusion
 MODES = ("hybrid", "dense", "bm25")
-_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
 _YEAR_CHINESE = re.compile(r"([〇零○一二三四五六七八九]{4})\s*年度?")
-_KIND_NAMES = {"annual_report": "年度报告", "work_points": "工作要点", "other": "其他"}
 
 
 @dataclass
@@ -100,7 +96,7 @@ class Filters:
         if self.years:
             parts.append("年份=" + "、".join(map(str, self.years)))
         if self.kinds:
-            parts.append("类型=" + "、".join(_KIND_NAMES.get(k, k) for k in self.kinds))
+            parts.append("类型=" + "、".join(kind_name(k) for k in self.kinds))
         return " ".join(parts)
 
 
@@ -171,14 +167,10 @@ def strip_filter_terms(query: str, filters: Filters) -> str:
         years = "|".join(str(y) for y in filters.years)
         text = re.sub(rf"(?<!\d)(?:{years})(?!\d)\s*(?:年度|年)?", " ", text)
         text = _YEAR_CHINESE.sub(
-            lambda m: " " if _chinese_year(m.group(1)) in filters.years else m.group(0), text
+            lambda m: " " if digits_to_int(m.group(1)) in filters.years else m.group(0), text
         )
     text = " ".join(text.split())
     return text if re.search(r"\w", text) else query
-
-
-def _chinese_year(digits: str) -> int:
-    return int("".join(_CN_DIGITS[c] for c in digits))
 
 
 # -- fusion --------------------------------------------------------------------------------
@@ -234,8 +226,10 @@ class Retrieval:
         dense: SearchIndex | None,
         keyword: SearchIndex | None,
         reranker: CrossEncoderReranker | None = None,
+        tuning: Tuning = DEFAULT_TUNING,
     ):
         self.store = store
+        self.tuning = tuning
         self.dense = dense
         self.keyword = keyword
         self.reranker = reranker
@@ -280,13 +274,14 @@ class Retrieval:
         self,
         query: str,
         filters: Filters | None = None,
-        depth: int = CANDIDATES,
+        depth: int | None = None,
         mode: str = "hybrid",
     ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
         """The (keyword, dense) rankings that fusion combines: (chunk_id, score), best first."""
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}")
         self._refresh()
+        depth = self.tuning.fusion_depth if depth is None else depth
         where = filters.where() if filters else None
         topic = strip_filter_terms(query, filters) if filters else query
         keyword = self._ranked(self.keyword, topic, depth, where) if mode != "dense" else []
@@ -302,13 +297,16 @@ class Retrieval:
         k: int = 5,
         filters: Filters | None = None,
         mode: str = "hybrid",
-        depth: int = CANDIDATES,
+        depth: int | None = None,
     ) -> list[Hit]:
         """The best ``k`` chunks for ``query`` within ``filters``; mode: hybrid, dense or bm25."""
+        tuning = self.tuning
+        depth = tuning.fusion_depth if depth is None else depth
         keyword, dense = self.rankings(query, filters, max(depth, k), mode)
         fused = rrf_fuse(
             [[cid for cid, _ in keyword], [cid for cid, _ in dense]],
-            weights=[KEYWORD_WEIGHT, DENSE_WEIGHT],
+            k=tuning.rrf_k,
+            weights=[tuning.keyword_weight, tuning.dense_weight],
         )
         hits = [self._hit(cid, score, dense, keyword) for cid, score in fused]
         if self.reranker and hits:
@@ -355,7 +353,7 @@ class Retrieval:
         return hit
 
     def _rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
-        head, tail = hits[:RERANK_DEPTH], hits[RERANK_DEPTH:]
+        head, tail = hits[: self.tuning.rerank_depth], hits[self.tuning.rerank_depth :]
         texts = [self._chunks[h.chunk_id].search_text() for h in head]
         for hit, score in zip(head, self.reranker.scores(query, texts), strict=True):
             hit.rerank_score = score
@@ -397,6 +395,7 @@ def build_retrieval(settings: Settings, store=None) -> Retrieval:
         dense=dense,
         keyword=BM25Index(settings.bm25_dir),
         reranker=make_reranker(settings.reranker),
+        tuning=settings.tuning,
     )
 
 
@@ -471,7 +470,7 @@ def run_search_command(args: argparse.Namespace) -> int:
     query = " ".join(args.query).strip()
     retrieval = open_retrieval()
     if not retrieval.documents():
-        print("尚未入库任何文档。先运行：python -m assistant ingest data/sample")
+        print(refusals.NOTHING_INGESTED)
         return 1
     filters = retrieval.filters_for(query, args.region, args.year, getattr(args, "kind", None))
     hits = retrieval.search(query, args.k, filters)
@@ -481,7 +480,7 @@ def run_search_command(args: argparse.Namespace) -> int:
         docs = retrieval.documents()
         missing = [r for r in filters.regions if r not in {d.region for d in docs}]
         missing += [f"{y}年" for y in filters.years if y not in {d.year for d in docs}]
-        print(f"资料库中没有{'、'.join(missing)}的文件。" if missing else "没有找到相关片段。")
+        print(refusals.files_not_held("、".join(missing)) if missing else "没有找到相关片段。")
         return 0
     print("\n\n".join(format_hit(n, hit) for n, hit in enumerate(hits, start=1)))
     return 0

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from assistant.understand import Query, understand
 from index.models import Document
+
+if TYPE_CHECKING:
+    from assistant.corpus import Corpus
+    from assistant.tools import StructuredAnswer
 
 
 @dataclass
 class Route:
     name: str  # table | tasks | rag
     query: Query
-    run: Callable[[Any], Any] | None = None  # store → StructuredAnswer | None
+    run: Callable[[Corpus], StructuredAnswer | None] | None = None
     reason: str = ""
 
 
@@ -29,10 +33,10 @@ def route_question(question: str, documents: Sequence[Document]) -> Route:
     query = understand(question, documents)
     if query.is_task:
         why = "asks about tasks, units or deadlines of a work-point table"
-        return Route("tasks", query, lambda store: answer_tasks(query, store), why)
+        return Route("tasks", query, lambda corpus: answer_tasks(query, corpus), why)
     if query.is_numeric:
         why = "asks for a figure the statistical tables define"
-        return Route("table", query, lambda store: answer_table(query, store), why)
+        return Route("table", query, lambda corpus: answer_table(query, corpus), why)
     why = "neither a table figure nor a task" + (
         f" (words no table label covers: {'、'.join(query.unexplained)})"
         if query.unexplained

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from domain import refusals
+from domain.units import ending_pattern
 from index.models import Document
 from index.tag import is_own_level, split_org
 
@@ -93,7 +95,7 @@ def find_issuers(
 
 # A body's name as staff write it: ends in the organ word (局 委 办 厅 …), as printed in
 # titles and signatures of the reports (the issuer tags come from those).
-_ORGAN = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:局|委|办|厅|院|署|中心)")
+_ORGAN = re.compile(rf"[\u4e00-\u9fff]{{2,10}}?{ending_pattern('short_form')}")
 
 
 def abbreviates(short: str, name: str) -> bool:
@@ -148,9 +150,9 @@ def scope_by_issuer(
             if d.issuer and not is_own_level(d.issuer)
             if not named_regions or d.region in named_regions
         ]
-        have = f"现有该地区部门的{kind_name}：{_issuer_list(held)}。" if held else ""
+        have = refusals.held_departments(kind_name, _issuer_list(held)) if held else ""
         when = "、".join(f"{y}年" for y in years)
-        text = f"语料中没有{where}{'、'.join(asked)}{when}的{kind_name}，无法回答。{have}"
+        text = refusals.not_held(f"{where}{'、'.join(asked)}{when}", kind_name, have)
         return Scoped([], refusal=text)
     own = [d for d in pool if not d.issuer or is_own_level(d.issuer)]
     depts = [d for d in pool if d.issuer and not is_own_level(d.issuer)]
@@ -162,10 +164,7 @@ def scope_by_issuer(
         return Scoped(own, note=note)
     if not named_regions:
         return Scoped(list(pool))
-    text = (
-        f"语料中没有{where}本级（全区/全市）的{kind_name}，只有该地区部门的{kind_name}："
-        f"{_issuer_list(depts)}。请写明部门名称，例如“{where}{departments(depts)[-1]}”。"
-    )
+    text = refusals.no_own_level(where, kind_name, _issuer_list(depts), departments(depts)[-1])
     return Scoped([], refusal=text)
 
 

@@ -1,6 +1,6 @@
 """Structured answers from parsed table cells (Facts) and task rows (Tasks), with citations.
 
-``answer_table(query, store)`` and ``answer_tasks(query, store)`` return a
+``answer_table(query, corpus)`` and ``answer_tasks(query, corpus)`` return a
 :class:`StructuredAnswer`, or None when the structured data cannot answer (the caller then
 falls through to retrieval). Every number shown is a Fact's value or is computed from Facts
 with the formula printed; every citation quotes ``doc.text[start:end]`` (for a table cell the
@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from assistant import lexicon as lx
+from assistant.corpus import Corpus, CorpusStore, load_corpus
 from assistant.scope import (
     Scoped,
     distinct_regions,
@@ -24,14 +25,17 @@ from assistant.scope import (
     scope_by_issuer,
 )
 from assistant.understand import Query, understand
+from domain import refusals
+from domain.citation import Citation
+from domain.kinds import ANNUAL, WORK_POINTS, full_name
+from domain.numbers import format_cell, format_number
+from domain.quantity import asks_count
+from domain.warning import Warning
 from index.models import Document, Fact, Task
 from index.tag import is_own_level
 from index.vocab import entries
 
-ANNUAL = "annual_report"
-WORK_POINTS = "work_points"
-_KIND_NAMES = {ANNUAL: "政府信息公开工作年度报告", WORK_POINTS: "政务公开工作要点"}
-_QUIET_WARNINGS = ("issuer_unknown",)
+_QUIET_WARNINGS = {"issuer_unknown"}  # tagging notes, not about the figures
 _TEXT_NOTE = "注：标〔正文〕的数字取自报告正文的文字表述，不是统计表单元格。"
 MAX_LISTED_TASKS = 20
 MIN_KEYWORD_COVERAGE = 0.5  # a keyword-matched task must hold half the keyword's words
@@ -55,38 +59,6 @@ class StructuredAnswer:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass
-class Corpus:
-    """The store's documents, facts and tasks, indexed for lookups (rebuilt when it changes)."""
-
-    documents: list[Document]
-    by_id: dict[str, Document]
-    cells: dict[str, dict[tuple[str, str, str], Fact]]  # doc_id → (table, row, col) → fact
-    tasks: dict[str, list[Task]]
-
-
-_CACHE: dict[tuple[int, str], tuple[Any, Corpus]] = {}
-
-
-def load_corpus(store: Any) -> Corpus:
-    """Documents, facts and tasks of ``store``, cached until the store changes."""
-    generation = store.generation() if hasattr(store, "generation") else None
-    key = (id(store), str(getattr(store, "path", "")))
-    cached = _CACHE.get(key)
-    if cached and generation is not None and cached[0] == generation:
-        return cached[1]
-    documents = store.documents()
-    cells: dict[str, dict[tuple[str, str, str], Fact]] = {}
-    for fact in store.facts():
-        cells.setdefault(fact.doc_id, {}).setdefault((fact.table, fact.row, fact.col), fact)
-    tasks: dict[str, list[Task]] = {}
-    for task in store.tasks():
-        tasks.setdefault(task.doc_id, []).append(task)
-    corpus = Corpus(documents, {d.doc_id: d for d in documents}, cells, tasks)
-    _CACHE[key] = (generation, corpus)
-    return corpus
 
 
 # ── documents: selection and refusal ───────────────────────────────────────────────────────
@@ -122,26 +94,24 @@ def select_documents(query: Query, documents: Sequence[Document], kind: str) -> 
     """Documents of ``kind`` matching the query's regions, years and issuers."""
     kind_docs = [d for d in documents if d.kind == kind]
     pool = kind_docs
-    name = _KIND_NAMES[kind]
-    held = f"语料中现有的{name}：{held_list(pool, kind)}。"
+    name = full_name(kind)
+    held = refusals.held_of_kind(name, held_list(pool, kind))
     named = distinct_regions(query.regions)
     if query.unknown_regions and not query.regions:
-        return Selection(
-            [], f"语料中没有{'、'.join(query.unknown_regions)}的{name}，无法回答。{held}"
-        )
+        return Selection([], refusals.not_held("、".join(query.unknown_regions), name, held))
     if query.regions:
         pool = [d for d in pool if d.region in query.regions]
         if not pool:
-            return Selection([], f"语料中没有{'、'.join(named)}的{name}，无法回答。{held}")
+            return Selection([], refusals.not_held("、".join(named), name, held))
     if query.years:
         in_years = [d for d in pool if d.year in query.years]
         if not in_years:
             where = "、".join(named)
             years = "、".join(f"{y}年" for y in query.years)
-            return Selection([], f"语料中没有{where}{years}的{name}，无法回答。{held}")
+            return Selection([], refusals.not_held(f"{where}{years}", name, held))
         pool = in_years
     if not pool:
-        return Selection([], f"语料中没有{name}。")
+        return Selection([], refusals.kind_not_held(name))
     if query.group.issuers and not query.issuers:  # 各部门 / 哪些单位: every issuer's report
         scoped = Scoped(list(pool))
     else:
@@ -155,7 +125,7 @@ def select_documents(query: Query, documents: Sequence[Document], kind: str) -> 
     for region in named:
         years = [y for y in query.years or [None] if not _holds(pool, region, y)]
         lacking += [f"{region}{f'{y}年' if y else ''}" for y in years]
-    missing = f"（语料中没有{'、'.join(lacking)}的{name}，未予回答。）" if lacking else ""
+    missing = refusals.partly_held("、".join(lacking), name) if lacking else ""
     return Selection(sorted(pool, key=lambda d: (d.region, d.year or 0)), "", missing, scoped.note)
 
 
@@ -246,8 +216,12 @@ def find_cell(corpus: Corpus, doc: Document, table: str, row: str, col: str) -> 
         parts = _parts(cells, table, row, col)
         if parts:
             total = sum(f.value or 0.0 for f in parts)
-            formula = " + ".join(f"{item_label(f.row, f.col)} {fmt_cell(f.value)}" for f in parts)
-            return Cell(doc, label, total, parts[0].unit, parts, f"{formula} = {fmt(total)}")
+            formula = " + ".join(
+                f"{item_label(f.row, f.col)} {format_cell(f.value)}" for f in parts
+            )
+            return Cell(
+                doc, label, total, parts[0].unit, parts, f"{formula} = {format_number(total)}"
+            )
         return None
     fact = _printed(cells, lx.TEXT, row, col)
     if fact is None:
@@ -284,18 +258,13 @@ def figure(cell: Cell) -> str:
         return BLANK_CELL
     if col == "本年增减" and cell.value:
         word = "增" if cell.value > 0 else "减"
-        return f"{'+' if cell.value > 0 else ''}{fmt(cell.value)}项（{word}{fmt(abs(cell.value))}）"
+        return f"{'+' if cell.value > 0 else ''}{format_number(cell.value)}项（{word}{format_number(abs(cell.value))}）"
     if col in _ITEM_COUNT_COLS:
-        return f"{fmt(cell.value)}项"
-    return f"{fmt(cell.value)}{cell.unit}"
+        return f"{format_number(cell.value)}项"
+    return f"{format_number(cell.value)}{cell.unit}"
 
 
 BLANK_CELL = "表中该格为空"
-
-
-def fmt_cell(value: float | None) -> str:
-    """A cell's figure, or 空 for a cell printed empty."""
-    return "空" if value is None else fmt(value)
 
 
 def blank_note(cells: Sequence[Cell]) -> str:
@@ -304,13 +273,6 @@ def blank_note(cells: Sequence[Cell]) -> str:
         dict.fromkeys(f"{doc_label(c.doc)}{part}" for c in cells for part in c.blank_parts)
     )
     return f"注：{'、'.join(names)}在表中为空（未填数字），计算时按0计。" if names else ""
-
-
-def fmt(value: float) -> str:
-    """A number as printed: 12 for 12.0, 18618.37 and 3985758 in full (never 1.8e+04)."""
-    if float(value).is_integer():
-        return str(int(value))
-    return format(round(value, 6), "f").rstrip("0").rstrip(".")
 
 
 def default_rows(query: Query) -> list[str]:
@@ -367,12 +329,7 @@ class Citations:
         if key not in self._index:
             n = len(self.items) + 1
             self._index[key] = n
-            self.items.append(
-                {
-                    "n": n, "doc_id": doc.doc_id, "title": doc.title, "region": doc.region,
-                    "year": doc.year, "start": start, "end": end, "quote": doc.text[start:end],
-                }
-            )  # fmt: skip
+            self.items.append(Citation.of(n, doc, start, end).to_dict())
         return self._index[key]
 
     def cite_cell(self, cell: Cell) -> str:
@@ -418,7 +375,7 @@ def doc_warnings(docs: Iterable[Document]) -> list[str]:
     out = []
     for doc in docs:
         for warning in doc.warnings:
-            if not warning.startswith(_QUIET_WARNINGS):
+            if Warning.parse(warning).code not in _QUIET_WARNINGS:
                 line = f"{doc_label(doc)}报告：{warning}"
                 if line not in out:
                     out.append(line)
@@ -426,11 +383,10 @@ def doc_warnings(docs: Iterable[Document]) -> list[str]:
 
 
 # ── table answers ────────────────────────────────────────────────────────────────────────
-def answer_table(query: Query, store: Any) -> StructuredAnswer | None:
+def answer_table(query: Query, corpus: Corpus) -> StructuredAnswer | None:
     """Answer a numeric question from table cells; None when the tables cannot answer."""
     if not query.is_numeric or query.table is None or query.unsupported or query.unexplained:
         return None  # not a table question, a measure no cell gives, or about something else
-    corpus = load_corpus(store)
     selection = select_documents(query, corpus.documents, ANNUAL)
     if selection.refusal:
         return StructuredAnswer(selection.refusal, "table", refused=True)
@@ -525,8 +481,8 @@ def answer_values(
     tail += [blank_note(computed)] if blank_note(computed) else []
     if query.measure == "sum" and unit:
         total = sum(c.number for c in cells)
-        formula = " + ".join(fmt(c.number) for c in cells)
-        head = f"合计：{formula} = {fmt(total)}{unit}。其中："
+        formula = " + ".join(format_number(c.number) for c in cells)
+        head = f"合计：{formula} = {format_number(total)}{unit}。其中："
         return _finish(
             "\n".join([head, *lines, *tail]),
             cells,
@@ -592,7 +548,7 @@ def year_steps(cells: Sequence[Cell], unit: str) -> list[str]:
             continue
         delta = after.value - before.value
         steps.append(
-            f"{after.doc.year}年{figure(after)}（{'+' if delta >= 0 else ''}{fmt(delta)}）"
+            f"{after.doc.year}年{figure(after)}（{'+' if delta >= 0 else ''}{format_number(delta)}）"
         )
     return ["逐年变化：" + " → ".join(steps)]
 
@@ -602,11 +558,11 @@ def compare_summary(series: dict[str, float], unit: str, question: str) -> str:
     ranked = sorted(series.items(), key=lambda kv: kv[1], reverse=True)
     parts = []
     if any(w in question for w in ("最少", "最低", "fewest", "least", "lowest")):
-        parts.append(f"最少的是{ranked[-1][0]}（{fmt(ranked[-1][1])}{unit}）")
+        parts.append(f"最少的是{ranked[-1][0]}（{format_number(ranked[-1][1])}{unit}）")
     else:
-        parts.append(f"最多的是{ranked[0][0]}（{fmt(ranked[0][1])}{unit}）")
+        parts.append(f"最多的是{ranked[0][0]}（{format_number(ranked[0][1])}{unit}）")
     if len(ranked) == 2:
-        parts.append(f"两者相差{fmt(round(ranked[0][1] - ranked[1][1], 4))}{unit}")
+        parts.append(f"两者相差{format_number(round(ranked[0][1] - ranked[1][1], 4))}{unit}")
     return "；".join(parts) + "。"
 
 
@@ -664,8 +620,8 @@ def answer_ratio(query: Query, corpus: Corpus, docs: Sequence[Document]) -> Stru
         used += [num, den]
         marks = citations.cite_cells([num, den])
         prefix = doc_label(doc) + (f"{item_label(row, '')} " if table_needs_row(row) else "")
-        num_text = f"{operand_label(nr, nc, dr)} {fmt_cell(num.value)}{num.unit}"
-        den_text = f"{operand_label(dr, dc, nr)} {fmt_cell(den.value)}{den.unit}"
+        num_text = f"{operand_label(nr, nc, dr)} {format_cell(num.value)}{num.unit}"
+        den_text = f"{operand_label(dr, dc, nr)} {format_cell(den.value)}{den.unit}"
         if not den.number:
             failed.append(doc)
             why = "在表中为空" if den.value is None else "为0"
@@ -757,10 +713,10 @@ def answer_change(
                     else ""
                 )
                 lines.append(
-                    f"{after.region}{new.label}：{after.year}年{fmt_cell(new.value)}{new.unit}"
-                    f"{citations.cite_cell(new)}，{before.year}年{fmt_cell(old.value)}{old.unit}"
-                    f"{citations.cite_cell(old)}；同比{word}{fmt(abs(change))}{new.unit}"
-                    f"（{fmt(new.number)} − {fmt(old.number)} = {fmt(change)}{pct_text}）"
+                    f"{after.region}{new.label}：{after.year}年{format_cell(new.value)}{new.unit}"
+                    f"{citations.cite_cell(new)}，{before.year}年{format_cell(old.value)}{old.unit}"
+                    f"{citations.cite_cell(old)}；同比{word}{format_number(abs(change))}{new.unit}"
+                    f"（{format_number(new.number)} − {format_number(old.number)} = {format_number(change)}{pct_text}）"
                 )
                 key = f"{after.region} {new.label}"
                 # 减少了多少 asks for the size of a fall: a fall of 185.28 answers it, not −185.28.
@@ -907,7 +863,6 @@ def describe_filter(query: Query) -> str:
 
 
 _TASK_TABLE_WORDS = ("任务", "工作要点", "要点", "分解表", "task", "work point", "work plan")
-_COUNT_WORDS = ("多少", "几项", "几个", "几条", "how many", "number of")
 
 
 def names_task_table(query: Query) -> bool:
@@ -916,11 +871,6 @@ def names_task_table(query: Query) -> bool:
     text = query.question.lower()
     named = query.numbers or query.unit or query.deadline
     return bool(named) or any(word in text for word in _TASK_TABLE_WORDS)
-
-
-def asks_count(query: Query) -> bool:
-    """一共有多少项任务 / how many tasks."""
-    return any(word in query.question.lower() for word in _COUNT_WORDS)
 
 
 def table_heading(doc: Document, first: Task) -> tuple[int, int] | None:
@@ -970,12 +920,11 @@ def count_tasks(
     )
 
 
-def answer_tasks(query: Query, store: Any) -> StructuredAnswer | None:
+def answer_tasks(query: Query, corpus: Corpus) -> StructuredAnswer | None:
     """List the tasks a task question asks for, each with its row as the citation; a count of
     the whole table cites its title and first and last rows."""
     if not query.is_task:
         return None
-    corpus = load_corpus(store)
     selection = select_documents(query, corpus.documents, WORK_POINTS)
     if selection.refusal:
         if not names_task_table(query):
@@ -985,7 +934,7 @@ def answer_tasks(query: Query, store: Any) -> StructuredAnswer | None:
     if not docs:
         return None
     unfiltered = not query.numbers and not query.unit and not query.deadline and not query.keyword
-    if unfiltered and asks_count(query):
+    if unfiltered and asks_count(query.question):
         return count_tasks(docs, corpus.tasks, selection.missing)
     if query.numbers and not any(
         t.number is not None for d in docs for t in corpus.tasks[d.doc_id]
@@ -1022,7 +971,7 @@ def answer_tasks(query: Query, store: Any) -> StructuredAnswer | None:
         lines.append(f"（其余{len(matched) - len(listed)}项未列出）")
     if selection.missing:
         lines.append(selection.missing)
-    counted = asks_count(query)
+    counted = asks_count(query.question)
     return StructuredAnswer(
         "\n".join([head, *lines]),
         "tasks",
@@ -1035,15 +984,16 @@ def answer_tasks(query: Query, store: Any) -> StructuredAnswer | None:
 
 
 # ── one call for the API, and LangChain tools ─────────────────────────────────────────────
-def answer_structured(question: str, store: Any) -> StructuredAnswer | None:
+def answer_structured(question: str, store: CorpusStore) -> StructuredAnswer | None:
     """Understand ``question`` and answer it from tasks or tables; None → use retrieval."""
-    query = understand(question, load_corpus(store).documents)
+    corpus = load_corpus(store)
+    query = understand(question, corpus.documents)
     if query.is_task:
-        return answer_tasks(query, store)
-    return answer_table(query, store)
+        return answer_tasks(query, corpus)
+    return answer_table(query, corpus)
 
 
-def make_structured_tools(store: Any) -> list[Any]:
+def make_structured_tools(store: CorpusStore) -> list[Any]:
     """LangChain tools over ``store``: ``table_lookup`` (numbers) and ``task_lookup`` (tasks).
 
     Each returns the answer text as content and the full :class:`StructuredAnswer` dict as
@@ -1052,8 +1002,9 @@ def make_structured_tools(store: Any) -> list[Any]:
     from langchain_core.tools import StructuredTool
 
     def run(question: str, want_task: bool) -> tuple[str, dict[str, Any] | None]:
-        query = understand(question, load_corpus(store).documents)
-        result = answer_tasks(query, store) if want_task else answer_table(query, store)
+        corpus = load_corpus(store)
+        query = understand(question, corpus.documents)
+        result = answer_tasks(query, corpus) if want_task else answer_table(query, corpus)
         if result is None:
             return "表格/任务数据无法回答这个问题，请改用检索。", None
         return result.answer, result.to_dict()

@@ -15,6 +15,10 @@ from functools import lru_cache
 
 from assistant import lexicon as lx
 from assistant.scope import distinct_regions, find_issuers, region_forms
+from domain import stopwords
+from domain.numbers import chinese_number, digits_to_int
+from domain.quantity import asks_figure
+from domain.units import ending_pattern
 from index.models import Document
 
 Measure = str  # "value" | "rate" | "share" | "yoy" | "sum" | "compare"
@@ -155,7 +159,7 @@ def find_years(text: str) -> tuple[list[int], list[tuple[int, int]]]:
             years.append(int(m.group(1)))
             spans.append(m.span())
     for m in _CN_YEAR.finditer(text):
-        years.append(int("".join(str(lx.CHINESE_DIGITS[c]) for c in m.group(1))))
+        years.append(digits_to_int(m.group(1)))
         spans.append(m.span())
     for m in _SHORT_YEAR.finditer(text):
         if not any(s <= m.start() < e for s, e in spans) and 0 <= int(m.group(1)) <= 49:
@@ -270,7 +274,7 @@ _NUMBER = re.compile(
     r"第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*(?:项|条|个)|(?:序号|编号)\s*(?:为|是)?\s*([0-9]{1,3})"
     r"|\b(?:task|item|no\.?|number)\s*#?\s*([0-9]{1,3})\b"
 )
-_UNIT_SUFFIX = r"(?:局|办公室|办|委|中心|分局|馆|院|部门|街道办事处|办事处|（街道）|\(街道\)|所|队)"
+_UNIT_SUFFIX = ending_pattern("task_unit")  # domain/vocab/unit_suffixes.tsv
 _UNIT_BODY = rf"[\u4e00-\u9fff（）()]{{2,20}}?{_UNIT_SUFFIX}"
 _UNIT_ADVERB = r"(?:都|还|也|主要|具体|需要|应当|应该|要|共|一共|总共)*"
 _UNIT_VERB = r"(?:牵头|负责|承担|配合|参与|参加|干|做)"
@@ -289,6 +293,7 @@ _UNIT_CONTEXT = re.compile(
     r"任务分解表|分解表|任务表|任务|工作要点|要点|方面|当中|之中|中(?![心医学小央级])|里|的"
 )
 _UNIT_LEVEL = re.compile(r"(?:区|县)")
+_BUREAU = re.compile(ending_pattern("bureau"))
 _QUESTION_WORD = re.compile(r"哪|什么|谁|何|多少|几")
 _UNIT_LEAD_NOISE = re.compile(
     r"^(?:哪些任务|哪几项任务|哪些工作|哪些|什么任务|任务|要求|需要|是|由|和|与|及|、)+"
@@ -301,26 +306,14 @@ _DEADLINE_MONTH = re.compile(
 )
 _DEADLINE_DAYS = re.compile(r"(?:印发后\s*)?\d{1,3}\s*(?:日|天|个工作日)内")
 _DEADLINE_EN = re.compile(r"\b(?:end of|by|before|in|due)\s+(" + "|".join(lx.MONTHS_EN) + r")\b")
-_KEYWORD_NOISE = (
-    "由哪个单位负责", "由哪些单位负责", "哪个单位负责", "哪些单位负责", "由哪个部门负责",
-    "哪个部门负责", "责任单位是谁", "责任单位是什么", "责任单位是", "责任单位有哪些", "责任单位",
-    "完成时限是什么", "完成时限是", "完成时限", "什么时候完成", "啥时候完成", "何时完成", "多久完成",
-    "什么时候", "啥时候", "那条", "这条", "那项", "这项", "时限", "具体要求是什么",
-    "具体要求", "要求是什么", "有什么要求", "有哪些要求", "重点工作任务分解表", "任务分解表",
-    "分解表", "重点工作任务", "任务表", "哪些任务", "什么任务", "相关任务", "哪些工作", "什么工作",
-    "哪项工作", "哪几项", "哪项",
-    "哪一项", "的任务", "任务", "重点工作", "工作要点", "政务公开", "牵头", "负责", "承担", "参与",
-    "参加", "配合", "要干什么", "要做什么", "干什么", "做什么", "干啥", "做啥", "是什么", "有哪些",
-    "哪些", "哪个", "什么", "谁", "一共", "总共", "多少", "几项", "共有", "由", "的", "是", "有",
-    "吗", "呢", "要", "请问", "年度", "年",
-)  # fmt: skip
+_KEYWORD_NOISE = stopwords.words("task")  # removed in this order: longest phrases first
 
 
 def find_task_numbers(text: str) -> tuple[list[int], list[tuple[int, int]]]:
     """第41项 / 序号41 / task 41 → [41]; 第56项和第71项 → [56, 71]."""
     numbers, spans = [], []
     for m in _NUMBER.finditer(text):
-        number = lx.chinese_number(next(g for g in m.groups() if g))
+        number = chinese_number(next(g for g in m.groups() if g))
         if number is not None and number not in numbers:
             numbers.append(number)
             spans.append(m.span())
@@ -355,7 +348,7 @@ def trim_unit(candidate: str) -> tuple[int, str]:
     start += lead.end() if lead else 0
     rest = candidate[start:]
     level = _UNIT_LEVEL.search(rest)
-    if level and re.search(r"局|委|厅|中心", rest[: level.start()]):
+    if level and _BUREAU.search(rest[: level.start()]):
         level = None  # 市公安局莱芜区分局: one name, a bureau's branch in a district
     if level and level.start() > 0 and len(rest) - level.start() >= 3:
         before = rest[: level.end()]
@@ -417,7 +410,7 @@ def find_deadline(text: str) -> tuple[str | None, int | None, tuple[int, int] | 
     """(deadline phrase, month, span): 6月底前 → ("6月", 6); 年底 → ("年底", 12); 全年."""
     m = _DEADLINE_MONTH.search(text)
     if m:
-        month = lx.chinese_number(m.group(1))
+        month = chinese_number(m.group(1))
         if month and 1 <= month <= 12:
             return f"{month}月", month, m.span()
     m = _DEADLINE_EN.search(text)
@@ -654,7 +647,7 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
         )
     if asks_published_items(query, masked):
         query.table, query.rows, query.unexplained = lx.TEXT, ["主动公开信息"], []
-    asks_number = lx.has_quantity_cue(masked) or query.measure in ("rate", "share", "yoy")
+    asks_number = asks_figure(masked) or query.measure in ("rate", "share", "yoy")
     asks_number = asks_number or any(m in measures for m in ("compare", "sum"))
     asks_number = asks_number or query.group.nonzero
     # A counting column named as a noun phrase (行政许可决定数, 采购总金额) asks for its figure.

@@ -9,7 +9,7 @@ import argparse
 import time
 from pathlib import Path
 
-from assistant.config import SAMPLE_DIR
+from config import SAMPLE_DIR
 from index.chunk import chunk_document
 from index.clean import clean_text
 from index.load import load_file

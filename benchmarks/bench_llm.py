@@ -157,8 +157,8 @@ def main() -> None:
     if args.home:
         os.environ["GONGKAI_HOME"] = args.home
     from assistant.api import Assistant
-    from assistant.config import SAMPLE_DIR, load_settings
     from assistant.llm import assemble_model, get_chat_model, local_endpoint
+    from config import SAMPLE_DIR, load_settings
     from index.pipeline import ingest_paths
     from index.search_indexes import open_search_indexes
 

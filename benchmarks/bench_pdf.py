@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from assistant.config import SAMPLE_DIR
+from config import SAMPLE_DIR
 from index.load import load_file
 from index.pipeline import build_document
 

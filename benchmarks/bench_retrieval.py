@@ -21,8 +21,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from assistant.config import SAMPLE_DIR, load_settings
 from assistant.retrieve import Retrieval
+from config import SAMPLE_DIR, load_settings
 from evals.retrieval_eval import TimedEmbeddings, resolve_embedder
 
 EVALS = Path(__file__).resolve().parent.parent / "evals"

@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.config import REPO_ROOT, SAMPLE_DIR
 from assistant.tools import answer_structured
+from config import REPO_ROOT, SAMPLE_DIR
 
 EVAL_FILE = REPO_ROOT / "evals" / "structured_questions.jsonl"
 TARGET_P95_MS = 50.0

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.config import SAMPLE_DIR
 from assistant.retrieve import CANDIDATES, Filters, Hit, Retrieval, rrf_fuse
+from config import SAMPLE_DIR
 from index.models import Document
 
 QUESTIONS_PATH = Path(__file__).with_name("retrieval_questions.jsonl")

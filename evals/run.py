@@ -350,7 +350,7 @@ def score_turn(
 def prepare_home(home: Path, corpus_paths: Sequence[Path], ingest: bool = True):
     """Point GONGKAI_HOME at ``home``, ingest the corpus into it and return (settings, store)."""
     os.environ["GONGKAI_HOME"] = str(home.resolve())
-    from assistant.config import load_settings
+    from config import load_settings
     from index.pipeline import ingest_paths
     from index.search_indexes import open_search_indexes
     from index.stores.sqlite import SQLiteStore

@@ -61,7 +61,7 @@ class OcrLimits:
 
     @classmethod
     def from_settings(cls) -> OcrLimits:
-        from assistant.config import load_settings
+        from config import load_settings
 
         s = load_settings()
         return cls(s.max_ocr_pages, s.ocr_seconds, s.max_image_pixels)

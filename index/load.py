@@ -63,7 +63,7 @@ def load_file(
         )
     data = path.read_bytes()
     if max_pages is None:
-        from assistant.config import load_settings
+        from config import load_settings
 
         max_pages = load_settings().max_pdf_pages
     options = _Options(max_bytes, max_pages, limits or OcrLimits.from_settings(), on_page)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.config import Settings
+from config import Settings
 from index.stores.base import SearchIndex
 
 

@@ -33,7 +33,8 @@ def corpus_key() -> str:
     """Changes when the sample corpus or the code that indexes it changes."""
     digest = hashlib.sha256(EMBED.encode())
     files = sorted((REPO / "data" / "sample").iterdir())
-    files += sorted((REPO / "index").rglob("*.py")) + [REPO / "assistant" / "config.py"]
+    files += sorted((REPO / "index").rglob("*.py")) + [REPO / "config.py"]
+    files += sorted((REPO / "domain").rglob("*.py")) + sorted((REPO / "domain").rglob("*.tsv"))
     for path in files:
         digest.update(path.relative_to(REPO).as_posix().encode())
         digest.update(path.read_bytes())

@@ -47,7 +47,7 @@ def answering_home(tmp_path_factory):
     from dataclasses import replace
 
     from assistant.api import Assistant
-    from assistant.config import load_settings
+    from config import load_settings
     from index.pipeline import ingest_paths
     from index.search_indexes import open_search_indexes
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import load_settings
+from config import load_settings
 from index.search_indexes import open_search_indexes
 from index.stores.bm25 import BM25Index
 from index.stores.sqlite import SQLiteStore

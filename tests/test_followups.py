@@ -9,9 +9,9 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.api import Answer, Assistant
-from assistant.config import load_settings
 from assistant.followup import resolve, resolve_followup, rewrite_with_llm, verify_rewrite
 from assistant.understand import understand
+from config import load_settings
 
 
 @pytest.fixture(scope="module")

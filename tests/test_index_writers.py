@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import load_settings
+from config import load_settings
 from index.locks import claim_embedded, writer_lock
 from index.pipeline import ingest_paths
 from index.search_indexes import open_search_indexes

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import load_settings
 from assistant.llm import assemble_model, get_chat_model, local_endpoint, local_model_available
 from assistant.rag import answer_from_hits, question_terms
+from config import load_settings
 
 pytestmark = [
     pytest.mark.slow,

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import load_settings
 from assistant.model_server import (
     Gate,
     GenerationCancelled,
@@ -28,6 +27,7 @@ from assistant.model_server import (
     RequestControl,
     free_port,
 )
+from config import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 STANDIN = REPO / "tests" / "standins" / "model_server.py"

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from assistant.config import REPO_ROOT, SAMPLE_DIR
 from assistant.retrieve import (
     Filters,
     HybridRetriever,
@@ -27,6 +26,7 @@ from assistant.retrieve import (
     rrf_fuse,
     strip_filter_terms,
 )
+from config import REPO_ROOT, SAMPLE_DIR
 from evals.retrieval_eval import first_hit_rank, gold_spans, load_questions, recall_at
 from index.embed import DEFAULT_SPEC, make_embeddings
 from index.models import Document
@@ -402,7 +402,7 @@ def test_changed_file_replaces_its_vectors_and_postings(tmp_path, embeddings):
 
 @slow
 def test_chroma_server_round_trip(tmp_path, embeddings, monkeypatch):
-    from assistant.config import load_settings
+    from config import load_settings
     from index.search_indexes import open_search_indexes
 
     with chroma_server(tmp_path / "server") as url:

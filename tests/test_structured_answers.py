@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from assistant.corpus import load_corpus
 from assistant.tools import (
     StructuredAnswer,
     answer_structured,
     answer_table,
-    fmt,
-    load_corpus,
     make_structured_tools,
 )
 from assistant.understand import understand
+from domain.numbers import format_number as fmt
 from tests.conftest import REPO
 
 EVAL_FILE = REPO / "evals" / "structured_questions.jsonl"
@@ -241,7 +241,7 @@ def test_questions_the_tables_cannot_answer_fall_through(sample_store, sample_do
     docs = list(sample_docs.values())
     for question in ("2019年槐荫区存在哪些主要问题？", "莱芜区2020年申请量同比增长多少"):
         query = understand(question, docs)
-        assert answer_table(query, sample_store) is None, question
+        assert answer_table(query, load_corpus(sample_store)) is None, question
 
 
 def test_task_answers_cite_the_task_rows(sample_store, sample_docs):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.config import load_settings
+from config import load_settings
 from ui import cellview, pages, render
 from ui.server import create_app
 

@@ -111,7 +111,7 @@ def test_compare_api_gives_states_and_cell_links(sample_store):
 
     from fastapi.testclient import TestClient
 
-    from assistant.config import load_settings
+    from config import load_settings
     from ui.server import create_app
 
     settings = dataclasses.replace(

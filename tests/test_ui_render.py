@@ -17,7 +17,7 @@ FUYI = "莱芜区2020年行政复议结果纠正多少件？"
 @pytest.fixture(scope="module")
 def assistant(sample_store):
     from assistant.api import Assistant
-    from assistant.config import load_settings
+    from config import load_settings
 
     settings = dataclasses.replace(load_settings(), home=sample_store.path.parent, llm="none")
     return Assistant(settings, llm="none")

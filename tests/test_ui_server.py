@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.config import load_settings
+from config import load_settings
 from ui.server import AppContext, basic_auth_ok, create_app, parse_auth
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"

@@ -14,11 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from domain.kinds import kind_name
+from domain.warning import Warning
 from index.models import Document, Fact
 from index.tables import labels as lb
 from ui.render import (
     CELL_SEP,
-    KIND_NAMES,
     cell_key,
     describe_warning,
     doc_label,
@@ -95,7 +96,7 @@ def left_out_reasons(doc: Document, table: str) -> dict[str, str]:
     """Row → the reader's reason for leaving its cells out (from the document's warnings)."""
     out = {}
     for warning in doc.warnings:
-        code = warning.split(":", 1)[0].strip()
+        code = Warning.parse(warning).code
         if code not in LEFT_OUT_WARNINGS:
             continue
         for m in re.finditer(rf"{re.escape(table)}/([^\s:：(（/、，,]+)", warning):
@@ -392,7 +393,7 @@ def cell_page_html(
         on_page = [f for f in wanted if f.page == page]
         parts.append(page_html(page, on_page, images.get(page), image_note))
     meta = " · ".join(
-        m for m in (KIND_NAMES.get(doc.kind, doc.kind), doc_label(doc.region, doc.year),
+        m for m in (kind_name(doc.kind), doc_label(doc.region, doc.year),
                     f"{doc.table_format}版表格" if doc.table_format else "") if m
     )  # fmt: skip
     warnings = "".join(f'<div class="warn">⚠ {escape(describe_warning(w))}</div>'

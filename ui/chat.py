@@ -8,6 +8,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from domain.kinds import filter_choices
+
 EXAMPLE_QUESTIONS = (
     "莱芜区2020年行政复议结果纠正多少件？",
     "how many 复议 cases were corrected in 2020?",
@@ -17,7 +19,7 @@ EXAMPLE_QUESTIONS = (
     "政务新媒体有什么要求？",
 )
 ALL = ""  # the "no filter" value of every selector
-KIND_CHOICES = [("全部类型", ALL), ("年度报告", "annual_report"), ("工作要点", "work_points")]
+KIND_CHOICES = [("全部类型", ALL), *filter_choices()]
 
 
 @dataclass

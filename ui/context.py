@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.config import SAMPLE_DIR, Settings
+from config import SAMPLE_DIR, Settings
 from index.isolation import IsolatedBuilder
 from ui.chat import section_at
 from ui.library import describe_result

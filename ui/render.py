@@ -14,7 +14,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-KIND_NAMES = {"annual_report": "年度报告", "work_points": "工作要点", "other": "其他"}
+from domain import numbers as domain_numbers
+from domain.kinds import kind_name
+from domain.numbers import DISPLAY_PLACES
+from domain.warning import Warning
+
 ROUTE_NAMES = {"table": "统计表", "tasks": "任务分解表", "rag": "正文检索", "none": "无"}
 WARNING_NAMES = {
     "spam_injected": "疑似被注入垃圾文字",
@@ -55,11 +59,7 @@ _MARKER = re.compile(r"\[(\d+)\]")
 # -- small helpers ----------------------------------------------------------------------
 def format_number(value: float | int | None) -> str:
     """A figure as staff write it: 10 not 10.0, 76.92 not 76.92307…, no exponent."""
-    if value is None:
-        return ""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    return domain_numbers.format_number(value, DISPLAY_PLACES)
 
 
 def source_url(doc_id: str, start: int, end: int, cell: tuple[int, int] | None = None) -> str:
@@ -103,16 +103,16 @@ def citation_cells(cells: Sequence[Mapping[str, Any]]) -> dict[tuple[str, int, i
 
 def describe_warning(warning: str) -> str:
     """A document warning in Chinese: ``spam_injected: bet365 ×4`` → ``疑似被注入垃圾文字：bet365 ×4``."""
-    code, _, detail = warning.partition(":")
-    name = WARNING_NAMES.get(code.strip())
+    parsed = Warning.parse(warning)
+    name = WARNING_NAMES.get(parsed.code)
     if name is None:
         return warning
-    return f"{name}：{detail.strip()}" if detail.strip() else name
+    return f"{name}：{parsed.detail}" if parsed.detail else name
 
 
 def is_serious(warning: str) -> bool:
     """Warnings a reader of an answer must see (data quality and spam), not tagging notes."""
-    return warning.split(":", 1)[0].strip() in SERIOUS_WARNINGS
+    return Warning.parse(warning).code in SERIOUS_WARNINGS
 
 
 def one_line(text: str) -> str:
@@ -313,7 +313,7 @@ def warnings_html(warnings: Iterable[str]) -> str:
 def describe_answer_warning(note: str) -> str:
     """``《标题》：spam_injected: …`` (as Assistant attaches them) with the code in Chinese."""
     title, sep, warning = note.partition("：")
-    if sep and warning.split(":", 1)[0].strip() in WARNING_NAMES:
+    if sep and Warning.parse(warning).code in WARNING_NAMES:
         return f"{title}：{describe_warning(warning)}"
     return describe_warning(note)
 
@@ -441,7 +441,7 @@ def source_page_html(
     """
     start, end = clamp_span(doc.text, start, end)
     meta = [
-        KIND_NAMES.get(doc.kind, doc.kind),
+        kind_name(doc.kind),
         doc_label(doc.region, doc.year),
         doc.doc_number,
         doc.pub_date,
@@ -490,7 +490,7 @@ def library_html(docs: Sequence[Any]) -> str:
         return '<div class="gk-empty">资料库为空。请在下方上传文件。</div>'
     rows = []
     for doc in docs:
-        tags = [KIND_NAMES.get(doc.kind, doc.kind), doc_label(doc.region, doc.year)]
+        tags = [kind_name(doc.kind), doc_label(doc.region, doc.year)]
         if doc.table_format:
             tags.append(f"{doc.table_format}版表格")
         if doc.doc_number:

@@ -21,7 +21,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported an
 from fastapi import FastAPI, Query, Request  # noqa: E402
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response  # noqa: E402
 
-from assistant.config import SAMPLE_DIR, Settings  # noqa: E402
+from config import SAMPLE_DIR, Settings  # noqa: E402
 from ui.context import AppContext, say  # noqa: E402
 from ui.render import not_found_page_html, source_page_html  # noqa: E402
 from ui.rest import install_api  # noqa: E402

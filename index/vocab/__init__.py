@@ -5,18 +5,15 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from domain.vocab import read_rows
+
 _DIR = Path(__file__).parent
 
 
 @cache
 def rows(name: str) -> tuple[tuple[str, ...], ...]:
     """The tab-separated rows of a vocab file, in file order; comment lines skipped."""
-    lines = (_DIR / name).read_text(encoding="utf-8").splitlines()
-    return tuple(
-        tuple(cell.strip() for cell in line.split("\t"))
-        for line in lines
-        if line.strip() and not line.startswith("#")
-    )
+    return read_rows(_DIR / name)
 
 
 def table(name: str) -> tuple[tuple[str, str], ...]:
