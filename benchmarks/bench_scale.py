@@ -82,7 +82,7 @@ def gold_records(corpus: Path) -> list[dict]:
 
 
 def phase_ingest(corpus: Path, home: Path, workers: int) -> dict:
-    from assistant.config import load_settings
+    from config import load_settings
     from index.pipeline import collect_files, ingest_paths
     from index.search_indexes import open_search_indexes
     from index.stores.sqlite import SQLiteStore

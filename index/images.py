@@ -1,9 +1,11 @@
 """Images read as pages: image files (PNG, JPEG, TIFF frames) and pictures inside docx and HTML
 go through the bundled OCR and the same word → line → cell layout as scanned PDF pages.
 
-Coordinates: an image page counts as a page printed at 72 dpi, so one pixel is one PDF point.
-Boxes and page heights of image pages are in pixels of the image as displayed (EXIF rotation
-applied); a viewer draws a cell's box on the image itself, scaled like a rendered PDF page.
+Coordinates: an image page counts as a page printed at its resolution (the file's dpi, else
+``DEFAULT_DPI``, a scanner's usual setting), so boxes and page heights are in PDF points like
+those of a scanned PDF page, and the OCR layout's sizes (in points) hold for both; a viewer
+draws a cell's box on the image (as displayed, EXIF rotation applied) scaled by
+``points_per_pixel``.
 Pictures inside docx and HTML have no page: their text carries OCR confidences but no boxes.
 """
 
@@ -16,11 +18,13 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import Any
 
 from index.models import IngestError
 from index.pdf_layout import LayoutText, drop_running_lines, ocr_page, render
 
 PageProgress = Callable[[int, int], None]
+DEFAULT_DPI = 150
 
 # File types staff upload as images (the brief of issue #17: scans and photos of reports).
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
@@ -132,20 +136,33 @@ def page_image(data: bytes, frame: int, max_pixels: int):
 
 
 # -- OCR across processes ------------------------------------------------------------------
-# One OCR result: (words, width, height) in pixels, or the reason the image was unreadable.
-Read = tuple[list, float, float] | str
+# One OCR result: (OcrPage: words and ruled cells, width, height) in pixels of the upright,
+# deskewed image, or the reason the image was unreadable.
+Read = tuple[Any, float, float] | str
 _ITEMS: Sequence[tuple[bytes, int]] = ()  # set in each worker by _start_worker (fork: no copy)
 _PIXELS = 0
 
 
 def _read_item(data: bytes, frame: int, max_pixels: int) -> Read:
-    from index.ocr import ocr_image
+    from index.ocr import read_scan
 
     try:
         image = page_image(data, frame, max_pixels)
     except ImageProblem as exc:
         return str(exc)
-    return ocr_image(image, 1.0), float(image.width), float(image.height)
+    scale = 1 / points_per_pixel(image)
+    return read_scan(image, scale), image.width / scale, image.height / scale
+
+
+def points_per_pixel(image) -> float:
+    """PDF points per pixel of an image page: 72 / its dpi (``DEFAULT_DPI`` when unstated or
+    implausible, as screenshots often say 72 or nothing)."""
+    dpi = image.info.get("dpi") or (DEFAULT_DPI, DEFAULT_DPI)
+    try:
+        value = float(dpi[0])
+    except (TypeError, ValueError, IndexError):
+        value = DEFAULT_DPI
+    return 72 / (value if 100 <= value <= 1200 else DEFAULT_DPI)
 
 
 def _start_worker(items: Sequence[tuple[bytes, int]], max_pixels: int) -> None:
@@ -246,8 +263,8 @@ def read_image_file(
         elif isinstance(result, str):
             broken.append(f"第 {frame + 1} 页{result}")
         else:
-            words, _, height = result
-            pages.append(ocr_page(words, frame + 1, height))
+            scan, _, height = result
+            pages.append(ocr_page(scan.words, frame + 1, height, scan.cells))
     if not pages:
         reason = (
             "；".join(broken)
@@ -316,9 +333,9 @@ def read_pictures(
             late.append(pictures[i].name)
         elif isinstance(result, str):
             unreadable.append(f"{pictures[i].name}（{result}）")
-        elif result[0]:
-            words, _, height = result
-            texts[i] = render([ocr_page(words, 1, height)])
+        elif result[0].words:
+            scan, _, height = result
+            texts[i] = render([ocr_page(scan.words, 1, height, scan.cells)])
     if texts:
         warnings.append(f"image_ocr: 已离线识别 {len(texts)} 张图片中的文字")
     if late:

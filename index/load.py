@@ -232,7 +232,10 @@ def _load_pdf(path: Path, data: bytes, options: _Options) -> LoadedText:
     try:
         from index.pdf_layout import read_pdf_layout
 
-        layout, _ = read_pdf_layout(data, max_pages)
+        limits = options.limits
+        layout, _ = read_pdf_layout(
+            data, max_pages, limits.seconds, limits.max_pages, on_page=options.on_page
+        )
         warnings += [layout.note] if layout.note else []
         loaded = LoadedText(layout.text, layout.pages, warnings, layout.boxes, layout.ocr)
     except Exception as exc:  # pdfminer raises many types on odd files; pypdf may still read them

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
@@ -579,8 +579,18 @@ def _union(words) -> Box:
     )  # fmt: skip
 
 
-def read_pdf_layout(data: bytes, max_pages: int) -> tuple[LayoutText, int]:
-    """The layout text of at most ``max_pages`` pages; also returns the document's page count."""
+def read_pdf_layout(
+    data: bytes,
+    max_pages: int,
+    ocr_seconds: float = OCR_SECONDS,
+    max_ocr_pages: int | None = None,
+    on_page: Callable[[int, int], None] | None = None,
+) -> tuple[LayoutText, int]:
+    """The layout text of at most ``max_pages`` pages; also returns the document's page count.
+
+    Pages without a text layer are read by OCR: at most ``max_ocr_pages`` of them, within
+    ``ocr_seconds``; ``on_page(done, total)`` reports each page read.
+    """
     import io
     import logging
 
@@ -595,12 +605,20 @@ def read_pdf_layout(data: bytes, max_pages: int) -> tuple[LayoutText, int]:
                 scanned.append((number, float(page.height)))
             pages.append(read_page(page, number))
             page.close()
+    notes = []
+    if max_ocr_pages is not None and len(scanned) > max_ocr_pages:
+        notes.append(
+            f"ocr_page_cap: 扫描页共 {len(scanned)} 页，只识别前 {max_ocr_pages} 页"
+            "（GONGKAI_MAX_OCR_PAGES）"
+        )
+        scanned = scanned[:max_ocr_pages]
     ocr_note = ""
     if scanned:
         from index.ocr import ocr_available, ocr_pdf_pages
 
         if ocr_available():
-            read = ocr_pdf_pages(data, [n - 1 for n, _ in scanned], seconds=OCR_SECONDS)
+            indexes = [n - 1 for n, _ in scanned]
+            read = ocr_pdf_pages(data, indexes, seconds=ocr_seconds, on_page=on_page)
             for number, height in scanned:
                 if number - 1 in read:
                     scan = read[number - 1]
@@ -612,5 +630,5 @@ def read_pdf_layout(data: bytes, max_pages: int) -> tuple[LayoutText, int]:
                 ocr_note += f"；ocr_time_limit: 第 {'、'.join(map(str, missing))} 页未在时限内识别"
     drop_running_lines(pages)
     layout = render(pages)
-    layout.note = ocr_note
+    layout.note = "；".join(n for n in (ocr_note, *notes) if n)
     return layout, total

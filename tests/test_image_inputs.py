@@ -150,8 +150,8 @@ def test_a_multi_page_tiff_is_read_page_by_page_without_a_wrong_cell(tiff):
     wrong, right, _ = _scored(built.facts)
     assert not wrong, wrong
     assert right >= 60, right
-    # Boxes are in pixels of the page image: inside the rendered page.
-    width, height = _page(2).size
+    # Boxes are in points of the page image read at 150 dpi: inside the page.
+    width, height = (side * 72 / DPI for side in _page(2).size)
     located = [f for f in built.facts if f.bbox]
     assert located and all(1 <= f.page <= 3 for f in located)
     assert all(0 <= f.bbox[0] < f.bbox[2] <= width and f.bbox[3] <= height for f in located)
@@ -294,8 +294,13 @@ def test_a_phone_photo_stored_sideways_is_read_upright_from_its_exif_orientation
     sideways.save(path, "JPEG", quality=95, exif=exif.tobytes())
     loaded = load_file(path)
     assert "2776" in loaded.text and "行政处罚" in loaded.text
-    # Boxes are in the upright picture's pixels (sideways, they would reach below its height).
-    assert all(box[6] <= band.height + 1 and box[5] <= band.width + 1 for box in loaded.boxes)
+    # Boxes are in points of the upright picture read at 150 dpi (sideways, they would reach
+    # below its height).
+    points = 72 / DPI
+    assert all(
+        box[6] <= band.height * points + 1 and box[5] <= band.width * points + 1
+        for box in loaded.boxes
+    )
 
 
 @pytest.mark.skipif(not ocr_available(), reason="rapidocr-onnxruntime 未安装")

@@ -79,3 +79,17 @@ def test_scanned_prose_is_text(scores):
     hongze = scores["hongze-scan_2024_annual_report.json"]
     assert any(w.startswith("ocr_pages") for w in hongze.warnings)
     assert "受理政府信息公开申请17件" in hongze.text.replace(" ", "")
+
+
+def test_a_scanned_pdf_reports_each_page_and_keeps_to_its_page_cap():
+    from index.images import OcrLimits
+    from index.load import load_file
+
+    scan = SCANS / "kgc-test-scan_fengxian-style_2025_annual_report.pdf"
+    seen: list[tuple[int, int]] = []
+    loaded = load_file(scan, on_page=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 2), (2, 2)]
+    assert any(w.startswith("ocr_pages: 1、2") for w in loaded.warnings)
+    capped = load_file(scan, limits=OcrLimits(max_pages=1))
+    assert any("ocr_page_cap" in w and "只识别前 1 页" in w for w in capped.warnings)
+    assert len(capped.text) < len(loaded.text)

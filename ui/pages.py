@@ -97,18 +97,19 @@ def render_page(doc: Document, page: int, roots: list[Path], cache_dir: Path) ->
 
 def _save_image_page(path: Path, page: int, png: Path) -> tuple[float, float]:
     """Frame ``page`` of an image file as a bounded PNG; returns its size in the unit of the
-    boxes OCR gave it (pixels of the upright frame, see index.images)."""
-    from index.images import ImageProblem, page_image
+    boxes OCR gave it (points at the image's resolution, see index.images)."""
+    from index.images import ImageProblem, page_image, points_per_pixel
 
     try:
         image = page_image(path.read_bytes(), page - 1, MAX_IMAGE_PIXELS)
     except (ImageProblem, EOFError) as exc:
         raise PageUnavailable(f"原件没有第 {page} 页或无法读取（{exc}）。") from exc
     width, height = image.size
+    points = points_per_pixel(image)
     scale = min(1.0, MAX_WIDTH_PX / max(width, 1))
     if scale < 1.0:
         image = image.resize((int(width * scale), int(height * scale)))
     tmp = png.with_suffix(".tmp.png")
     image.save(tmp, format="PNG", optimize=True)
     tmp.replace(png)
-    return float(width), float(height)
+    return width * points, height * points
