@@ -30,6 +30,31 @@ class CorpusStore(Protocol):
     def tasks(self, doc_id: str | None = None) -> list[Task]: ...
 
 
+class CellsByDoc:
+    """doc_id → (table, row, col) → fact, read from the store the first time a question selects
+    the document: a corpus of 10,000 reports holds millions of cells, and a question needs a few
+    reports' (reading them all made the first answer of a process take 14 s)."""
+
+    def __init__(self, store: CorpusStore):
+        self._store = weakref.ref(store)  # a snapshot must not keep its store alive
+        self._cells: dict[str, dict[CellKey, Fact]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, doc_id: str, default: dict | None = None) -> dict[CellKey, Fact]:
+        """The document's cells (empty when it has none); ``default`` only without a store."""
+        cells = self._cells.get(doc_id)
+        if cells is None:
+            store = self._store()
+            if store is None:
+                return {} if default is None else default
+            cells = {}
+            for fact in store.facts(doc_id):
+                cells.setdefault((fact.table, fact.row, fact.col), fact)
+            with self._lock:
+                cells = self._cells.setdefault(doc_id, cells)
+        return cells
+
+
 @dataclass(frozen=True)
 class Corpus:
     """The store's documents, facts and tasks at one generation, indexed for lookups."""
@@ -37,16 +62,14 @@ class Corpus:
     generation: Hashable
     documents: list[Document]
     by_id: dict[str, Document]
-    cells: dict[str, dict[CellKey, Fact]]  # doc_id → (table, row, col) → fact
+    cells: CellsByDoc  # doc_id → (table, row, col) → fact, read when first asked for
     tasks: dict[str, list[Task]]  # doc_id → its task rows, in table order
 
     @classmethod
     def load(cls, store: CorpusStore) -> Corpus:
         generation = store.generation()
         documents = store.documents()
-        cells: dict[str, dict[CellKey, Fact]] = {}
-        for fact in store.facts():
-            cells.setdefault(fact.doc_id, {}).setdefault((fact.table, fact.row, fact.col), fact)
+        cells = CellsByDoc(store)
         tasks: dict[str, list[Task]] = {}
         for task in store.tasks():
             tasks.setdefault(task.doc_id, []).append(task)

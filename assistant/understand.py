@@ -126,10 +126,12 @@ def _alias_index(regions: tuple[str, ...]) -> tuple[dict[str, set[str]], re.Patt
 
 
 def find_regions(
-    text: str, documents: Sequence[Document]
+    text: str, documents: Sequence[Document], inside: Sequence[tuple[int, int]] = ()
 ) -> tuple[list[str], list[tuple[int, int]]]:
     """Known regions named in ``text`` (normalised) and the spans that named them. A region
-    printed in several forms (济南市莱芜区, 莱芜区) is returned with all of them, longest first."""
+    printed in several forms (济南市莱芜区, 莱芜区) is returned with all of them, longest first.
+    A match within one of the ``inside`` spans (a department's name) is part of that name, not
+    a place: 源和 in 人力资源和社会保障局."""
     held = tuple(sorted({d.region for d in documents if d.region}))
     index, pattern = _alias_index(held)
     regions: list[str] = []
@@ -137,6 +139,8 @@ def find_regions(
     if pattern is None:
         return regions, spans
     for m in pattern.finditer(text):
+        if any(s <= m.start() and m.end() <= e and e - s > m.end() - m.start() for s, e in inside):
+            continue
         for region in sorted(index[m.group(0)]):
             for form in region_forms(region, held):
                 if form not in regions:
@@ -570,8 +574,8 @@ def understand(question: str, documents: Sequence[Document]) -> Query:
     if len(text) != len(cased):  # a rare character whose lower case is longer: give up case
         cased = text
     query = Query(question=question)
-    query.regions, region_spans = find_regions(text, documents)
     query.issuers, issuer_spans = find_issuers(text, documents)
+    query.regions, region_spans = find_regions(text, documents, issuer_spans)
     query.years, year_spans = find_years(text)
     for year, span in years_after_regions(text, region_spans, year_spans):  # 莱芜22, hongze 24
         query.years.append(year)

@@ -15,6 +15,7 @@ class FakeStore:
     def __init__(self):
         self.gen = 1
         self.reads = 0
+        self.fact_reads: list[str | None] = []
         self.docs = [Document("d1", "a.txt", "text", kind="annual_report", region="槐荫区")]
         self.fact_rows = [
             Fact("d1", "复议诉讼", "行政复议", "结果纠正", 10.0),
@@ -31,15 +32,17 @@ class FakeStore:
         return list(self.docs)
 
     def facts(self, doc_id=None):
-        return list(self.fact_rows)
+        self.fact_reads.append(doc_id)
+        return [f for f in self.fact_rows if doc_id is None or f.doc_id == doc_id]
 
     def tasks(self, doc_id=None):
         return list(self.task_rows)
 
 
 def test_cells_are_indexed_by_table_row_and_column():
-    corpus = Corpus.load(FakeStore())
-    cells = corpus.cells["d1"]
+    store = FakeStore()  # held: a snapshot reads cells through a weak reference to its store
+    corpus = Corpus.load(store)
+    cells = corpus.cells.get("d1")
     assert cells[("复议诉讼", "行政复议", "结果纠正")].value == 10.0
     blank = cells[("依申请", "本年新收政府信息公开申请数量", "总计")]
     assert blank.value is None and blank.blank  # a blank cell stays blank, never 0
@@ -69,3 +72,12 @@ def test_load_corpus_keeps_one_snapshot_per_live_store():
     del other
     gc.collect()  # a dropped store takes its snapshot with it (no id() reuse)
     assert len(corpus_module._SNAPSHOTS) == held - 1
+
+
+def test_a_documents_cells_are_read_when_first_asked_for_and_only_its_own():
+    store = FakeStore()
+    corpus = Corpus.load(store)
+    assert store.fact_reads == []  # a snapshot of 10,000 reports does not read millions of cells
+    assert len(corpus.cells.get("d1")) == 2 and corpus.cells.get("d2") == {}
+    corpus.cells.get("d1")
+    assert store.fact_reads == ["d1", "d2"]  # each document read once, by its id

@@ -225,3 +225,17 @@ def test_relative_years_are_flagged_but_not_comparisons():
     assert ask("莱芜区去年收到多少申请").relative_year == "去年"
     assert ask("洪泽区2024年比去年多收到多少申请").relative_year is None
     assert ask("洪泽区收到的申请比去年多多少").relative_year is None
+
+
+def test_a_region_name_inside_a_departments_name_is_not_a_place():
+    """源和县 is a region; 人力资源和社会保障局 (a department of another region) contains 源和."""
+    import dataclasses
+
+    docs = [
+        doc("源和县", 2020),
+        doc("青禾区", 2020),
+        dataclasses.replace(doc("青禾区", 2020), doc_id="hr", issuer="人力资源和社会保障局"),
+    ]
+    query = understand("青禾区人力资源和社会保障局2020年收到多少政府信息公开申请？", docs)
+    assert query.regions == ["青禾区"] and query.issuers == ["人力资源和社会保障局"]
+    assert understand("源和县2020年收到多少政府信息公开申请？", docs).regions == ["源和县"]
