@@ -135,3 +135,41 @@ def test_the_pictures_lines_stand_between_the_headings(score):
     assert "（七）总计" in before and "四、结转下年度继续办理" in before  # 表三, pictured above
     assert "五、存在的主要问题及改进情况" in after
     assert "行政诉讼" in after.partition("五、存在的主要问题")[0]  # 表四, pictured between
+
+
+@pytest.mark.slow
+@needs_ocr
+def test_pictures_count_as_pages_for_progress_and_the_ocr_page_cap(folder):
+    from index.pdf_layout import read_pdf_layout
+
+    data = (folder / "hongze-pictures_2024_annual_report.pdf").read_bytes()
+    seen: list[tuple[int, int]] = []
+    layout, _ = read_pdf_layout(data, 50, max_ocr_pages=2, on_page=lambda *a: seen.append(a))
+    assert sorted(seen) == [(1, 2), (2, 2)]
+    assert "ocr_page_cap: 文中图片共 5 张，只识别前 2 张" in layout.note
+    assert "image_ocr: 第 3 页 2 张图片；" in layout.note
+    assert "四、政府信息公开行政复议" in layout.text  # the text layer is read in full
+
+
+@needs_ocr
+def test_pictures_past_the_ocr_time_limit_are_named(folder):
+    from index.pdf_layout import read_pdf_layout
+
+    data = (folder / "hongze-pictures_2024_annual_report.pdf").read_bytes()
+    layout, _ = read_pdf_layout(data, 50, ocr_seconds=0.0)
+    assert "ocr_time_limit: 第 3 页 2 张图片、第 4 页 3 张图片未在时限内识别" in layout.note
+    assert "image_ocr" not in layout.note and not layout.ocr
+
+
+def test_pictures_without_the_ocr_engine_are_named(folder, monkeypatch):
+    import index.ocr
+    from index.pdf_layout import read_pdf_layout
+
+    monkeypatch.setattr(index.ocr, "ocr_available", lambda: False)
+    data = (folder / "hongze-pictures_2024_annual_report.pdf").read_bytes()
+    layout, _ = read_pdf_layout(data, 50)
+    assert (
+        "images_not_read: 未安装文字识别引擎，第 3 页 2 张图片、第 4 页 3 张图片未识别"
+        in layout.note
+    )
+    assert "三、收到和处理政府信息公开申请情况" in layout.text
