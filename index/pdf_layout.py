@@ -579,6 +579,116 @@ def _union(words) -> Box:
     )  # fmt: skip
 
 
+# A picture that can hold a statistical table: several rows across most of the text width.
+PICTURE_AREA = 1 / 8  # of the page area
+PICTURE_WIDTH = 1 / 3  # of the page width
+# Text characters printed over a picture: a letterhead or background under the text, whose
+# words the text layer already has; a pasted table screenshot carries none (a caption at most).
+PICTURE_MAX_CHARS = 10
+PICTURE_MARGIN = 2.0  # points rendered around a picture, so its outer rules are read whole
+
+
+OcrPageLike = tuple[list, list[Box]]  # (OcrWord list, ruled cells), both in page points
+
+
+def table_pictures(page) -> list[Box]:
+    """The boxes (points) of a text page's embedded pictures large enough to hold a table
+    and not covered by the page's own text."""
+    width, height = float(page.width), float(page.height)
+    out: list[Box] = []
+    for image in page.images:
+        x0, top = max(0.0, float(image["x0"])), max(0.0, float(image["top"]))
+        x1, bottom = min(width, float(image["x1"])), min(height, float(image["bottom"]))
+        if (
+            x1 - x0 < PICTURE_WIDTH * width
+            or (x1 - x0) * (bottom - top) < PICTURE_AREA * width * height
+        ):
+            continue
+        box = (x0, top, x1, bottom)
+        if sum(_inside(c, [box]) for c in page.chars) > PICTURE_MAX_CHARS:
+            continue
+        if not any(_overlap(box, b) for b in out):  # the same picture placed twice
+            out.append(box)
+    return sorted(out, key=lambda b: b[1])
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _ocr_picture(data: bytes, index: int, box: Box, dpi: int) -> tuple[int, Box, OcrPageLike]:
+    """Render one picture's region of a page and read it; words and cells in page points."""
+    import pypdfium2 as pdfium
+
+    from index.ocr import OcrWord, read_scan
+
+    scale = dpi / 72
+    pdf = pdfium.PdfDocument(data)
+    try:
+        page = pdf[index]
+        width, height = page.get_size()
+        image = page.render(scale=scale).to_pil()
+    finally:
+        pdf.close()
+    x0, top = max(0.0, box[0] - PICTURE_MARGIN), max(0.0, box[1] - PICTURE_MARGIN)
+    x1, bottom = min(width, box[2] + PICTURE_MARGIN), min(height, box[3] + PICTURE_MARGIN)
+    crop = image.crop(tuple(round(v * scale) for v in (x0, top, x1, bottom)))
+    scan = read_scan(crop, scale)
+    words = [
+        OcrWord(w.text, w.x0 + x0, w.top + top, w.x1 + x0, w.bottom + top, w.confidence)
+        for w in scan.words
+    ]
+    cells = [(c[0] + x0, c[1] + top, c[2] + x0, c[3] + top) for c in scan.cells]
+    return index, box, (words, cells)
+
+
+def ocr_pictures(
+    data: bytes,
+    pictures: Sequence[tuple[int, Box]],
+    seconds: float,
+    done_before: int = 0,
+    total: int | None = None,
+    on_page: Callable[[int, int], None] | None = None,
+    dpi: int = 150,
+) -> dict[tuple[int, Box], OcrPageLike]:
+    """OCR the pictures ``(page index, box)`` across the machine's cores within ``seconds``;
+    pictures not read in time are missing from the result. Progress counts on from
+    ``done_before`` of ``total``."""
+    import os
+    import time
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    total = total if total is not None else done_before + len(pictures)
+    deadline = time.monotonic() + seconds
+    out: dict[tuple[int, Box], OcrPageLike] = {}
+    workers = max(1, min(os.cpu_count() or 1, len(pictures)))
+    if workers == 1:
+        for index, box in pictures:
+            if time.monotonic() > deadline:
+                break
+            out[(index, box)] = _ocr_picture(data, index, box, dpi)[2]
+            if on_page:
+                on_page(done_before + len(out), total)
+        return out
+    with ProcessPoolExecutor(workers) as pool:
+        futures = [pool.submit(_ocr_picture, data, i, b, dpi) for i, b in pictures]
+        try:
+            for future in as_completed(futures, timeout=max(1.0, deadline - time.monotonic())):
+                index, box, read = future.result()
+                out[(index, box)] = read
+                if on_page:
+                    on_page(done_before + len(out), total)
+        except TimeoutError:
+            for future in futures:
+                future.cancel()
+    return out
+
+
+def _picture_text(pictures: Sequence[tuple[int, Box]]) -> str:
+    counts = Counter(index + 1 for index, _ in pictures)
+    return "、".join(f"第 {n} 页 {k} 张图片" for n, k in sorted(counts.items()))
+
+
 def read_pdf_layout(
     data: bytes,
     max_pages: int,
@@ -588,21 +698,26 @@ def read_pdf_layout(
 ) -> tuple[LayoutText, int]:
     """The layout text of at most ``max_pages`` pages; also returns the document's page count.
 
-    Pages without a text layer are read by OCR: at most ``max_ocr_pages`` of them, within
-    ``ocr_seconds``; ``on_page(done, total)`` reports each page read.
+    Pages without a text layer are read by OCR, and so are the table-sized pictures on text
+    pages (their lines stand where the picture stands): at most ``max_ocr_pages`` pages and
+    pictures together, within ``ocr_seconds``; ``on_page(done, total)`` reports each one read.
     """
     import io
     import logging
+    import time
 
     import pdfplumber
 
+    started = time.monotonic()
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         total = len(pdf.pages)
-        pages, scanned = [], []
+        pages, scanned, pictures = [], [], []
         for number, page in enumerate(pdf.pages[:max_pages], start=1):
             if not page.chars:  # no text layer: a scan (or a blank page), read by OCR below
                 scanned.append((number, float(page.height)))
+            else:
+                pictures += [(number - 1, box) for box in table_pictures(page)]
             pages.append(read_page(page, number))
             page.close()
     notes = []
@@ -612,13 +727,27 @@ def read_pdf_layout(
             "（GONGKAI_MAX_OCR_PAGES）"
         )
         scanned = scanned[:max_ocr_pages]
+    room = None if max_ocr_pages is None else max(0, max_ocr_pages - len(scanned))
+    if room is not None and len(pictures) > room:
+        notes.append(
+            f"ocr_page_cap: 文中图片共 {len(pictures)} 张，只识别前 {room} 张"
+            "（GONGKAI_MAX_OCR_PAGES）"
+        )
+        pictures = pictures[:room]
     ocr_note = ""
-    if scanned:
+    if scanned or pictures:
         from index.ocr import ocr_available, ocr_pdf_pages
 
-        if ocr_available():
+        if not ocr_available():
+            if pictures:
+                notes.append(
+                    f"images_not_read: 未安装文字识别引擎，{_picture_text(pictures)}未识别"
+                )
+        else:
+            todo = len(scanned) + len(pictures)
+            report = (lambda done, _: on_page(done, todo)) if on_page else None
             indexes = [n - 1 for n, _ in scanned]
-            read = ocr_pdf_pages(data, indexes, seconds=ocr_seconds, on_page=on_page)
+            read = ocr_pdf_pages(data, indexes, seconds=ocr_seconds, on_page=report)
             for number, height in scanned:
                 if number - 1 in read:
                     scan = read[number - 1]
@@ -628,6 +757,18 @@ def read_pdf_layout(
             ocr_note = f"ocr_pages: {'、'.join(map(str, done))}" if done else ""
             if missing:
                 ocr_note += f"；ocr_time_limit: 第 {'、'.join(map(str, missing))} 页未在时限内识别"
+            left = ocr_seconds - (time.monotonic() - started)
+            seen = ocr_pictures(data, pictures, left, len(read), todo, on_page) if left > 0 else {}
+            for (index, _), (words, cells) in seen.items():
+                page = pages[index]
+                page.pieces += ocr_page(words, page.number, page.height, cells).pieces
+                page.pieces.sort(key=lambda p: p.top)
+            read_pictures = [p for p in pictures if p in seen]
+            late = [p for p in pictures if p not in seen]
+            if read_pictures:
+                notes.insert(0, f"image_ocr: {_picture_text(read_pictures)}")
+            if late:
+                notes.append(f"ocr_time_limit: {_picture_text(late)}未在时限内识别")
     drop_running_lines(pages)
     layout = render(pages)
     layout.note = "；".join(n for n in (ocr_note, *notes) if n)
