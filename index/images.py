@@ -14,9 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,10 +164,13 @@ def points_per_pixel(image) -> float:
 
 
 def _start_worker(items: Sequence[tuple[bytes, int]], max_pixels: int) -> None:
+    import multiprocessing
+
     global _ITEMS, _PIXELS
     _ITEMS, _PIXELS = items, max_pixels
-    with contextlib.suppress(OSError):
-        os.nice(5)  # OCR yields the cores to the app's requests
+    if multiprocessing.parent_process() is not None:  # a pool's worker, not the caller itself
+        with contextlib.suppress(OSError):
+            os.nice(5)  # OCR yields the cores to the app's requests
 
 
 def _read_at(index: int) -> tuple[int, Read]:
@@ -189,36 +190,20 @@ def ocr_images(
     Images not reached within ``seconds`` are missing from the result (the caller says so);
     ``on_page(done, total)`` is called after each image.
     """
-    if not items:
-        return {}
-    workers = max(1, min(workers or os.cpu_count() or 1, len(items)))
-    deadline = time.monotonic() + seconds
-    out: dict[int, Read] = {}
-    if workers == 1:
-        for i, (data, frame) in enumerate(items):
-            if time.monotonic() > deadline:
-                break
-            out[i] = _read_item(data, frame, max_pixels)
-            if on_page:
-                on_page(len(out), len(items))
-        return out
     import multiprocessing
 
-    context = multiprocessing.get_context("fork")  # the workers inherit the bytes, no copies
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(items, max_pixels)
-    ) as pool:
-        futures = [pool.submit(_read_at, i) for i in range(len(items))]
-        try:
-            for future in as_completed(futures, timeout=max(0.1, deadline - time.monotonic())):
-                index, read = future.result()
-                out[index] = read
-                if on_page:
-                    on_page(len(out), len(items))
-        except TimeoutError:
-            for future in futures:
-                future.cancel()
-    return out
+    from index.parallel import run_timed
+
+    try:
+        done = run_timed(
+            _read_at, [(i,) for i in range(len(items))], seconds,
+            (lambda count: on_page(count, len(items))) if on_page else None, workers,
+            mp_context=multiprocessing.get_context("fork"),  # workers inherit the bytes
+            initializer=_start_worker, initargs=(items, max_pixels),
+        )  # fmt: skip
+    finally:
+        _start_worker((), 0)  # the bytes are not kept here after a run in this process
+    return dict(done.values())
 
 
 def _pages_text(numbers: Sequence[int]) -> str:

@@ -14,11 +14,8 @@ layout code turns OCR words and PDF words into lines and table rows.
 
 from __future__ import annotations
 
-import os
 import re
-import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -437,29 +434,11 @@ def ocr_pdf_pages(
         return {}
     if not ocr_available():
         raise OcrUnavailable("未安装离线文字识别引擎 rapidocr-onnxruntime")
-    workers = max(1, min(workers or os.cpu_count() or 1, len(indexes)))
-    deadline = time.monotonic() + seconds
-    out: dict[int, OcrPage] = {}
-    if workers == 1:
-        for i in indexes:
-            if time.monotonic() > deadline:
-                break
-            out[i] = _ocr_pdf_page(data, i, dpi)[1]
-            if on_page:
-                on_page(len(out), len(indexes))
-        return out
-    with ProcessPoolExecutor(workers) as pool:
-        futures = [pool.submit(_ocr_pdf_page, data, i, dpi) for i in indexes]
-        try:
-            for future in as_completed(futures, timeout=max(1.0, deadline - time.monotonic())):
-                index, words = future.result()
-                out[index] = words
-                if on_page:
-                    on_page(len(out), len(indexes))
-        except TimeoutError:
-            for future in futures:
-                future.cancel()
-    return out
+    from index.parallel import run_timed
+
+    report = (lambda count: on_page(count, len(indexes))) if on_page else None
+    done = run_timed(_ocr_pdf_page, [(data, i, dpi) for i in indexes], seconds, report, workers)
+    return dict(done.values())
 
 
 def page_pieces(words: Sequence[OcrWord]) -> list[tuple[float, list[OcrWord]]]:

@@ -654,34 +654,13 @@ def ocr_pictures(
     """OCR the pictures ``(page index, box)`` across the machine's cores within ``seconds``;
     pictures not read in time are missing from the result. Progress counts on from
     ``done_before`` of ``total``."""
-    import os
-    import time
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from index.parallel import run_timed
 
     total = total if total is not None else done_before + len(pictures)
-    deadline = time.monotonic() + seconds
-    out: dict[tuple[int, Box], OcrPageLike] = {}
-    workers = max(1, min(os.cpu_count() or 1, len(pictures)))
-    if workers == 1:
-        for index, box in pictures:
-            if time.monotonic() > deadline:
-                break
-            out[(index, box)] = _ocr_picture(data, index, box, dpi)[2]
-            if on_page:
-                on_page(done_before + len(out), total)
-        return out
-    with ProcessPoolExecutor(workers) as pool:
-        futures = [pool.submit(_ocr_picture, data, i, b, dpi) for i, b in pictures]
-        try:
-            for future in as_completed(futures, timeout=max(1.0, deadline - time.monotonic())):
-                index, box, read = future.result()
-                out[(index, box)] = read
-                if on_page:
-                    on_page(done_before + len(out), total)
-        except TimeoutError:
-            for future in futures:
-                future.cancel()
-    return out
+    report = (lambda count: on_page(done_before + count, total)) if on_page else None
+    jobs = [(data, index, box, dpi) for index, box in pictures]
+    done = run_timed(_ocr_picture, jobs, seconds, report)
+    return {(index, box): read for index, box, read in done.values()}
 
 
 def _picture_text(pictures: Sequence[tuple[int, Box]]) -> str:

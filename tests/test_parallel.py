@@ -1,0 +1,34 @@
+"""index.parallel.run_timed: page jobs across processes, within a time limit, with progress."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from index.parallel import run_timed
+
+
+def square_after(delay: float, n: int) -> int:
+    time.sleep(delay)
+    return n * n
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_results_come_back_by_job_position_with_progress(workers):
+    seen: list[int] = []
+    done = run_timed(square_after, [(0.0, n) for n in range(5)], 60, seen.append, workers)
+    assert done == {0: 0, 1: 1, 2: 4, 3: 9, 4: 16}
+    assert seen == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_jobs_not_done_in_time_are_missing_not_waited_for(workers):
+    started = time.monotonic()
+    done = run_timed(square_after, [(0.0, 3), *[(1.5, n) for n in range(6)]], 0.5, None, workers)
+    assert done.get(0) == 9 and len(done) < 7
+    assert time.monotonic() - started < 6  # not the 9 s all jobs would take one after another
+
+
+def test_no_jobs_start_no_pool():
+    assert run_timed(square_after, [], 1) == {}
