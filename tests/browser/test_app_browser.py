@@ -80,9 +80,9 @@ def outside_requests() -> list[str]:
     return []
 
 
-@pytest.fixture
-def page(browser, app_url, outside_requests):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+def open_app(browser, app_url, outside_requests, **context_options):
+    """A page of the app in a fresh browser context, recording any request leaving it."""
+    context = browser.new_context(locale="zh-CN", **context_options)
     page = context.new_page()
     page.on(
         "request",
@@ -94,6 +94,14 @@ def page(browser, app_url, outside_requests):
     )
     page.goto(app_url)
     page.locator("#gk-question textarea").wait_for(timeout=30_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, app_url, outside_requests):
+    context, page = open_app(
+        browser, app_url, outside_requests, viewport={"width": 1440, "height": 900}
+    )
     yield page
     context.close()
 
@@ -272,20 +280,10 @@ def test_pages_load_nothing_from_outside_the_app(page, outside_requests):
 @pytest.fixture
 def desk(browser, app_url, outside_requests):
     """A page at the office-screen size the review desk is made for."""
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": 1366, "height": 768}, accept_downloads=True
-    )
-    page = context.new_page()
-    page.on(
-        "request",
-        lambda r: (
-            None
-            if r.url.startswith((app_url, "data:", "blob:", "about:"))
-            else outside_requests.append(r.url)
-        ),
-    )
-    page.goto(app_url)
-    page.locator("#gk-question textarea").wait_for(timeout=30_000)
+    context, page = open_app(
+        browser, app_url, outside_requests,
+        viewport={"width": 1366, "height": 768}, accept_downloads=True,
+    )  # fmt: skip
     yield page
     context.close()
 
