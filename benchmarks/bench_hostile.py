@@ -25,8 +25,8 @@ CASES = {
 }
 
 
-def health_during_upload(home: Path, size: int) -> None:
-    """Upload the digit run to a running app and time /healthz every 0.1 s meanwhile."""
+def health_during_upload(home: Path, name: str, data: bytes, kind: str) -> None:
+    """Upload one file to a running app and time /healthz every 0.1 s meanwhile."""
     import threading
 
     import httpx
@@ -38,7 +38,7 @@ def health_during_upload(home: Path, size: int) -> None:
     try:
 
         def upload() -> None:
-            files = [("files", ("digits.txt", b"7" * size, "text/plain"))]
+            files = [("files", (name, data, kind))]
             started = time.perf_counter()
             response = httpx.post(f"{url}/api/documents", files=files, timeout=600)
             print(
@@ -65,7 +65,7 @@ def main() -> None:
     args = parser.parse_args()
     size = int(args.mb * 1_000_000)
     if args.app_home:
-        health_during_upload(args.app_home.resolve(), size)
+        health_during_upload(args.app_home.resolve(), "digits.txt", b"7" * size, "text/plain")
     with tempfile.TemporaryDirectory() as folder:
         for name, make in CASES.items():
             path = Path(folder) / name

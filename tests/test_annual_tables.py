@@ -552,3 +552,23 @@ def test_a_changed_applicant_cell_breaks_its_row_and_column():
         "总计 = 331",
         "identity_failed: 依申请/不予处理.重复申请: 自然人+法人或其他组织 = 5，总计 = 4",
     ]
+
+
+@pytest.mark.parametrize(
+    "printed", ["本机关不掌握政府信息", "本机关不掌握相关信息", "本机关不掌相关政府信息"]
+)
+def test_a_long_label_retyped_with_characters_missing_still_names_its_row(printed):
+    """Hand-typed tables drop a few characters of long fixed labels (其他法律行政止公开 in the
+    洪泽 PDFs): the row is still read, with the same cells."""
+    text = cleaned("laiwu_2020_annual_report.txt")
+    row = "无法提供.本机关不掌握相关政府信息"
+    before = {(f.col, f.value) for f in parse_report_tables(text).facts if f.row == row}
+    retyped = text.replace("本机关不掌握相关政府信息", printed)
+    after = {(f.col, f.value) for f in parse_report_tables(retyped).facts if f.row == row}
+    assert before and after == before
+
+
+def test_a_short_label_with_a_character_missing_is_not_taken_for_another_row():
+    from index.tables.labels import with_dropped_run
+
+    assert with_dropped_run("属于国家秘密") == ("属于国家秘密",)  # too short to guess

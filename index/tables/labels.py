@@ -74,7 +74,7 @@ GROUP_ROWS: dict[str, tuple[RowLabel, ...]] = {
         + [
             RowLabel(
                 "不予公开.其他法律行政法规禁止公开",
-                ("其他法律行政法规禁止公开", "其他法律行政止公开"),  # typo in 洪泽 PDFs
+                ("其他法律行政法规禁止公开",),
                 group="不予公开",
             )
         ]
@@ -220,10 +220,31 @@ def spaced(label: str) -> str:
     return _GAP.join(parts)
 
 
+# Long fixed labels are retyped by hand in many reports, and a few characters go missing
+# (其他法律行政止公开 for 其他法律行政法规禁止公开). A label of at least LONG_LABEL characters
+# also matches with one run of up to MAX_DROPPED characters left out inside it (its first and
+# last two characters kept): the row order of the group still decides, and the review desk
+# reports the typo.
+LONG_LABEL = 10
+MAX_DROPPED = 3
+
+
+def with_dropped_run(label: str) -> tuple[str, ...]:
+    """``label`` and, when it is long, its forms with one inner run of characters left out."""
+    if len(label) < LONG_LABEL:
+        return (label,)
+    forms = [label]
+    for size in range(1, MAX_DROPPED + 1):
+        for at in range(2, len(label) - 2 - size + 1):
+            forms.append(label[:at] + label[at + size :])
+    return tuple(dict.fromkeys(forms))
+
+
 @cache
 def row_pattern(row: RowLabel) -> re.Pattern[str]:
     """Compiled pattern for a printed row label, numbering prefix included in the match."""
-    body = "|".join(spaced(p) for p in sorted(row.printed, key=len, reverse=True))
+    printed = {form for p in row.printed for form in with_dropped_run(p)}
+    body = "|".join(spaced(p) for p in sorted(printed, key=len, reverse=True))
     prefix = rf"{NUMBERING}\s*" if row.numbered else rf"(?:{NUMBERING}\s*)?"
     note = r"(?:\s*[（(][^（()）\d]{0,40}[）)])?" if row.note else ""
     # A label ends its cell: （六）其他处理 is not the row 3.其他. In flattened text the next
