@@ -11,9 +11,7 @@ Pictures inside docx and HTML have no page: their text carries OCR confidences b
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -164,13 +162,8 @@ def points_per_pixel(image) -> float:
 
 
 def _start_worker(items: Sequence[tuple[bytes, int]], max_pixels: int) -> None:
-    import multiprocessing
-
     global _ITEMS, _PIXELS
     _ITEMS, _PIXELS = items, max_pixels
-    if multiprocessing.parent_process() is not None:  # a pool's worker, not the caller itself
-        with contextlib.suppress(OSError):
-            os.nice(5)  # OCR yields the cores to the app's requests
 
 
 def _read_at(index: int) -> tuple[int, Read]:

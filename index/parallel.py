@@ -8,7 +8,17 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import suppress
 from typing import Any
+
+WORKER_NICENESS = 5  # page jobs yield the cores to the app's requests
+
+
+def _start_worker(initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    with suppress(OSError):
+        os.nice(WORKER_NICENESS)
+    if initializer:
+        initializer(*initargs)
 
 
 def run_timed(
@@ -22,17 +32,19 @@ def run_timed(
     """``function(*job)`` for each job, in parallel processes; returns the results by job
     position for the jobs done within ``seconds``. ``on_done(count)`` follows each one.
 
-    ``pool_options`` go to the process pool (``mp_context``, ``initializer``, ``initargs``); with
-    one worker the jobs run here, after the initializer.
+    ``pool_options`` go to the process pool (``mp_context``, ``initializer``, ``initargs``); its
+    workers run at a lower priority. With one worker the jobs run here, after the initializer.
     """
     out: dict[int, Any] = {}
     if not jobs:
         return out
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     deadline = time.monotonic() + seconds
+    initializer = pool_options.pop("initializer", None)
+    initargs = pool_options.pop("initargs", ())
     if workers == 1:
-        if pool_options.get("initializer"):
-            pool_options["initializer"](*pool_options.get("initargs", ()))
+        if initializer:
+            initializer(*initargs)
         for position, job in enumerate(jobs):
             if time.monotonic() > deadline:
                 break
@@ -40,6 +52,7 @@ def run_timed(
             if on_done:
                 on_done(len(out))
         return out
+    pool_options.update(initializer=_start_worker, initargs=(initializer, initargs))
     with ProcessPoolExecutor(workers, **pool_options) as pool:
         futures = {pool.submit(function, *job): position for position, job in enumerate(jobs)}
         try:

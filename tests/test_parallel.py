@@ -32,3 +32,18 @@ def test_jobs_not_done_in_time_are_missing_not_waited_for(workers):
 
 def test_no_jobs_start_no_pool():
     assert run_timed(square_after, [], 1) == {}
+
+
+def own_niceness(_: int) -> int:
+    import os
+
+    return os.nice(0)
+
+
+def test_workers_run_at_a_lower_priority_than_the_app():
+    import os
+
+    from index.parallel import WORKER_NICENESS
+
+    done = run_timed(own_niceness, [(0,), (1,)], 60, workers=2)
+    assert set(done.values()) == {os.nice(0) + WORKER_NICENESS}
