@@ -272,8 +272,28 @@ def continues(head: str, item: str, passages: list[Passage]) -> bool:
     return False
 
 
+_ASKED_UNIT = re.compile(r"多少\s*([个件期条人位次项家所场篇份])")
+
+
+def asked_unit(question: str) -> str:
+    """The measure word a quantity question counts in (多少条 → 条), or ''."""
+    m = _ASKED_UNIT.search(question)
+    return m.group(1) if m else ""
+
+
+def states_count_in(sentence: str, unit: str) -> bool:
+    """Does the sentence state a number counted in ``unit`` (135条; not the hotline 12345)?"""
+    body = _YEAR_WORD.sub("", _ITEM.sub("", sentence, count=1))
+    return bool(re.search(rf"\d\s*{re.escape(unit)}", body))
+
+
 def best_sentences(
-    question_terms: list[str], passages: list[Passage], limit: int = 3, need_number: bool = False
+    question_terms: list[str],
+    passages: list[Passage],
+    limit: int = 3,
+    need_number: bool = False,
+    unit: str = "",
+    only: str = "",
 ) -> list[tuple[int, str, float]]:
     """The passage sentences that cover most of the question's terms: (n, sentence, score).
 
@@ -281,7 +301,13 @@ def best_sentences(
     since they hold what it announces. A list opening with 其中/其余 is read with the sentence
     before it (其中，城乡建设类46件；…城市管理类23件 are about the 人大代表建议 of the sentence
     before), which then comes along. Sentences scoring under half the best are left out.
+    With ``need_number`` and the ``unit`` the question counts in, sentences stating a number in
+    that unit are taken when there are any (otherwise any stated number will do).
     """
+    if need_number and unit:
+        in_unit = best_sentences(question_terms, passages, limit, need_number, unit="", only=unit)
+        if in_unit:
+            return in_unit
     total = max(1, sum(term_weight(t) for t in question_terms))
     scored = []
     for p in passages:
@@ -292,6 +318,8 @@ def best_sentences(
             if need_number and not (
                 states_number(sentence) or states_none(sentence, question_terms)
             ):
+                continue
+            if only and not states_count_in(sentence, only):
                 continue
             head = list_head(sentences, i)
             context = sentences[head - 1] if head and _PARTITIVE.match(sentences[head]) else ""
@@ -319,7 +347,11 @@ def best_sentences(
 
 
 def extractive_answer(
-    question_terms: list[str], passages: list[Passage], limit: int = 3, need_number: bool = False
+    question_terms: list[str],
+    passages: list[Passage],
+    limit: int = 3,
+    need_number: bool = False,
+    unit: str = "",
 ) -> Verified:
     """The best-supported passage sentences, stitched with their citation numbers.
 
@@ -330,7 +362,7 @@ def extractive_answer(
     if need_number:
         found = [
             p
-            for p in best_sentences(question_terms, passages, limit, need_number=True)
+            for p in best_sentences(question_terms, passages, limit, need_number=True, unit=unit)
             if p[2] + 0.01 * p[0] >= NUMBER_COVERAGE
         ]
         # the best sentence, after the sentence its list continues (其中…) when it has one

@@ -20,6 +20,7 @@ from langchain_core.runnables import Runnable
 from assistant.cite import (
     Passage,
     Verified,
+    asked_unit,
     extractive_answer,
     numbers_in,
     quoted_figure,
@@ -201,7 +202,8 @@ def _answer_from_hits(
     if not passages or evidence_strength(terms, passages) < needed:
         return RagOutcome("", passages, [], refused=True, mode="refused"), None
     simple = [Passage(p.n, p.text) for p in passages]
-    extractive = extractive_answer(list(terms), simple, need_number=numeric)
+    unit = asked_unit(question) if numeric else ""
+    extractive = extractive_answer(list(terms), simple, need_number=numeric, unit=unit)
     figure = quoted_figure(extractive.focus, list(terms), question) if numeric else None
     if chat_model is None or (numeric and not extractive.text):
         # No sentence states the asked quantity with the question's terms: the model may not

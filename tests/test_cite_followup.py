@@ -107,3 +107,21 @@ def test_a_figure_must_belong_to_the_same_item_as_in_the_passage():
     assert swapped.text == "" and swapped.dropped
     kept = verify_answer("全年共收到申请70件[1]，其中予以公开的有40件[1]。", passages)
     assert "40件" in kept.text and "70件" in kept.text
+
+
+def test_a_count_asked_in_a_unit_is_answered_from_a_sentence_counting_in_it():
+    from assistant.cite import asked_unit
+
+    passages = [
+        Passage(1, "通过12345热线收集群众需求，改进主动公开信息的质量。"),
+        Passage(2, "全年累计主动公开政府信息135条，有效保障了群众的知情权。"),
+    ]
+    unit = asked_unit("2024年主动公开了多少条政府信息？")
+    assert unit == "条"
+    answer = extractive_answer(["主动公开", "信息"], passages, need_number=True, unit=unit)
+    assert "135条" in answer.text and "12345" not in answer.text
+    # Without a sentence counting in the unit, any stated number still qualifies.
+    only_hotline = extractive_answer(
+        ["主动公开", "信息"], passages[:1], need_number=True, unit=unit
+    )
+    assert "12345" in only_hotline.text
