@@ -25,6 +25,7 @@ from ui.render import (
     doc_label,
     format_number,
     is_serious,
+    page_chrome_css,
     source_url,
 )
 
@@ -318,14 +319,9 @@ def page_html(page: int, boxed: Sequence[Fact], image: PageImage | None, note: s
     )
 
 
-CELL_PAGE_CSS = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:0;
-color:#1f2933;background:#fff;line-height:1.6;font-size:14px}
-header{background:#f5f7fa;border-bottom:1px solid #d9e2ec;padding:8px 14px}
-header h1{font-size:16px;margin:0 0 2px}
-.meta{color:#52606d;font-size:13px}
-.warn{color:#8a4b00;background:#fff4e5;border-radius:4px;padding:2px 8px;margin:4px 0;font-size:13px}
-main{padding:8px 14px 40px}
+CELL_PAGE_CSS = (
+    page_chrome_css(14, 1.6, "8px 14px", "8px 14px 40px")
+    + """
 h2{font-size:15px;margin:10px 0 4px}h3{font-size:14px;margin:12px 0 4px}
 .gk-cited{background:#fffbe6;border:1px solid #f0d264;border-radius:6px;padding:6px 10px}
 .gk-cited b{font-size:20px;color:#0b4f8a}
@@ -354,6 +350,7 @@ mark.gk-cellmark{background:#ffd43b;outline:2px solid #d9480f;padding:0 1px}
 a{color:#1b5fb0}
 #hit{scroll-margin-top:30vh}
 """
+)
 
 
 def cell_summary(doc: Document, fact: Fact) -> str:

@@ -413,15 +413,24 @@ def document_body_html(
     )
 
 
-SOURCE_PAGE_CSS = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:0;
-color:#1f2933;background:#fff;line-height:1.75;font-size:15px}
-header{background:#f5f7fa;border-bottom:1px solid #d9e2ec;padding:10px 16px}
-header h1{font-size:17px;margin:0 0 4px}
-.meta{color:#52606d;font-size:13px}
+def page_chrome_css(font_px: int, line_height: float, header_pad: str, main_pad: str) -> str:
+    """The frame every standalone page shares (body, header, meta line, warnings, main), in the
+    size of that page: the source viewer reads long text, the cell view shows a dense grid."""
+    return f"""
+body{{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:0;
+color:#1f2933;background:#fff;line-height:{line_height};font-size:{font_px}px}}
+header{{background:#f5f7fa;border-bottom:1px solid #d9e2ec;padding:{header_pad}}}
+header h1{{font-size:{font_px + 2}px;margin:0 0 4px}}
+.meta{{color:#52606d;font-size:13px}}
+.warn{{color:#8a4b00;background:#fff4e5;border-radius:4px;padding:2px 8px;margin:4px 0;font-size:13px}}
+main{{padding:{main_pad}}}
+"""
+
+
+SOURCE_PAGE_CSS = (
+    page_chrome_css(15, 1.75, "10px 16px", "12px 16px 60vh")
+    + """
 .url{font-size:12px;color:#52606d;word-break:break-all}
-.warn{color:#8a4b00;background:#fff4e5;border-radius:4px;padding:2px 8px;margin:4px 0;font-size:13px}
-main{padding:12px 16px 60vh}
 .gk-prose{white-space:pre-wrap}
 .gk-prose{tab-size:4}
 mark.gk-hl{background:#ffe066;padding:1px 0;color:inherit}
@@ -429,6 +438,7 @@ mark.gk-hl-row{display:block;outline:2px solid #f0b400;background:#fff5c2}
 mark.gk-hl-cell{background:#ffd43b;outline:2px solid #d9480f;font-weight:700}
 #cited{scroll-margin-top:10vh}
 """
+)
 
 
 def source_page_html(
