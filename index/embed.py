@@ -199,8 +199,10 @@ def embed_in_processes(
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
+    from index.parallel import exit_with_parent
+
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=exit_with_parent) as pool:
         pending: deque = deque()
         for texts in batches:
             pending.append(pool.submit(_embed_in_worker, spec, texts))

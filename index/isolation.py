@@ -14,6 +14,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from index.models import IngestError
+from index.parallel import exit_with_parent
 from index.pipeline import BuiltDocument, build_document
 
 _POLL_S = 0.2  # how often the waiting side relays the worker's page progress
@@ -23,6 +24,7 @@ _PROGRESS = None  # in the worker process only: the queue its page progress goes
 def _start_worker(progress) -> None:
     global _PROGRESS
     _PROGRESS = progress
+    exit_with_parent()
 
 
 def _build(path: Path, max_bytes: int, job: int | None) -> BuiltDocument:

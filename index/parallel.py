@@ -14,7 +14,26 @@ from typing import Any
 WORKER_NICENESS = 5  # page jobs yield the cores to the app's requests
 
 
+def exit_with_parent(poll_s: float = 1.0) -> None:
+    """In a pool worker: end this process when the process that started it is gone.
+
+    A pool's worker holds both ends of its own job queue, so it never sees the queue close when
+    its parent is killed (a stopped app, a test that kills one): it would wait forever.
+    """
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _start_worker(initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    exit_with_parent()
     with suppress(OSError):
         os.nice(WORKER_NICENESS)
     if initializer:

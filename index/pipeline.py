@@ -268,8 +268,10 @@ def _ingest_each(
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
+    from index.parallel import exit_with_parent
+
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=exit_with_parent) as pool:
         window: deque = deque()  # a few files ahead of the store writer, not the whole batch
         for path in files:
             skipped = unchanged_result(path, store)

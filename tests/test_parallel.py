@@ -47,3 +47,45 @@ def test_workers_run_at_a_lower_priority_than_the_app():
 
     done = run_timed(own_niceness, [(0,), (1,)], 60, workers=2)
     assert set(done.values()) == {os.nice(0) + WORKER_NICENESS}
+
+
+PARENT = """
+import sys
+from pathlib import Path
+from index.isolation import IsolatedBuilder
+builder = IsolatedBuilder(60)
+builder(Path(sys.argv[1]), 10_000_000)  # starts the worker process
+print(*[p.pid for p in builder._pool._processes.values()], flush=True)
+import time
+time.sleep(600)
+"""
+
+
+def test_a_build_worker_ends_when_its_app_is_killed(tmp_path):
+    """A killed app must not leave its parsing worker behind (it would wait forever)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    report = tmp_path / "r.txt"
+    report.write_text("某区2020年政府信息公开工作年度报告\n一、总体情况\n正文。", "utf-8")
+    repo = Path(__file__).resolve().parent.parent
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT, str(report)], cwd=repo, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        worker = int(parent.stdout.readline())
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=30)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(worker, signal.SIGKILL)
+    raise AssertionError(f"worker {worker} outlived its killed parent")

@@ -105,10 +105,12 @@ def tokenize_many(texts: list[str], words: tuple[str, ...]) -> list[list[str]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from index.parallel import exit_with_parent
+
     size = 500
     batches = [texts[i : i + size] for i in range(0, len(texts), size)]
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=exit_with_parent) as pool:
         parts = pool.map(_tokenize_batch, batches, [words] * len(batches))
         return [tokens for part in parts for tokens in part]
 
