@@ -123,11 +123,40 @@ def canon(table: str, row: str, col: str) -> Key:
 
 @dataclass
 class FileScore:
+    """One report's cells: read right, read wrong, left out with a warning, or just missed."""
+
     name: str
     form: str
     hit: int
     total: int
     misses: list[str] = field(default_factory=list)
+    wrong: int = 0
+    ambiguous: int = (
+        0  # left out under an ``ambiguous_cells`` warning: the text allows several splits
+    )
+
+    @property
+    def missed(self) -> int:
+        return self.total - self.hit - self.wrong - self.ambiguous
+
+
+_UNSETTLED = re.compile(
+    r"^(?:ambiguous_cells|table_row_unaligned): (?P<table>[^/\s]+)/(?P<rows>\S+)"
+)
+
+
+def ambiguous_rows(warnings: list[str]) -> set[tuple[str, str]]:
+    """(table, row) of every row the reader left out because its printed run cannot be settled."""
+    rows = set()
+    for warning in warnings:
+        m = _UNSETTLED.match(warning)
+        if m:
+            rows |= {(m["table"], row) for row in m["rows"].split("+")}
+    return rows
+
+
+def _is_ambiguous(key: Key, rows: set[tuple[str, str]]) -> bool:
+    return any(t == key[0] and (key[1] in r or r in key[1]) for t, r in rows)
 
 
 def form_of(gold: dict, path: Path) -> str:
@@ -163,14 +192,19 @@ def score_file(gold_path: Path, docs_dir: Path) -> FileScore | None:
         emitted = [k for k in got if k[0] in TABLES]
         misses = [f"{len(emitted)} table facts from a report without standard tables"]
         return FileScore(path.name, form, int(not emitted), 1, misses if emitted else [])
-    misses = []
+    misses, wrong, ambiguous = [], 0, 0
+    unsettled = ambiguous_rows(built.doc.warnings)
     for key, value in want.items():
         found = got.get(key)
         if found is None and key[1] == "规范性文件":
             found = got.get((key[0], "行政规范性文件", key[2]))
         if found is None or abs(found - value) > 1e-6 * max(1.0, abs(value)):
             misses.append(f"{key}: want {value:g} got {found}")
-    return FileScore(path.name, form, len(want) - len(misses), len(want), misses)
+            wrong += found is not None
+            ambiguous += found is None and _is_ambiguous(key, unsettled)
+    score = FileScore(path.name, form, len(want) - len(misses), len(want), misses)
+    score.wrong, score.ambiguous = wrong, ambiguous
+    return score
 
 
 def score_folder(gold_dir: Path, docs_dir: Path) -> list[FileScore]:
@@ -178,13 +212,14 @@ def score_folder(gold_dir: Path, docs_dir: Path) -> list[FileScore]:
     return [s for s in scores if s is not None]
 
 
-def summary(scores: list[FileScore]) -> dict[str, tuple[int, int, int]]:
-    """Per form: (files, cells read, cells in gold), plus "all"."""
-    out: dict[str, tuple[int, int, int]] = {}
+def summary(scores: list[FileScore]) -> dict[str, tuple[int, ...]]:
+    """Per form, plus "all": (files, cells read, cells in gold, wrong, ambiguous, missed)."""
+    out: dict[str, tuple[int, ...]] = {}
     for s in scores:
+        row = (1, s.hit, s.total, s.wrong, s.ambiguous, s.missed)
         for form in (s.form, "all"):
-            files, hit, total = out.get(form, (0, 0, 0))
-            out[form] = (files + 1, hit + s.hit, total + s.total)
+            before = out.get(form, (0,) * len(row))
+            out[form] = tuple(a + b for a, b in zip(before, row, strict=True))
     return out
 
 
@@ -194,7 +229,11 @@ def run_tables_command(args) -> int:
         if args.dirs
         else {name: dirs for name, dirs in DEFAULT_SETS.items() if dirs[0].exists()}
     )
-    lines = ["| set | form | files | cells read | % |", "|---|---|---|---|---|"]
+    lines = [
+        "| set | form | files | cells read | % | wrong | left out, warned | missed |"
+        " of the cells the text settles |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for name, (gold_dir, docs_dir) in sets.items():
         scores = score_folder(gold_dir, docs_dir)
         if args.verbose:
@@ -203,11 +242,14 @@ def run_tables_command(args) -> int:
                     f"{name} {s.name}: {s.hit}/{s.total}"
                     + (f"  e.g. {s.misses[:3]}" if s.misses else "")
                 )
-        for form, (files, hit, total) in sorted(
+        for form, (files, hit, total, wrong, ambiguous, missed) in sorted(
             summary(scores).items(), key=lambda x: x[0] == "all"
         ):
+            settled = total - ambiguous
             lines.append(
-                f"| {name} | {form} | {files} | {hit}/{total} | {100 * hit / max(total, 1):.1f}% |"
+                f"| {name} | {form} | {files} | {hit}/{total} | {100 * hit / max(total, 1):.1f}% "
+                f"| {wrong} | {ambiguous} | {missed} "
+                f"| {hit}/{settled} ({100 * hit / max(settled, 1):.1f}%) |"
             )
     print("\n".join(lines))
     return 0

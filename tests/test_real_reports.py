@@ -16,7 +16,9 @@ from evals.table_score import DEFAULT_SETS, score_folder
 from index.pipeline import build_document
 
 # Cells read / cells in gold when the floor was set. Raise a floor when the reader improves.
-FLOORS = {"dev": 2007, "tune": 772, "holdout": 1500, "pdf": 560}
+FLOORS = {"dev": 2011, "tune": 772, "holdout": 1504, "pdf": 560}
+# Cells missed without a warning that the printed run cannot be settled, when the ceiling was set.
+SILENT_MISSES = {"dev": 0, "tune": 0, "holdout": 7, "pdf": 0}
 
 
 def scored(name: str):
@@ -33,6 +35,15 @@ def test_real_reports_keep_their_floor_and_no_cell_is_wrong(name):
     wrong = [f"{s.name}: {m}" for s in scores for m in s.misses if "got None" not in m]
     assert not wrong, wrong[:5]
     assert hit >= FLOORS[name], [f"{s.name}: {s.hit}/{s.total} {s.misses[:3]}" for s in scores]
+
+
+@pytest.mark.parametrize("name", sorted(SILENT_MISSES))
+def test_a_cell_left_out_is_left_out_with_a_warning(name):
+    # ambiguous_cells / table_row_unaligned name the row whose printed run cannot be settled;
+    # any other miss is the reader's own and must not grow.
+    scores = scored(name)
+    silent = sum(s.missed for s in scores)
+    assert silent <= SILENT_MISSES[name], [(s.name, s.missed) for s in scores if s.missed]
 
 
 def test_every_form_of_the_dev_corpus_is_read():

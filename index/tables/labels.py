@@ -132,9 +132,11 @@ class ColumnSet:
     # What the columns mean makes certain, used only to choose among the splits of a
     # run-together row (a single printed reading is kept as printed):
     # (i, j) in ``at_least``: column i >= column j in every report;
-    # (i, j) in ``zero_together``: column i is 0 exactly when column j is 0.
+    # (i, j) in ``zero_together``: column i is 0 exactly when column j is 0;
+    # (i, j, k) in ``at_least_net``: column i >= column j - column k.
     at_least: tuple[tuple[int, int], ...] = ()
     zero_together: tuple[tuple[int, int], ...] = ()
+    at_least_net: tuple[tuple[int, int, int], ...] = ()
 
     def consistent(self, values: list[float | None]) -> bool:
         """Whether a row's values (None = blank, not compared) obey the column constraints."""
@@ -146,6 +148,10 @@ class ColumnSet:
             a, b = values[i], values[j]
             if a is not None and b is not None and (a == 0) != (b == 0):
                 return False
+        for i, j, k in self.at_least_net:
+            a, b, c = values[i], values[j], values[k]
+            if a is not None and b is not None and c is not None and a < b - c:
+                return False
         return True
 
 
@@ -154,9 +160,11 @@ class ColumnSet:
 #   本年新公开数量, so it is never smaller. Not 本年新制作数量: a document made this year may
 #   be published later.
 # - 2019 (九): no 采购项目 means no 采购总金额, and an amount needs at least one project.
+# - 2021 (一): a document made this year is either still in force or among the year's 废止, so
+#   现行有效件数 >= 本年制发件数 - 本年废止件数.
 # Rejected, not certain: 2021 (一) 现行有效件数 >= 本年制发件数 (the dev report 平潭社会事业局
-# 2023 prints 制发 2 / 废止 12 / 现行有效 0); 2019 (五)(六)(八) columns have no relation
-# between 上一年项目数量, 本年增/减 and 处理决定数量.
+# 2023 prints 制发 2 / 废止 12 / 现行有效 0: the 废止 were older documents); 2019 (五)(六)(八)
+# columns have no relation between 上一年项目数量, 本年增/减 and 处理决定数量.
 _FIRST_2019 = ColumnSet(
     ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
     ("本年新", "对外公开"),
@@ -164,7 +172,10 @@ _FIRST_2019 = ColumnSet(
     at_least=((2, 1),),
 )
 _FIRST_2021 = ColumnSet(
-    ("本年制发件数", "本年废止件数", "现行有效件数"), ("制发", "废止", "现行有效"), "2021"
+    ("本年制发件数", "本年废止件数", "现行有效件数"),
+    ("制发", "废止", "现行有效"),
+    "2021",
+    at_least_net=((2, 0, 1),),
 )
 _DECISIONS_2019 = ColumnSet(
     ("上一年项目数量", SIGNED_COLUMN, "处理决定数量"), ("上一年", "增/减", "增减"), "2019"
