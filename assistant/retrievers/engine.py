@@ -1,0 +1,244 @@
+"""The retrieval engine: keyword and dense rankings within filters, fused, optionally reranked.
+
+The two rankings are fused by weighted reciprocal rank (k=60, BM25 1.0, dense 0.5). With
+GONGKAI_RERANKER=st:PATH a cross-encoder reorders the fused candidates.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any
+
+from assistant.retrievers.filters import (
+    Filters,
+    combine_filters,
+    detect_filters,
+    strip_filter_terms,
+)
+from assistant.retrievers.fusion import rrf_fuse
+from assistant.retrievers.rerank import Reranker, make_reranker
+from config import DEFAULT_TUNING, Settings, Tuning, load_settings
+from index.models import Chunk, Document
+from index.stores.base import SearchIndex
+
+log = logging.getLogger(__name__)
+
+CANDIDATES = DEFAULT_TUNING.fusion_depth  # depth of each ranked list that goes into the fusion
+MODES = ("hybrid", "dense", "bm25")
+
+Ranking = list[tuple[str, float]]  # (chunk_id, score), best first
+
+
+@dataclass
+class Hit:
+    """One retrieved chunk with where it sits in its document and how each ranker scored it."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    region: str
+    year: int | None
+    kind: str
+    section: str
+    start: int
+    end: int
+    page: int | None
+    text: str
+    fused_score: float
+    dense_score: float | None = None
+    dense_rank: int | None = None
+    bm25_score: float | None = None
+    bm25_rank: int | None = None
+    rerank_score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Retrieval:
+    """Hybrid search over a document store and its dense and keyword indexes."""
+
+    def __init__(
+        self,
+        store,
+        dense: SearchIndex | None,
+        keyword: SearchIndex | None,
+        reranker: Reranker | None = None,
+        tuning: Tuning = DEFAULT_TUNING,
+    ):
+        self.store = store
+        self.tuning = tuning
+        self.dense = dense
+        self.keyword = keyword
+        self.reranker = reranker
+        self._generation: int | None = None
+        self._docs: dict[str, Document] = {}
+        self._chunks: dict[str, Chunk] = {}
+
+    def _refresh(self) -> None:
+        """Reload documents and chunks when the store has changed since the last query."""
+        generation = self.store.generation()
+        if generation != self._generation:
+            self._docs = {d.doc_id: d for d in self.store.documents()}
+            self._chunks = {c.chunk_id: c for c in self.store.chunks()}
+            self._generation = generation
+
+    def documents(self) -> list[Document]:
+        self._refresh()
+        return list(self._docs.values())
+
+    def filters_for(
+        self,
+        query: str,
+        region: str | Sequence[str] | None = None,
+        year: int | Sequence[int] | None = None,
+        kind: str | Sequence[str] | None = None,
+        auto: bool = True,
+    ) -> Filters:
+        """Filters from the caller's values, completed by what the query names."""
+        docs = self.documents()
+        detected = detect_filters(query, docs) if auto else Filters()
+        return combine_filters(detected, docs, region, year, kind)
+
+    def rankings(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        depth: int | None = None,
+        mode: str = "hybrid",
+    ) -> tuple[Ranking, Ranking]:
+        """The (keyword, dense) rankings that fusion combines: (chunk_id, score), best first."""
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}")
+        self._refresh()
+        depth = self.tuning.fusion_depth if depth is None else depth
+        where = filters.where() if filters else None
+        topic = strip_filter_terms(query, filters) if filters else query
+        keyword = self._ranked(self.keyword, topic, depth, where) if mode != "dense" else []
+        dense = self._ranked(self.dense, topic, depth, where) if mode != "bm25" else []
+        # Ids the store no longer holds (an ingest between store commit and index sync) drop out.
+        keyword = [(cid, s) for cid, s in keyword if cid in self._chunks]
+        dense = [(cid, s) for cid, s in dense if cid in self._chunks]
+        return keyword, dense
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        filters: Filters | None = None,
+        mode: str = "hybrid",
+        depth: int | None = None,
+    ) -> list[Hit]:
+        """The best ``k`` chunks for ``query`` within ``filters``; mode: hybrid, dense or bm25."""
+        tuning = self.tuning
+        depth = tuning.fusion_depth if depth is None else depth
+        keyword, dense = self.rankings(query, filters, max(depth, k), mode)
+        fused = rrf_fuse(
+            [[cid for cid, _ in keyword], [cid for cid, _ in dense]],
+            k=tuning.rrf_k,
+            weights=[tuning.keyword_weight, tuning.dense_weight],
+        )
+        hits = [self._hit(cid, score, dense, keyword) for cid, score in fused]
+        if self.reranker and hits:
+            hits = self._rerank(self.reranker, query, hits)
+        return hits[:k]
+
+    @staticmethod
+    def _ranked(index: SearchIndex | None, query: str, depth: int, where: dict | None) -> Ranking:
+        if index is None:
+            return []
+        try:
+            return index.search(query, depth, where)
+        except Exception as exc:  # a dead Chroma server must not take keyword search down
+            log.warning("检索索引 %s 不可用：%s", type(index).__name__, exc)
+            return []
+
+    def _hit(self, chunk_id: str, fused: float, dense: Ranking, keyword: Ranking) -> Hit:
+        chunk = self._chunks[chunk_id]
+        doc = self._docs.get(chunk.doc_id)
+        hit = Hit(
+            chunk_id=chunk_id,
+            doc_id=chunk.doc_id,
+            title=doc.title if doc else "",
+            region=doc.region if doc else "",
+            year=doc.year if doc else None,
+            kind=doc.kind if doc else "",
+            section=chunk.section,
+            start=chunk.start,
+            end=chunk.end,
+            page=chunk.page,
+            text=chunk.text,
+            fused_score=fused,
+        )
+        for rank, (cid, score) in enumerate(dense, start=1):
+            if cid == chunk_id:
+                hit.dense_score, hit.dense_rank = score, rank
+                break
+        for rank, (cid, score) in enumerate(keyword, start=1):
+            if cid == chunk_id:
+                hit.bm25_score, hit.bm25_rank = score, rank
+                break
+        return hit
+
+    def _rerank(self, reranker: Reranker, query: str, hits: list[Hit]) -> list[Hit]:
+        head, tail = hits[: self.tuning.rerank_depth], hits[self.tuning.rerank_depth :]
+        texts = [self._chunks[h.chunk_id].search_text() for h in head]
+        for hit, score in zip(head, reranker.scores(query, texts), strict=True):
+            hit.rerank_score = score
+        return sorted(head, key=lambda h: -(h.rerank_score or 0.0)) + tail
+
+
+_OPENING = threading.Lock()
+
+
+def open_retrieval(settings: Settings | None = None) -> Retrieval:
+    """The retrieval engine for ``settings`` (default: the environment), opened once.
+
+    Locked: concurrent first requests would each open an embedded Chroma client on the same
+    folder, which Chroma does not allow ("Could not connect to tenant default_tenant").
+    """
+    with _OPENING:
+        return _open_retrieval(settings or load_settings())
+
+
+@lru_cache(maxsize=4)
+def _open_retrieval(settings: Settings) -> Retrieval:
+    return build_retrieval(settings)
+
+
+def build_retrieval(settings: Settings, store=None) -> Retrieval:
+    """A retrieval engine over ``store`` (default: the settings' SQLite store) and its indexes."""
+    from index.stores.base import IndexUnusable
+    from index.stores.bm25 import BM25Index
+    from index.stores.chroma import ChromaIndex
+    from index.stores.sqlite import SQLiteStore
+
+    try:
+        dense = ChromaIndex.open(settings.chroma_dir, settings.embed, settings.chroma_url)
+    except IndexUnusable as exc:  # keyword search still answers; the log says how to repair
+        log.error("%s 暂只用关键词检索。", exc)
+        dense = None
+    return Retrieval(
+        store=store if store is not None else SQLiteStore(settings.db_path),
+        dense=dense,
+        keyword=BM25Index(settings.bm25_dir),
+        reranker=make_reranker(settings.reranker),
+        tuning=settings.tuning,
+    )
+
+
+def hybrid_search(
+    query: str,
+    k: int = 5,
+    region: str | Sequence[str] | None = None,
+    year: int | Sequence[int] | None = None,
+    kind: str | Sequence[str] | None = None,
+) -> list[Hit]:
+    """Hybrid search with the deployment's settings; filters given here win over detected ones."""
+    retrieval = open_retrieval()
+    filters = retrieval.filters_for(query, region, year, kind)
+    return retrieval.search(query, k, filters)
