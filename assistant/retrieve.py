@@ -21,7 +21,6 @@ from assistant.retrievers.engine import (
 from assistant.retrievers.filters import (
     Filters,
     detect_filters,
-    detect_years,
     resolve_region,
     strip_filter_terms,
 )
@@ -40,7 +39,6 @@ __all__ = [
     "Retrieval",
     "build_retrieval",
     "detect_filters",
-    "detect_years",
     "format_hit",
     "hit_to_document",
     "hybrid_search",

@@ -11,7 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.understand import find_years
+from assistant.lexicon import normalize
+from assistant.understand import find_regions, understand
 from domain.kinds import kind_name
 from domain.numbers import digits_to_int
 from index.lexicon_terms import region_names
@@ -52,52 +53,19 @@ class Filters:
         return " ".join(parts)
 
 
-def detect_regions(question: str, regions: Sequence[str]) -> list[str]:
-    """Regions of ``regions`` that ``question`` names, by full or short name (洪泽 → 淮安市洪泽区).
-
-    Longer names win over names inside them; a city printed right before one of its districts
-    (淮安洪泽区) is read as part of the district's name, not as a second region.
-    """
-    found: list[tuple[int, int, str]] = []
-    names = sorted(
-        ((name, region) for region in set(regions) if region for name in region_names(region)),
-        key=lambda item: -len(item[0]),
-    )
-    for name, region in names:
-        for match in re.finditer(re.escape(name), question):
-            span = (match.start(), match.end())
-            if not any(s < span[1] and span[0] < e for s, e, _ in found):
-                found.append((span[0], span[1], region))
-    prefixes = {
-        region_a
-        for s_a, e_a, region_a in found
-        for s_b, _e_b, region_b in found
-        if e_a == s_b and region_b != region_a and region_b.startswith(region_a)
-    }
-    ordered = [region for _s, _e, region in sorted(found) if region not in prefixes]
-    return list(dict.fromkeys(ordered))
-
-
-def detect_years(question: str, years: Sequence[int]) -> list[int]:
-    """Years held in ``years`` that ``question`` names (2020, 2020年, 二〇二〇年, 2019-2021)."""
-    held = set(years)
-    return [y for y in find_years(question)[0] if y in held]
-
-
 def detect_filters(question: str, documents: Sequence[Document]) -> Filters:
-    """Region and year filters for what ``question`` names among the corpus's documents."""
-    regions = detect_regions(question, [d.region for d in documents])
-    years = detect_years(question, [d.year for d in documents if d.year])
-    return Filters(regions=tuple(regions), years=tuple(years))
+    """Region and year filters for what ``question`` names among the corpus's documents: the
+    regions and years :func:`assistant.understand.understand` reads, years limited to those held."""
+    query = understand(question, documents)
+    held = {d.year for d in documents if d.year}
+    return Filters(regions=tuple(query.regions), years=tuple(y for y in query.years if y in held))
 
 
 def resolve_region(name: str, documents: Sequence[Document]) -> tuple[str, ...]:
     """The corpus regions a user-typed region means (莱芜区 → 济南市莱芜区); itself if none."""
-    regions = {d.region for d in documents if d.region}
-    if name in regions:
+    if any(d.region == name for d in documents):
         return (name,)
-    matched = [r for r in sorted(regions) if name in region_names(r)]
-    return tuple(matched) or (name,)
+    return tuple(find_regions(normalize(name), documents)[0]) or (name,)
 
 
 def combine_filters(
