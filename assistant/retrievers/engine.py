@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
+from assistant.corpus import Corpus, CorpusSnapshots, CorpusStore
 from assistant.retrievers.filters import (
     Filters,
     combine_filters,
@@ -60,36 +61,33 @@ class Hit:
 
 
 class Retrieval:
-    """Hybrid search over a document store and its dense and keyword indexes."""
+    """Hybrid search over a document store and its dense and keyword indexes.
+
+    Documents and chunks come from the store's current :class:`~assistant.corpus.Corpus`
+    snapshot (one per store generation), or from the snapshot a caller passes.
+    """
 
     def __init__(
         self,
-        store,
+        store: CorpusStore,
         dense: SearchIndex | None,
         keyword: SearchIndex | None,
         reranker: Reranker | None = None,
         tuning: Tuning = DEFAULT_TUNING,
     ):
         self.store = store
+        self.snapshots = CorpusSnapshots(store)
         self.tuning = tuning
         self.dense = dense
         self.keyword = keyword
         self.reranker = reranker
-        self._generation: int | None = None
-        self._docs: dict[str, Document] = {}
-        self._chunks: dict[str, Chunk] = {}
 
-    def _refresh(self) -> None:
-        """Reload documents and chunks when the store has changed since the last query."""
-        generation = self.store.generation()
-        if generation != self._generation:
-            self._docs = {d.doc_id: d for d in self.store.documents()}
-            self._chunks = {c.chunk_id: c for c in self.store.chunks()}
-            self._generation = generation
+    def corpus(self) -> Corpus:
+        """The store's current snapshot."""
+        return self.snapshots.current()
 
     def documents(self) -> list[Document]:
-        self._refresh()
-        return list(self._docs.values())
+        return list(self.corpus().documents)
 
     def filters_for(
         self,
@@ -98,9 +96,10 @@ class Retrieval:
         year: int | Sequence[int] | None = None,
         kind: str | Sequence[str] | None = None,
         auto: bool = True,
+        corpus: Corpus | None = None,
     ) -> Filters:
         """Filters from the caller's values, completed by what the query names."""
-        docs = self.documents()
+        docs = (corpus or self.corpus()).documents
         detected = detect_filters(query, docs) if auto else Filters()
         return combine_filters(detected, docs, region, year, kind)
 
@@ -110,19 +109,20 @@ class Retrieval:
         filters: Filters | None = None,
         depth: int | None = None,
         mode: str = "hybrid",
+        corpus: Corpus | None = None,
     ) -> tuple[Ranking, Ranking]:
         """The (keyword, dense) rankings that fusion combines: (chunk_id, score), best first."""
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}")
-        self._refresh()
+        chunks = (corpus or self.corpus()).chunks.by_id()
         depth = self.tuning.fusion_depth if depth is None else depth
         where = filters.where() if filters else None
         topic = strip_filter_terms(query, filters) if filters else query
         keyword = self._ranked(self.keyword, topic, depth, where) if mode != "dense" else []
         dense = self._ranked(self.dense, topic, depth, where) if mode != "bm25" else []
         # Ids the store no longer holds (an ingest between store commit and index sync) drop out.
-        keyword = [(cid, s) for cid, s in keyword if cid in self._chunks]
-        dense = [(cid, s) for cid, s in dense if cid in self._chunks]
+        keyword = [(cid, s) for cid, s in keyword if cid in chunks]
+        dense = [(cid, s) for cid, s in dense if cid in chunks]
         return keyword, dense
 
     def search(
@@ -132,19 +132,25 @@ class Retrieval:
         filters: Filters | None = None,
         mode: str = "hybrid",
         depth: int | None = None,
+        corpus: Corpus | None = None,
     ) -> list[Hit]:
         """The best ``k`` chunks for ``query`` within ``filters``; mode: hybrid, dense or bm25."""
         tuning = self.tuning
+        corpus = corpus or self.corpus()
         depth = tuning.fusion_depth if depth is None else depth
-        keyword, dense = self.rankings(query, filters, max(depth, k), mode)
+        keyword, dense = self.rankings(query, filters, max(depth, k), mode, corpus)
         fused = rrf_fuse(
             [[cid for cid, _ in keyword], [cid for cid, _ in dense]],
             k=tuning.rrf_k,
             weights=[tuning.keyword_weight, tuning.dense_weight],
         )
-        hits = [self._hit(cid, score, dense, keyword) for cid, score in fused]
+        chunks = corpus.chunks.by_id()
+        hits = [
+            make_hit(chunks[cid], corpus.by_id.get(chunks[cid].doc_id), score, dense, keyword)
+            for cid, score in fused
+        ]
         if self.reranker and hits:
-            hits = self._rerank(self.reranker, query, hits)
+            hits = self._rerank(self.reranker, query, hits, chunks)
         return hits[:k]
 
     @staticmethod
@@ -157,39 +163,43 @@ class Retrieval:
             log.warning("检索索引 %s 不可用：%s", type(index).__name__, exc)
             return []
 
-    def _hit(self, chunk_id: str, fused: float, dense: Ranking, keyword: Ranking) -> Hit:
-        chunk = self._chunks[chunk_id]
-        doc = self._docs.get(chunk.doc_id)
-        hit = Hit(
-            chunk_id=chunk_id,
-            doc_id=chunk.doc_id,
-            title=doc.title if doc else "",
-            region=doc.region if doc else "",
-            year=doc.year if doc else None,
-            kind=doc.kind if doc else "",
-            section=chunk.section,
-            start=chunk.start,
-            end=chunk.end,
-            page=chunk.page,
-            text=chunk.text,
-            fused_score=fused,
-        )
-        for rank, (cid, score) in enumerate(dense, start=1):
-            if cid == chunk_id:
-                hit.dense_score, hit.dense_rank = score, rank
-                break
-        for rank, (cid, score) in enumerate(keyword, start=1):
-            if cid == chunk_id:
-                hit.bm25_score, hit.bm25_rank = score, rank
-                break
-        return hit
-
-    def _rerank(self, reranker: Reranker, query: str, hits: list[Hit]) -> list[Hit]:
+    def _rerank(
+        self, reranker: Reranker, query: str, hits: list[Hit], chunks: dict[str, Chunk]
+    ) -> list[Hit]:
         head, tail = hits[: self.tuning.rerank_depth], hits[self.tuning.rerank_depth :]
-        texts = [self._chunks[h.chunk_id].search_text() for h in head]
+        texts = [chunks[h.chunk_id].search_text() for h in head]
         for hit, score in zip(head, reranker.scores(query, texts), strict=True):
             hit.rerank_score = score
         return sorted(head, key=lambda h: -(h.rerank_score or 0.0)) + tail
+
+
+def make_hit(
+    chunk: Chunk, doc: Document | None, fused: float, dense: Ranking, keyword: Ranking
+) -> Hit:
+    """The hit for ``chunk`` of ``doc``, with its fused score and its rank in each ranking."""
+    hit = Hit(
+        chunk_id=chunk.chunk_id,
+        doc_id=chunk.doc_id,
+        title=doc.title if doc else "",
+        region=doc.region if doc else "",
+        year=doc.year if doc else None,
+        kind=doc.kind if doc else "",
+        section=chunk.section,
+        start=chunk.start,
+        end=chunk.end,
+        page=chunk.page,
+        text=chunk.text,
+        fused_score=fused,
+    )
+    for rank, (cid, score) in enumerate(dense, start=1):
+        if cid == chunk.chunk_id:
+            hit.dense_score, hit.dense_rank = score, rank
+            break
+    for rank, (cid, score) in enumerate(keyword, start=1):
+        if cid == chunk.chunk_id:
+            hit.bm25_score, hit.bm25_rank = score, rank
+            break
+    return hit
 
 
 _OPENING = threading.Lock()
