@@ -220,22 +220,22 @@ def _open_retrieval(settings: Settings) -> Retrieval:
     return build_retrieval(settings)
 
 
-def build_retrieval(settings: Settings, store=None) -> Retrieval:
+def build_retrieval(settings: Settings, store: CorpusStore | None = None) -> Retrieval:
     """A retrieval engine over ``store`` (default: the settings' SQLite store) and its indexes."""
+    from index.search_indexes import open_dense_index, open_keyword_index
     from index.stores.base import IndexUnusable
-    from index.stores.bm25 import BM25Index
-    from index.stores.chroma import ChromaIndex
     from index.stores.sqlite import SQLiteStore
 
+    dense: SearchIndex | None
     try:
-        dense = ChromaIndex.open(settings.chroma_dir, settings.embed, settings.chroma_url)
+        dense = open_dense_index(settings)
     except IndexUnusable as exc:  # keyword search still answers; the log says how to repair
         log.error("%s 暂只用关键词检索。", exc)
         dense = None
     return Retrieval(
         store=store if store is not None else SQLiteStore(settings.db_path),
         dense=dense,
-        keyword=BM25Index(settings.bm25_dir),
+        keyword=open_keyword_index(settings),
         reranker=make_reranker(settings.reranker),
         tuning=settings.tuning,
     )
