@@ -16,6 +16,7 @@ from typing import Any
 from assistant.corpus import Corpus, CorpusSnapshots, CorpusStore
 from assistant.retrievers.filters import (
     Filters,
+    Where,
     combine_filters,
     detect_filters,
     strip_filter_terms,
@@ -154,7 +155,7 @@ class Retrieval:
         return hits[:k]
 
     @staticmethod
-    def _ranked(index: SearchIndex | None, query: str, depth: int, where: dict | None) -> Ranking:
+    def _ranked(index: SearchIndex | None, query: str, depth: int, where: Where | None) -> Ranking:
         if index is None:
             return []
         try:

@@ -18,6 +18,7 @@ from domain.numbers import digits_to_int
 from index.lexicon_terms import region_names
 from index.models import Document
 
+Where = dict[str, list[str | int]]  # {field: allowed values}, as SearchIndex.search takes it
 _YEAR_CHINESE = re.compile(r"([〇零○一二三四五六七八九]{4})\s*年度?")
 
 
@@ -29,9 +30,9 @@ class Filters:
     years: tuple[int, ...] = ()
     kinds: tuple[str, ...] = ()
 
-    def where(self) -> dict[str, list[str | int]] | None:
+    def where(self) -> Where | None:
         """The filter in the ``SearchIndex.search`` form ({field: [values]})."""
-        where: dict[str, list[str | int]] = {
+        where: Where = {
             key: list(values)
             for key, values in (
                 ("region", self.regions),

@@ -8,6 +8,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
 from assistant.retrievers.engine import Hit, Retrieval, open_retrieval
+from assistant.retrievers.filters import Where
 
 
 def hit_to_document(hit: Hit) -> LCDocument:
@@ -29,7 +30,7 @@ class HybridRetriever(BaseRetriever):
     kind: str | list[str] | None = None
     auto_filter: bool = True
     mode: str = "hybrid"
-    filters_used: dict = Field(default_factory=dict, exclude=True)
+    filters_used: Where = Field(default_factory=dict, exclude=True)
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
