@@ -1,8 +1,10 @@
-"""One snapshot of the store per generation: documents, table cells and task rows.
+"""One snapshot of the store per generation: documents, table cells, task rows and chunks.
 
 The :class:`~assistant.api.Assistant` owns a :class:`CorpusSnapshots` and hands the current
 :class:`Corpus` to every answering step; nothing below it reads the store. ``load_corpus``
-serves scripts, tests and LangChain tools that hold a store rather than an Assistant.
+serves scripts, tests and LangChain tools that hold a store rather than an Assistant. Whatever
+is derived from the store (retrieval's chunk map, a citation's section) is held on the snapshot,
+so a new generation is the one signal that the store changed.
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from index.models import Document, Fact, Task
+from index.models import Chunk, Document, Fact, Task
 
 CellKey = tuple[str, str, str]  # (table, row, col)
 
@@ -28,6 +30,8 @@ class CorpusStore(Protocol):
     def facts(self, doc_id: str | None = None) -> list[Fact]: ...
 
     def tasks(self, doc_id: str | None = None) -> list[Task]: ...
+
+    def chunks(self, doc_id: str | None = None) -> list[Chunk]: ...
 
 
 class CellsByDoc:
@@ -55,6 +59,40 @@ class CellsByDoc:
         return cells
 
 
+class StoredChunks:
+    """The store's chunks, read when first asked for: all of them by id (what retrieval needs to
+    turn index hits into passages), or one document's (where a citation sits)."""
+
+    def __init__(self, store: CorpusStore | None):
+        self._store = weakref.ref(store) if store is not None else None
+        self._by_id: dict[str, Chunk] | None = None
+        self._by_doc: dict[str, list[Chunk]] = {}
+        self._lock = threading.Lock()
+
+    def _read(self, doc_id: str | None = None) -> list[Chunk]:
+        store = self._store() if self._store is not None else None
+        return store.chunks(doc_id) if store is not None else []
+
+    def by_id(self) -> dict[str, Chunk]:
+        """chunk_id → chunk, for every chunk of the store."""
+        by_id = self._by_id
+        if by_id is None:
+            with self._lock:
+                if self._by_id is None:
+                    self._by_id = {c.chunk_id: c for c in self._read()}
+                by_id = self._by_id
+        return by_id
+
+    def of_document(self, doc_id: str) -> list[Chunk]:
+        """The document's chunks in text order (read alone: a citation needs one document's)."""
+        chunks = self._by_doc.get(doc_id)
+        if chunks is None:
+            chunks = self._read(doc_id)
+            with self._lock:
+                chunks = self._by_doc.setdefault(doc_id, chunks)
+        return chunks
+
+
 @dataclass(frozen=True)
 class Corpus:
     """The store's documents, facts and tasks at one generation, indexed for lookups."""
@@ -64,6 +102,7 @@ class Corpus:
     by_id: dict[str, Document]
     cells: CellsByDoc  # doc_id → (table, row, col) → fact, read when first asked for
     tasks: dict[str, list[Task]]  # doc_id → its task rows, in table order
+    chunks: StoredChunks = field(default_factory=lambda: StoredChunks(None))  # read when asked
 
     @classmethod
     def load(cls, store: CorpusStore) -> Corpus:
@@ -73,7 +112,8 @@ class Corpus:
         tasks: dict[str, list[Task]] = {}
         for task in store.tasks():
             tasks.setdefault(task.doc_id, []).append(task)
-        return cls(generation, documents, {d.doc_id: d for d in documents}, cells, tasks)
+        by_id = {d.doc_id: d for d in documents}
+        return cls(generation, documents, by_id, cells, tasks, StoredChunks(store))
 
 
 class CorpusSnapshots:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Protocol, TypeVar
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
@@ -41,6 +41,22 @@ CONTEXT_TOKENS = 600  # the 1.5B model reads ~58 tokens/s on 2 cores: keep the p
 MIN_COVERAGE = 0.5  # share of the question's content terms the best passage must hold
 NUMBER_PASSAGE_COVERAGE = 0.7  # the same for a quantity question
 _STOP = frozenset(stopwords.words("passage"))  # domain/vocab/stopwords.tsv
+
+
+class Retrieved(Protocol):
+    """What the chain reads of a retrieved passage (an :class:`assistant.retrieve.Hit`)."""
+
+    @property
+    def doc_id(self) -> str: ...
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+H = TypeVar("H", bound=Retrieved)
 
 
 def load_prompt(name: str) -> str:
@@ -84,10 +100,12 @@ class ContextPassage:
 
     n: int
     text: str
-    hit: Any
+    hit: Retrieved
 
 
-def build_context(hits: Sequence[Any], max_tokens: int = CONTEXT_TOKENS) -> list[ContextPassage]:
+def build_context(
+    hits: Sequence[Retrieved], max_tokens: int = CONTEXT_TOKENS
+) -> list[ContextPassage]:
     """Number the hits' texts and cut them to a total token budget (whole sentences kept)."""
     passages, used = [], 0
     for hit in hits:
@@ -122,7 +140,7 @@ def coverage(terms: Sequence[str], text: str) -> float:
     return sum(term_weight(t) for t in terms if term_in(t, flat)) / sum(map(term_weight, terms))
 
 
-def rerank_by_coverage(terms: Sequence[str], hits: Sequence[Any]) -> list[Any]:
+def rerank_by_coverage(terms: Sequence[str], hits: Sequence[H]) -> list[H]:
     """Hits holding more of the question's terms first (retrieval order breaks ties), so the
     small context budget goes to the passages that can answer."""
     joined = "".join(t.split("|")[0] for t in terms)  # in question order: 发展|战略 → 发展战略
@@ -164,9 +182,13 @@ class RagOutcome:
     figure: tuple[float, str] | None = None  # a quantity question's value, quoted from a passage
 
 
+# (on_token, on_draft): the model's tokens as they come; the extractive draft before it starts
+Stream = tuple[Callable[[str], None] | None, Callable[[RagOutcome], None] | None]
+
+
 def answer_from_hits(
     question: str,
-    hits: Sequence[Any],
+    hits: Sequence[Retrieved],
     chat_model: BaseChatModel | None,
     terms: Sequence[str],
     known_numbers: set[str] = frozenset(),
@@ -187,11 +209,11 @@ def answer_from_hits(
 
 def _answer_from_hits(
     question: str,
-    hits: Sequence[Any],
+    hits: Sequence[Retrieved],
     chat_model: BaseChatModel | None,
     terms: Sequence[str],
     known_numbers: set[str],
-    stream: tuple[Callable | None, Callable | None],
+    stream: Stream,
 ) -> tuple[RagOutcome, tuple[float, str] | None]:
     """The outcome and the quoted figure candidate; ``stream`` is (on_token, on_draft)."""
     on_token, on_draft = stream
@@ -249,7 +271,12 @@ def _answer_from_hits(
     return outcome, figure
 
 
-def _outcome(verified: Verified, passages, mode: str, warnings=None) -> RagOutcome:
+def _outcome(
+    verified: Verified,
+    passages: list[ContextPassage],
+    mode: str,
+    warnings: list[str] | None = None,
+) -> RagOutcome:
     if not verified.text:
         return RagOutcome("", passages, [], refused=True, mode="refused", warnings=warnings or [])
     return RagOutcome(verified.text, passages, verified.cited, mode=mode, warnings=warnings or [])

@@ -6,19 +6,28 @@ from config import Settings
 from index.stores.base import SearchIndex
 
 
+def open_keyword_index(settings: Settings) -> SearchIndex:
+    """The BM25 index of this deployment."""
+    from index.stores.bm25 import BM25Index
+
+    return BM25Index(settings.bm25_dir)
+
+
+def open_dense_index(settings: Settings) -> SearchIndex:
+    """The vector index (embedded Chroma, or the server of ``chroma_url``); IndexUnusable when
+    it cannot be opened."""
+    from index.stores.chroma import ChromaIndex
+
+    return ChromaIndex.open(settings.chroma_dir, settings.embed, settings.chroma_url)
+
+
 def open_search_indexes(settings: Settings) -> list[SearchIndex]:
     """The indexes ingest keeps in step with the document store: BM25, then Chroma.
 
     BM25 comes first: it is cheap and needs no model, so it is current even when the
     embedding model cannot be loaded.
     """
-    from index.stores.bm25 import BM25Index
-    from index.stores.chroma import ChromaIndex
-
-    return [
-        BM25Index(settings.bm25_dir),
-        ChromaIndex.open(settings.chroma_dir, settings.embed, settings.chroma_url),
-    ]
+    return [open_keyword_index(settings), open_dense_index(settings)]
 
 
 def rebuild_search_indexes(settings: Settings) -> list[SearchIndex]:

@@ -31,6 +31,9 @@ class Store:
     def chunks(self, doc_id=None):
         return [Chunk(f"c{i}", "d", i, f"段落{i}", 0, 4) for i in range(5)]
 
+    def tasks(self, doc_id=None):
+        return []
+
 
 class Keyword:
     """A keyword index that ranks c0 … c4 and records the depth asked for."""

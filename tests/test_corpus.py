@@ -6,7 +6,7 @@ import gc
 
 from assistant import corpus as corpus_module
 from assistant.corpus import Corpus, CorpusSnapshots, load_corpus
-from index.models import Document, Fact, Task
+from index.models import Chunk, Document, Fact, Task
 
 
 class FakeStore:
@@ -81,3 +81,38 @@ def test_a_documents_cells_are_read_when_first_asked_for_and_only_its_own():
     assert len(corpus.cells.get("d1")) == 2 and corpus.cells.get("d2") == {}
     corpus.cells.get("d1")
     assert store.fact_reads == ["d1", "d2"]  # each document read once, by its id
+
+
+class ChunkedStore(FakeStore):
+    """A FakeStore with chunks, counting which documents' chunks were read (None: all)."""
+
+    def __init__(self):
+        super().__init__()
+        self.chunk_rows = [Chunk("d1-0000", "d1", 0, "一、总体情况", 0, 6, ["一、总体情况"])]
+        self.chunk_rows.append(Chunk("d2-0000", "d2", 0, "任务", 0, 2, ["二、任务"]))
+        self.chunk_reads: list[str | None] = []
+
+    def chunks(self, doc_id=None):
+        self.chunk_reads.append(doc_id)
+        return [c for c in self.chunk_rows if doc_id is None or c.doc_id == doc_id]
+
+
+def test_chunks_are_read_when_first_asked_for_once_per_snapshot():
+    store = ChunkedStore()
+    snapshots = CorpusSnapshots(store)
+    corpus = snapshots.current()
+    assert store.chunk_reads == []  # answering from a table never reads the chunks
+    assert [c.section for c in corpus.chunks.of_document("d2")] == ["二、任务"]
+    assert set(corpus.chunks.by_id()) == {"d1-0000", "d2-0000"}
+    corpus.chunks.of_document("d2")
+    corpus.chunks.by_id()
+    assert store.chunk_reads == ["d2", None]
+    store.chunk_rows.pop()
+    assert set(snapshots.current().chunks.by_id()) == {"d1-0000", "d2-0000"}  # same generation
+    store.gen = 2
+    assert set(snapshots.current().chunks.by_id()) == {"d1-0000"}  # the store changed
+
+
+def test_a_snapshot_built_without_a_store_has_no_chunks():
+    corpus = Corpus(1, [], {}, corpus_module.CellsByDoc(FakeStore()), {})
+    assert corpus.chunks.by_id() == {} and corpus.chunks.of_document("d1") == []

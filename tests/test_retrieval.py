@@ -18,18 +18,10 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from assistant.retrieve import (
-    Filters,
-    HybridRetriever,
-    Retrieval,
-    detect_filters,
-    rrf_fuse,
-    strip_filter_terms,
-)
+from assistant.retrieve import Filters, HybridRetriever, Retrieval
 from config import REPO_ROOT, SAMPLE_DIR
 from evals.retrieval_eval import first_hit_rank, gold_spans, load_questions, recall_at
 from index.embed import DEFAULT_SPEC, make_embeddings
-from index.models import Document
 from index.pipeline import ingest_paths
 from index.stores.bm25 import BM25Index
 from index.stores.chroma import ChromaIndex, collection_name, open_chroma_client
@@ -119,59 +111,6 @@ def sample(tmp_path_factory, embeddings):
     results = ingest_paths([SAMPLE_DIR], store, [bm25, chroma])
     assert [r.status for r in results] == ["added"] * 8
     return home, store, chroma, bm25, Retrieval(store, chroma, bm25)
-
-
-# -- filters and fusion --------------------------------------------------------------------
-
-
-def corpus_docs() -> list[Document]:
-    held = [
-        ("济南市莱芜区", 2020), ("济南市莱芜区", 2022), ("槐荫区", 2019), ("槐荫区", 2020),
-        ("淮安市洪泽区", 2023), ("淮安市洪泽区", 2024), ("淮安市", 2024), ("", 2021),
-    ]  # fmt: skip
-    return [
-        Document(doc_id=f"d{i}", source="", text="", region=r, year=y)
-        for i, (r, y) in enumerate(held)
-    ]
-
-
-@pytest.mark.parametrize(
-    ("question", "regions", "years"),
-    [
-        ("莱芜区2020年行政复议结果纠正多少件？", ("济南市莱芜区",), (2020,)),
-        ("济南市莱芜区2020年的行政许可", ("济南市莱芜区",), (2020,)),
-        ("洪泽2024年予以公开多少件", ("淮安市洪泽区",), (2024,)),
-        ("淮安市洪泽区二〇二三年受理了多少申请", ("淮安市洪泽区",), (2023,)),
-        ("淮安洪泽区的政务新媒体", ("淮安市洪泽区",), ()),
-        ("淮安市2024年行政处罚", ("淮安市",), (2024,)),
-        ("比较槐荫区和莱芜区的依申请公开", ("槐荫区", "济南市莱芜区"), ()),
-        ("2018年莱芜区的复议情况", ("济南市莱芜区",), ()),
-        ("历城区2020年行政复议", (), (2020,)),
-        ("政务新媒体有什么要求？", (), ()),
-    ],
-)
-def test_detect_filters_reads_region_names_and_held_years(question, regions, years):
-    filters = detect_filters(question, corpus_docs())
-    assert filters.regions == regions
-    assert filters.years == years
-
-
-def test_filtered_region_and_year_leave_the_query_text_the_rankers_see():
-    filters = Filters(regions=("淮安市洪泽区",), years=(2024,))
-    assert strip_filter_terms("洪泽区2024年行政许可处理决定多少件？", filters) == (
-        "行政许可处理决定多少件？"
-    )
-    assert strip_filter_terms("淮安市洪泽区二〇二四年度受理了多少申请", filters) == "受理了多少申请"
-    assert strip_filter_terms("2023年洪泽区的申请", filters) == "2023年 的申请"  # 2023 not filtered
-    assert strip_filter_terms("洪泽2024年", filters) == "洪泽2024年"  # nothing left: keep it whole
-
-
-def test_rrf_fuses_by_reciprocal_rank_with_k60():
-    fused = dict(rrf_fuse([["a", "b", "c"], ["b", "d"]]))
-    assert fused["b"] == pytest.approx(1 / 62 + 1 / 61)
-    assert fused["a"] == pytest.approx(1 / 61)
-    assert fused["d"] == pytest.approx(1 / 62)
-    assert [cid for cid, _ in rrf_fuse([["a", "b", "c"], ["b", "d"]])][:2] == ["b", "a"]
 
 
 # -- embeddings ----------------------------------------------------------------------------

@@ -10,10 +10,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from config import SAMPLE_DIR, Settings
 from index.isolation import IsolatedBuilder
+from index.stores.base import SearchIndex
 from ui.chat import section_at
 from ui.library import describe_result
 
@@ -41,10 +41,8 @@ class AppContext:
         self.assistant = Assistant(settings)
         self.store = self.assistant.store  # one store per process: answers see every write
         self.startup = StartupStatus("ingesting" if self.first_start else "ready")
-        self._indexes: list[Any] | None = None
+        self._indexes: list[SearchIndex] | None = None
         self._lock = threading.Lock()
-        self._sections: dict[str, list[tuple[int, int, str]]] = {}
-        self._sections_generation: int | None = None
         self.model_error = ""
         self.builder = IsolatedBuilder(settings.ingest_seconds)  # parsing never blocks requests
         self._armed_delete: tuple[str, float] | None = None
@@ -60,7 +58,7 @@ class AppContext:
             self._armed_delete = (doc_id, now)
             return False
 
-    def indexes(self) -> list[Any]:
+    def indexes(self) -> list[SearchIndex]:
         """The search indexes that answering reads, to write uploads into.
 
         They must be the very objects retrieval searches: a second Chroma client on the same
@@ -81,17 +79,11 @@ class AppContext:
 
     def sections_for(self, citations: Sequence[dict]) -> dict[int, str]:
         """The heading path (一、总体情况 › （二）…) of each citation's span, by its number."""
-        generation = self.store.generation()
-        if generation != self._sections_generation:
-            self._sections, self._sections_generation = {}, generation
+        chunks = self.assistant.corpus().chunks  # read once per document and store generation
         out = {}
         for c in citations:
-            doc_id = c["doc_id"]
-            if doc_id not in self._sections:
-                self._sections[doc_id] = [
-                    (ch.start, ch.end, ch.section) for ch in self.store.chunks(doc_id)
-                ]
-            out[int(c["n"])] = section_at(self._sections[doc_id], int(c["start"]))
+            spans = [(ch.start, ch.end, ch.section) for ch in chunks.of_document(c["doc_id"])]
+            out[int(c["n"])] = section_at(spans, int(c["start"]))
         return out
 
     def model_status(self) -> dict:
