@@ -13,7 +13,9 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.language_models import BaseChatModel
 
 from assistant.answer import Answer, refusal
 from assistant.corpus import Corpus, CorpusSnapshots
@@ -32,10 +34,15 @@ from domain import refusals
 from domain.citation import Citation
 from index.models import Document
 
+if TYPE_CHECKING:
+    from assistant.retrieve import Hit, Retrieval
+
 __all__ = ["MAX_QUESTION_CHARS", "Answer", "Assistant", "answer", "default_assistant"]
 
 MAX_QUESTION_CHARS = 1000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+History = Sequence[Mapping[str, object]]  # earlier turns, as Answer.to_dict() gives them
+Filters = Mapping[str, str | int]  # the UI's selectors: region, year, kind
 Stream = tuple[Callable[[str], None] | None, Callable[[Answer], None] | None]
 
 
@@ -49,7 +56,7 @@ class Assistant:
         self.store = SQLiteStore(self.settings.db_path)
         self.snapshots = CorpusSnapshots(self.store)
         self.llm_backend = llm or self.settings.llm
-        self._chat_models: dict[str, Any] = {}
+        self._chat_models: dict[str, BaseChatModel] = {}
         self._lock = threading.Lock()
 
     # -- corpus -------------------------------------------------------------------------
@@ -60,12 +67,14 @@ class Assistant:
     def documents(self) -> list[Document]:
         return self.corpus().documents
 
-    def retrieval(self):
+    def retrieval(self) -> Retrieval:
+        """The search engine over the current indexes."""
         from assistant.retrieve import open_retrieval
 
         return open_retrieval(self.settings)
 
-    def chat_model(self, backend: str):
+    def chat_model(self, backend: str) -> BaseChatModel:
+        """The chat model of ``backend``, loaded once."""
         from assistant.llm import get_chat_model, resolve_backend
 
         backend = resolve_backend(backend, self.settings)
@@ -77,9 +86,9 @@ class Assistant:
     def answer(
         self,
         question: str,
-        history: Sequence[Mapping[str, Any]] | None = None,
+        history: History | None = None,
         llm: str | None = None,
-        filters: Mapping[str, Any] | None = None,
+        filters: Filters | None = None,
         on_token: Callable[[str], None] | None = None,
         on_draft: Callable[[Answer], None] | None = None,
     ) -> Answer:
@@ -110,7 +119,7 @@ class Assistant:
     def _resolve(
         self,
         question: str,
-        history: Sequence[Mapping[str, Any]],
+        history: History,
         docs: Sequence[Document],
         backend: str,
         trace: Trace,
@@ -133,7 +142,7 @@ class Assistant:
         question: str,
         corpus: Corpus,
         llm: str,
-        filters: Mapping[str, Any],
+        filters: Filters,
         stream: Stream,
         trace: Trace,
     ) -> Answer:
@@ -157,7 +166,7 @@ class Assistant:
         chosen: Route,
         corpus: Corpus,
         llm: str,
-        filters: Mapping[str, Any],
+        filters: Filters,
         stream: Stream,
         trace: Trace,
     ) -> Answer:
@@ -180,7 +189,7 @@ class Assistant:
         query: Query,
         docs: Sequence[Document],
         llm: str,
-        filters: Mapping[str, Any],
+        filters: Filters,
         stream: Stream,
         trace: Trace,
     ) -> Answer:
@@ -252,7 +261,7 @@ def renumber_markers(text: str, renumber: dict[int, int]) -> str:
     return re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", text)
 
 
-def describe_search(filters: str, hits: Sequence[Any]) -> str:
+def describe_search(filters: str, hits: Sequence[Hit]) -> str:
     titles = list(dict.fromkeys(h.title for h in hits))[:3]
     found = f"，最相关的文档为《{'》《'.join(titles)}》" if titles else ""
     return f"范围：{filters or '全部文档'}{found}"
@@ -268,8 +277,6 @@ def default_assistant() -> Assistant:
     return _DEFAULT
 
 
-def answer(
-    question: str, history: Sequence[Mapping[str, Any]] | None = None, **kwargs: Any
-) -> Answer:
+def answer(question: str, history: History | None = None, **kwargs: Any) -> Answer:
     """Answer with the default assistant (settings from GONGKAI_* environment variables)."""
     return default_assistant().answer(question, history, **kwargs)
