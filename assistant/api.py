@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel
@@ -44,6 +45,17 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 History = Sequence[Mapping[str, object]]  # earlier turns, as Answer.to_dict() gives them
 Filters = Mapping[str, str | int]  # the UI's selectors: region, year, kind
 Stream = tuple[Callable[[str], None] | None, Callable[[Answer], None] | None]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """How one question is to be answered: the backend, the UI's filters, the streaming
+    callbacks (tokens, the extractive draft), and the trace its steps write to."""
+
+    llm: str
+    filters: Filters
+    stream: Stream
+    trace: Trace
 
 
 class Assistant:
@@ -154,22 +166,14 @@ class Assistant:
         trace.add("understand", "assistant.understand", "slots", describe_query(query))
         chosen = route(query, corpus)
         trace.add("route", "assistant.router", chosen.name, chosen.reason)
-        result = self._answer_routed(query, chosen, corpus, llm, filters, stream, trace)
+        asked = Asked(llm, filters, stream, trace)
+        result = self._answer_routed(query, chosen, corpus, asked)
         if corrections:
             result.answer = f"{correction_note(corrections)}{result.answer}"
         result.query = query
         return result
 
-    def _answer_routed(
-        self,
-        query: Query,
-        chosen: Route,
-        corpus: Corpus,
-        llm: str,
-        filters: Filters,
-        stream: Stream,
-        trace: Trace,
-    ) -> Answer:
+    def _answer_routed(self, query: Query, chosen: Route, corpus: Corpus, asked: Asked) -> Answer:
         """The routed question answered by its tool, or by retrieval when it has none or the
         tool declines."""
         if chosen.name == REFUSE:
@@ -178,23 +182,17 @@ class Assistant:
             result = chosen.tool.answer(query, corpus)
             module = type(chosen.tool).__module__
             if not isinstance(result, NotMine):
-                trace.add("tool", module, f"answered from the {chosen.name}",
+                asked.trace.add("tool", module, f"answered from the {chosen.name}",
                           f"{len(result.citations)} spans cited")  # fmt: skip
                 return result
-            trace.add("tool", module, "not mine", f"{result.reason}: retrieval")
-        return self._answer_by_retrieval(query, corpus.documents, llm, filters, stream, trace)
+            asked.trace.add("tool", module, "not mine", f"{result.reason}: retrieval")
+        return self._answer_by_retrieval(query, corpus.documents, asked)
 
-    def _answer_by_retrieval(
-        self,
-        query: Query,
-        docs: Sequence[Document],
-        llm: str,
-        filters: Filters,
-        stream: Stream,
-        trace: Trace,
-    ) -> Answer:
-        question = query.question
-        on_token, on_draft = stream
+    def _answer_by_retrieval(self, query: Query, docs: Sequence[Document], asked: Asked) -> Answer:
+        """Hybrid search scoped by the query's regions, years and departments, then a
+        generated or extractive answer whose sentences are checked against the passages."""
+        question, filters, trace = query.question, asked.filters, asked.trace
+        on_token, on_draft = asked.stream
         retrieval = self.retrieval()
         chosen = retrieval.filters_for(
             question,
@@ -218,7 +216,7 @@ class Assistant:
         hits = of_issuers(hits, query.issuers, docs)[: tuning.passages]
         trace.add("retrieve", "assistant.retrieve", f"{len(hits)} passages",
                   describe_search(chosen.describe(), hits))  # fmt: skip
-        chat = self.chat_model(llm) if llm != "none" else None
+        chat = self.chat_model(asked.llm) if asked.llm != "none" else None
         draft = (lambda o: on_draft(rag_answer(question, o, docs))) if on_draft else None
         outcome = answer_from_hits(question, hits, chat, terms, on_token=on_token, on_draft=draft)
         trace.add("verify", "assistant.rag", outcome.mode,

@@ -10,17 +10,12 @@ from assistant.router import holdings, route, scope_gap
 from assistant.table_tool import TableTool
 from assistant.task_tool import TaskTool
 from assistant.understand import understand
-from tests.standins.corpus import MemoryStore, small_corpus, small_store
+from tests.standins.corpus import MemoryStore, small_corpus
 
 
 @pytest.fixture(scope="module")
-def store():
-    return small_store()
-
-
-@pytest.fixture(scope="module")
-def corpus(store):
-    return small_corpus(store)
+def corpus():
+    return small_corpus()
 
 
 def routed(question: str, corpus: Corpus):

@@ -9,21 +9,16 @@ from assistant.corpus import Corpus
 from assistant.table_tool import TableTool, answer_table
 from assistant.tool import NotMine
 from assistant.understand import understand
-from tests.standins.corpus import small_corpus, small_store
+from tests.standins.corpus import ask_tool, small_corpus
 
 
 @pytest.fixture(scope="module")
-def store():
-    return small_store()
-
-
-@pytest.fixture(scope="module")
-def corpus(store):
-    return small_corpus(store)
+def corpus():
+    return small_corpus()
 
 
 def ask(question: str, corpus: Corpus) -> Answer | NotMine:
-    return TableTool().answer(understand(question, corpus.documents), corpus)
+    return ask_tool(TableTool(), question, corpus)
 
 
 def test_a_printed_cell_is_the_value_and_its_row_the_citation(corpus):

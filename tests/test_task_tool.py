@@ -8,22 +8,16 @@ from assistant.answer import Answer
 from assistant.corpus import Corpus
 from assistant.task_tool import TaskTool, deadline_month, unit_matches
 from assistant.tool import NotMine
-from assistant.understand import understand
-from tests.standins.corpus import small_corpus, small_store
+from tests.standins.corpus import ask_tool, small_corpus
 
 
 @pytest.fixture(scope="module")
-def store():
-    return small_store()
-
-
-@pytest.fixture(scope="module")
-def corpus(store):
-    return small_corpus(store)
+def corpus():
+    return small_corpus()
 
 
 def ask(question: str, corpus: Corpus) -> Answer | NotMine:
-    return TaskTool().answer(understand(question, corpus.documents), corpus)
+    return ask_tool(TaskTool(), question, corpus)
 
 
 def test_a_unit_gets_its_tasks_each_citing_its_row(corpus):

@@ -6,7 +6,10 @@ Every span is found in the document's own text, so citations quote exactly what 
 
 from __future__ import annotations
 
+from assistant.answer import Answer
 from assistant.corpus import Corpus
+from assistant.tool import NotMine, Tool
+from assistant.understand import understand
 from domain.kinds import ANNUAL, WORK_POINTS
 from index.models import Document, Fact, Task
 
@@ -90,6 +93,17 @@ def small_store() -> MemoryStore:
     return MemoryStore([r2019, r2020, points], facts, tasks)
 
 
-def small_corpus(store: MemoryStore) -> Corpus:
-    """The store's snapshot (the caller holds the store: a snapshot reads cells through it)."""
+_HELD: list[MemoryStore] = []  # a snapshot reads cells through a weak reference to its store
+
+
+def small_corpus(store: MemoryStore | None = None) -> Corpus:
+    """A snapshot of ``store`` (of :func:`small_store` when none is given, kept alive here)."""
+    if store is None:
+        store = small_store()
+        _HELD.append(store)
     return Corpus.load(store)
+
+
+def ask_tool(tool: Tool, question: str, corpus: Corpus) -> Answer | NotMine:
+    """What ``tool`` answers to ``question`` understood against ``corpus``."""
+    return tool.answer(understand(question, corpus.documents), corpus)
