@@ -182,8 +182,8 @@ class Assistant:
             result = chosen.tool.answer(query, corpus)
             module = type(chosen.tool).__module__
             if not isinstance(result, NotMine):
-                asked.trace.add("tool", module, f"answered from the {chosen.name}",
-                          f"{len(result.citations)} spans cited")  # fmt: skip
+                made = "refused" if result.refused else f"answered from the {chosen.name}"
+                asked.trace.add("tool", module, made, f"{len(result.citations)} spans cited")
                 return result
             asked.trace.add("tool", module, "not mine", f"{result.reason}: retrieval")
         return self._answer_by_retrieval(query, corpus.documents, asked)
