@@ -53,6 +53,6 @@ class Answer:
         return asdict(self)
 
 
-def refusal(question: str, route: str, text: str, **fields: Any) -> Answer:
+def refusal(question: str, route: str, text: str, warnings: list[str] | None = None) -> Answer:
     """A refusal: no figure, the reason as the answer text."""
-    return Answer(question, text, route, refused=True, mode="refused", **fields)
+    return Answer(question, text, route, refused=True, warnings=warnings or [], mode="refused")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 from assistant import lexicon as lx
 from assistant.answer import Answer
@@ -95,8 +94,18 @@ def answer_table(query: Query, corpus: Corpus) -> Answer | NotMine:
 
 
 def _finish(
-    query: Query, text: str, cells: Sequence[Cell], citations: Citations, **fields: Any
+    query: Query,
+    text: str,
+    cells: Sequence[Cell],
+    citations: Citations,
+    *,
+    value: float | None = None,
+    unit: str = "",
+    series: dict[str, float] | None = None,
+    refused: bool = False,
 ) -> Answer:
+    """The table answer: the text (with the prose note when a figure is from prose), the cells
+    used, their citations and their documents' warnings."""
     docs = list({c.doc.doc_id: c.doc for c in cells}.values())
     notes = [_TEXT_NOTE] if any(c.from_text for c in cells) else []
     return Answer(
@@ -106,7 +115,10 @@ def _finish(
         citations=citations.items,
         warnings=doc_warnings(docs),
         cells=[cell_dict(c) for c in cells],
-        **fields,
+        value=value,
+        unit=unit,
+        series=series or {},
+        refused=refused,
     )
 
 
