@@ -64,11 +64,9 @@ def declined(query: Query) -> str:
 
 def answer_table(query: Query, corpus: Corpus) -> Answer | NotMine:
     """Answer a figure question from table cells, or say why the tables cannot."""
-    why = declined(query)
+    why = declined(query)  # not a figure, a measure no cell gives, or about something else
     if why:
-        return NotMine(
-            why
-        )  # not a table question, a measure no cell gives, or about something else
+        return NotMine(why)
     selection = select_documents(query, corpus.documents, ANNUAL)
     if selection.refusal:
         return Answer(query.question, selection.refusal, "table", refused=True)

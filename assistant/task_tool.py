@@ -248,7 +248,7 @@ def answer_tasks(query: Query, corpus: Corpus) -> Answer | NotMine:
     wanted = describe_filter(query)
     if not matched:
         if not query.numbers and not query.unit and not query.deadline:
-            return NotMine(f"no task row shares the keyword {query.keyword}")
+            return NotMine(f"no task row shares the question's words ({query.keyword or '—'})")
         return Answer(
             query.question,
             f"在{'、'.join(doc_label(d) for d in docs)}的任务分解表中没有找到{wanted}的任务。",
