@@ -14,12 +14,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config import load_settings
 from domain import refusals
 from domain.kinds import kind_name
 from index.pipeline import IngestResult
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,9 +195,38 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.api import run_ask_command
+    """``ask [--json] [--explain] [--llm …] QUESTION…|-``: one JSON object per line with --json."""
+    from assistant.api import Assistant
 
-    return run_ask_command(args)
+    questions = args.questions
+    if questions == ["-"]:
+        questions = [line.strip() for line in sys.stdin if line.strip()]
+    assistant = Assistant(llm=args.llm)
+    history: list[dict] = []
+    for q in questions:
+        result = assistant.answer(q, history)
+        history.append(result.to_dict())
+        if args.json:
+            data = result.to_json()
+            if args.explain:
+                data["trace"] = [asdict(step) for step in result.trace]
+            print(json.dumps(data, ensure_ascii=False), flush=True)
+        else:
+            print_answer(q, result, args.explain)
+    return 0
+
+
+def print_answer(question: str, result: Answer, explain: bool) -> None:
+    print(f"问：{question}\n答：{result.answer}")
+    for c in result.citations:
+        print(f"  [{c.n}] {c.title}（{c.start}-{c.end}）：{c.quote[:80]}")
+    for w in result.warnings:
+        print(f"  ⚠ {w}")
+    if explain:
+        print("  过程：")
+        for step in result.trace:
+            print(f"    {step.line()}")
+    print()
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:

@@ -1,76 +1,61 @@
 """The one entry point the CLI, the UI and the evaluation runner share: ``answer(question, history)``.
 
-Flow: follow-up resolution → scope check (regions/years the corpus holds) → route → structured
-table/task tool, or hybrid retrieval + verified generation → Answer with numbered citations.
+The answering pipeline, run forward once per question (each step one trace line):
+follow-up resolution (assistant.followup) → spelling correction (assistant.spelling) →
+understanding, once (assistant.understand) → routing and the scope check (assistant.router) →
+a structured tool (table_tool, task_tool, metadata) or retrieval (assistant.retrieve) →
+generation and citation checks (assistant.rag, assistant.cite) → one :class:`Answer`.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from langchain_core.language_models import BaseChatModel
+
+from assistant.answer import Answer, refusal
 from assistant.corpus import Corpus, CorpusSnapshots
 from assistant.followup import resolve, rewrite_with_llm
 from assistant.lexicon import english_terms, region_aliases
-from assistant.metadata import answer_document_field, asked_field, documents_asked
-from assistant.rag import answer_from_hits, load_prompt, question_terms
-from assistant.router import route_question
-from assistant.scope import distinct_regions, of_issuers
+from assistant.rag import RagOutcome, answer_from_hits, load_prompt, question_terms
+from assistant.router import REFUSE, Route, holdings, route
+from assistant.scope import of_issuers
+from assistant.selection import doc_warnings
 from assistant.spelling import correct_homophones, correction_note
-from assistant.tools import doc_warnings
-from assistant.trace import Step, Trace, describe_query
+from assistant.tool import NotMine
+from assistant.trace import Trace, describe_query
+from assistant.understand import Query, understand
 from config import Settings, load_settings
 from domain import refusals
 from domain.citation import Citation
-from domain.kinds import short_name
 from index.models import Document
-from index.tag import is_own_level
+
+if TYPE_CHECKING:
+    from assistant.retrieve import Hit, Retrieval
+
+__all__ = ["MAX_QUESTION_CHARS", "Answer", "Assistant", "answer", "default_assistant"]
 
 MAX_QUESTION_CHARS = 1000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+History = Sequence[Mapping[str, object]]  # earlier turns, as Answer.to_dict() gives them
+Filters = Mapping[str, str | int]  # the UI's selectors: region, year, kind
+Stream = tuple[Callable[[str], None] | None, Callable[[Answer], None] | None]
 
 
-@dataclass
-class Answer:
-    """The answer contract of DESIGN.md (plus what the UI shows beside it)."""
+@dataclass(frozen=True)
+class Asked:
+    """How one question is to be answered: the backend, the UI's filters, the streaming
+    callbacks (tokens, the extractive draft), and the trace its steps write to."""
 
-    question: str
-    answer: str
-    route: str  # table | tasks | rag | none
-    value: float | None = None
-    unit: str = ""
-    refused: bool = False
-    citations: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    latency_ms: int = 0
-    rewritten: str = ""
-    mode: str = ""  # how the text was made: table | tasks | llm | extractive | refused
-    cells: list[dict] = field(default_factory=list)
-    series: dict[str, float] = field(default_factory=dict)
-    trace: list[Step] = field(default_factory=list)  # why it went where it went (--explain)
-
-    def to_json(self) -> dict[str, Any]:
-        """The JSON object of the ``ask --json`` contract."""
-        keys = ("question", "answer", "route", "value", "unit", "refused", "citations", "warnings",
-                "latency_ms")  # fmt: skip
-        data = {k: getattr(self, k) for k in keys}
-        if self.rewritten and self.rewritten != self.question:
-            data["rewritten"] = self.rewritten
-        return data
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def citation_for(n: int, doc: Document, start: int, end: int) -> dict:
-    """A citation: the quote is exactly the document's cleaned text over the span."""
-    return Citation.of(n, doc, start, end).to_dict()
+    llm: str
+    filters: Filters
+    stream: Stream
+    trace: Trace
 
 
 class Assistant:
@@ -83,7 +68,7 @@ class Assistant:
         self.store = SQLiteStore(self.settings.db_path)
         self.snapshots = CorpusSnapshots(self.store)
         self.llm_backend = llm or self.settings.llm
-        self._chat_models: dict[str, Any] = {}
+        self._chat_models: dict[str, BaseChatModel] = {}
         self._lock = threading.Lock()
 
     # -- corpus -------------------------------------------------------------------------
@@ -94,12 +79,14 @@ class Assistant:
     def documents(self) -> list[Document]:
         return self.corpus().documents
 
-    def retrieval(self):
+    def retrieval(self) -> Retrieval:
+        """The search engine over the current indexes."""
         from assistant.retrieve import open_retrieval
 
         return open_retrieval(self.settings)
 
-    def chat_model(self, backend: str):
+    def chat_model(self, backend: str) -> BaseChatModel:
+        """The chat model of ``backend``, loaded once."""
         from assistant.llm import get_chat_model, resolve_backend
 
         backend = resolve_backend(backend, self.settings)
@@ -107,13 +94,13 @@ class Assistant:
             self._chat_models[backend] = get_chat_model(backend, self.settings)
         return self._chat_models[backend]
 
-    # -- answering ----------------------------------------------------------------------
+    # -- answering: the pipeline ----------------------------------------------------------
     def answer(
         self,
         question: str,
-        history: Sequence[dict] | None = None,
+        history: History | None = None,
         llm: str | None = None,
-        filters: dict | None = None,
+        filters: Filters | None = None,
         on_token: Callable[[str], None] | None = None,
         on_draft: Callable[[Answer], None] | None = None,
     ) -> Answer:
@@ -128,19 +115,9 @@ class Assistant:
             text = refusals.too_long(len(question), MAX_QUESTION_CHARS)
             return refusal(question[:MAX_QUESTION_CHARS], "none", text)
         corpus = self.corpus()  # one snapshot for the whole question
-        docs = corpus.documents
         backend = llm or self.llm_backend
         trace = Trace()
-        resolution = resolve(question, history or [], docs)
-        rewritten = resolution.text
-        trace.add("follow-up", "assistant.followup", resolution.rule, rewritten)
-        if resolution.needs_model and backend != "none":  # the rules could only guess
-            try:
-                chat = self.chat_model(backend)
-            except Exception:  # no model here: the rules' rewrite stands
-                chat = None
-            rewritten = rewrite_with_llm(question, history or [], chat, docs) or rewritten
-            trace.add("follow-up", "assistant.followup", f"rewritten by {backend}", rewritten)
+        rewritten = self._resolve(question, history or [], corpus.documents, backend, trace)
         stream = (on_token, on_draft)
         result = self._answer_resolved(rewritten, corpus, backend, filters or {}, stream, trace)
         trace.add("compose", "assistant.api", result.mode or result.route,
@@ -151,48 +128,71 @@ class Assistant:
         result.latency_ms = int((time.perf_counter() - started) * 1000)
         return result
 
-    def _answer_resolved(self, question, corpus, llm, filters, stream, trace) -> Answer:
-        docs = corpus.documents
-        if not docs:
-            trace.add("route", "assistant.api", "refuse", "the corpus is empty")
-            return refusal(question, "none", refusals.EMPTY_CORPUS)
-        question, corrections = correct_homophones(question, docs)
+    def _resolve(
+        self,
+        question: str,
+        history: History,
+        docs: Sequence[Document],
+        backend: str,
+        trace: Trace,
+    ) -> str:
+        """The question made self-contained by the earlier turns (itself when it already is)."""
+        resolution = resolve(question, history, docs)
+        rewritten = resolution.text
+        trace.add("follow-up", "assistant.followup", resolution.rule, rewritten)
+        if resolution.needs_model and backend != "none":  # the rules could only guess
+            try:
+                chat = self.chat_model(backend)
+            except Exception:  # no model here: the rules' rewrite stands
+                chat = None
+            rewritten = rewrite_with_llm(question, history, chat, docs) or rewritten
+            trace.add("follow-up", "assistant.followup", f"rewritten by {backend}", rewritten)
+        return rewritten
+
+    def _answer_resolved(
+        self,
+        question: str,
+        corpus: Corpus,
+        llm: str,
+        filters: Filters,
+        stream: Stream,
+        trace: Trace,
+    ) -> Answer:
+        """A self-contained question: corrected, understood once, routed, answered."""
+        corrected, corrections = correct_homophones(question, corpus.documents)
         if corrections:
-            trace.add("correct", "assistant.spelling", "corrected", question)
-        result = self._answer_routed(question, corpus, llm, filters, stream, trace)
+            trace.add("correct", "assistant.spelling", "corrected", corrected)
+        query = understand(corrected, corpus.documents)
+        trace.add("understand", "assistant.understand", "slots", describe_query(query))
+        chosen = route(query, corpus)
+        trace.add("route", "assistant.router", chosen.name, chosen.reason)
+        asked = Asked(llm, filters, stream, trace)
+        result = self._answer_routed(query, chosen, corpus, asked)
         if corrections:
             result.answer = f"{correction_note(corrections)}{result.answer}"
+        result.query = query
         return result
 
-    def _answer_routed(self, question, corpus, llm, filters, stream, trace) -> Answer:
-        docs = corpus.documents
-        route = route_question(question, docs)
-        trace.add("understand", "assistant.understand", "slots", describe_query(route.query))
-        missing = scope_gap(route.query, docs)
-        if missing:
-            trace.add("route", "assistant.api", "refuse", f"the corpus holds no {missing}")
-            return refusal(question, "none", refusals.out_of_scope(missing, holdings(docs)))
-        field = asked_field(question)
-        about = documents_asked(question, route.query.regions, route.query.years, docs)
-        if field and about:
-            trace.add("route", "assistant.metadata", "document field", field)
-            found = answer_document_field(field, about)
-            return Answer(
-                question, found.text, "rag", refused=found.refused, citations=found.citations,
-                warnings=doc_warnings(about), mode="refused" if found.refused else "document",
-            )  # fmt: skip
-        trace.add("route", "assistant.router", route.name, route.reason)
-        if route.name in ("table", "tasks"):
-            structured = route.run(corpus)
-            if structured is not None:
-                trace.add("tool", "assistant.tools", f"answered from the {route.name}",
-                          f"{len(structured.citations)} cells or rows cited")  # fmt: skip
-                return structured_to_answer(question, route.name, structured)
-            trace.add("tool", "assistant.tools", "not mine", "no cell or task fits: retrieval")
-        return self._answer_by_retrieval(question, route.query, docs, llm, filters, stream, trace)
+    def _answer_routed(self, query: Query, chosen: Route, corpus: Corpus, asked: Asked) -> Answer:
+        """The routed question answered by its tool, or by retrieval when it has none or the
+        tool declines."""
+        if chosen.name == REFUSE:
+            return refusal(query.question, "none", chosen.refusal)
+        if chosen.tool is not None:
+            result = chosen.tool.answer(query, corpus)
+            module = type(chosen.tool).__module__
+            if not isinstance(result, NotMine):
+                made = "refused" if result.refused else f"answered from the {chosen.name}"
+                asked.trace.add("tool", module, made, f"{len(result.citations)} spans cited")
+                return result
+            asked.trace.add("tool", module, "not mine", f"{result.reason}: retrieval")
+        return self._answer_by_retrieval(query, corpus.documents, asked)
 
-    def _answer_by_retrieval(self, question, query, docs, llm, filters, stream, trace) -> Answer:
-        on_token, on_draft = stream
+    def _answer_by_retrieval(self, query: Query, docs: Sequence[Document], asked: Asked) -> Answer:
+        """Hybrid search scoped by the query's regions, years and departments, then a
+        generated or extractive answer whose sentences are checked against the passages."""
+        question, filters, trace = query.question, asked.filters, asked.trace
+        on_token, on_draft = asked.stream
         retrieval = self.retrieval()
         chosen = retrieval.filters_for(
             question,
@@ -216,9 +216,11 @@ class Assistant:
         hits = of_issuers(hits, query.issuers, docs)[: tuning.passages]
         trace.add("retrieve", "assistant.retrieve", f"{len(hits)} passages",
                   describe_search(chosen.describe(), hits))  # fmt: skip
-        chat = self.chat_model(llm) if llm != "none" else None
+        chat = self.chat_model(asked.llm) if asked.llm != "none" else None
         draft = (lambda o: on_draft(rag_answer(question, o, docs))) if on_draft else None
         outcome = answer_from_hits(question, hits, chat, terms, on_token=on_token, on_draft=draft)
+        trace.add("verify", "assistant.rag", outcome.mode,
+                  f"{len(outcome.cited)} passages cited; {len(outcome.dropped)} sentences dropped")  # fmt: skip
         if outcome.refused:
             searched = describe_search(chosen.describe(), hits)
             text = (
@@ -226,23 +228,22 @@ class Assistant:
                 .strip()
                 .format(question=question, searched=searched, holdings=holdings(docs))
             )
-            return Answer(
-                question, text, "rag", refused=True, mode="refused", warnings=outcome.warnings
-            )
+            return refusal(question, "rag", text, warnings=outcome.warnings)
         return rag_answer(question, outcome, docs)
 
 
-def rag_answer(question: str, outcome, docs: Sequence[Document]) -> Answer:
+def rag_answer(question: str, outcome: RagOutcome, docs: Sequence[Document]) -> Answer:
     """The Answer of a (non-refused) retrieval outcome: cited passages renumbered 1…n."""
     by_id = {d.doc_id: d for d in docs}
-    citations, renumber = [], {}
+    citations: list[Citation] = []
+    renumber: dict[int, int] = {}
     for p in outcome.passages:
         if p.n not in outcome.cited:
             continue
         renumber[p.n] = len(citations) + 1
         doc = by_id[p.hit.doc_id]
         start = p.hit.start + max(0, p.hit.text.find(p.text[:20]))
-        citations.append(citation_for(renumber[p.n], doc, start, start + len(p.text)))
+        citations.append(Citation.of(renumber[p.n], doc, start, start + len(p.text)))
     text = renumber_markers(outcome.text, renumber)
     warnings = outcome.warnings + doc_warnings(
         by_id[p.hit.doc_id] for p in outcome.passages if p.n in renumber
@@ -258,55 +259,10 @@ def renumber_markers(text: str, renumber: dict[int, int]) -> str:
     return re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", text)
 
 
-def scope_gap(query, docs: Sequence[Document]) -> str:
-    """The regions/years a question names that the corpus does not hold ('' when none)."""
-    if query.unknown_regions:
-        return "、".join(query.unknown_regions)
-    held = [d for d in docs if not query.regions or d.region in query.regions]
-    years = {d.year for d in held if d.year}
-    missing = [y for y in query.years if y not in years]
-    if missing and len(missing) == len(query.years):
-        where = "、".join(distinct_regions(query.regions))  # 济南市莱芜区 and 莱芜区 are one
-        return f"{where}{'、'.join(str(y) for y in missing)}年"
-    return ""
-
-
-def holdings(documents: Sequence[Document]) -> str:
-    """What the corpus holds, for refusals: 济南市莱芜区（2020年年报、2022年工作要点）…"""
-    by_region: dict[str, list[str]] = {}
-    for doc in documents:
-        kind = short_name(doc.kind)
-        if doc.issuer and not is_own_level(doc.issuer):
-            kind = f"{doc.issuer}{kind}"  # a department's report: 2024年公安局年报
-        label = f"{doc.year}年{kind}" if doc.year else f"年份未知的{kind}"
-        by_region.setdefault(doc.region or "地区未标注", []).append(label)
-    return "；".join(f"{r}（{'、'.join(sorted(v))}）" for r, v in sorted(by_region.items()))
-
-
-def describe_search(filters: str, hits) -> str:
+def describe_search(filters: str, hits: Sequence[Hit]) -> str:
     titles = list(dict.fromkeys(h.title for h in hits))[:3]
     found = f"，最相关的文档为《{'》《'.join(titles)}》" if titles else ""
     return f"范围：{filters or '全部文档'}{found}"
-
-
-def refusal(question: str, route: str, text: str) -> Answer:
-    return Answer(question, text, route, refused=True, mode="refused")
-
-
-def structured_to_answer(question: str, route: str, s) -> Answer:
-    return Answer(
-        question=question,
-        answer=s.answer,
-        route=route,
-        value=s.value,
-        unit=s.unit or "",
-        refused=s.refused,
-        citations=list(s.citations),
-        warnings=list(s.warnings),
-        mode="refused" if s.refused else route,
-        cells=list(getattr(s, "cells", []) or []),
-        series=dict(getattr(s, "series", {}) or {}),
-    )
 
 
 _DEFAULT: Assistant | None = None
@@ -319,35 +275,6 @@ def default_assistant() -> Assistant:
     return _DEFAULT
 
 
-def answer(question: str, history: Sequence[dict] | None = None, **kwargs) -> Answer:
+def answer(question: str, history: History | None = None, **kwargs: Any) -> Answer:
     """Answer with the default assistant (settings from GONGKAI_* environment variables)."""
     return default_assistant().answer(question, history, **kwargs)
-
-
-def run_ask_command(args) -> int:
-    """``python -m assistant ask [--json] [--llm …] QUESTION…|-``: one JSON object per line."""
-    questions = args.questions
-    if questions == ["-"]:
-        questions = [line.strip() for line in sys.stdin if line.strip()]
-    assistant = Assistant(llm=args.llm)
-    history: list[dict] = []
-    for q in questions:
-        result = assistant.answer(q, history)
-        history.append(result.to_dict())
-        if args.json:
-            data = result.to_json()
-            if getattr(args, "explain", False):
-                data["trace"] = [asdict(step) for step in result.trace]
-            print(json.dumps(data, ensure_ascii=False), flush=True)
-        else:
-            print(f"问：{q}\n答：{result.answer}")
-            for c in result.citations:
-                print(f"  [{c['n']}] {c['title']}（{c['start']}-{c['end']}）：{c['quote'][:80]}")
-            for w in result.warnings:
-                print(f"  ⚠ {w}")
-            if getattr(args, "explain", False):
-                print("  过程：")
-                for step in result.trace:
-                    print(f"    {step.line()}")
-            print()
-    return 0

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from assistant.answer import Answer
+from assistant.citations import Citations, sentence_span
+from assistant.corpus import Corpus
 from assistant.scope import find_issuers
-from assistant.understand import documents_of
+from assistant.selection import doc_warnings
+from assistant.tool import NotMine
+from assistant.understand import Query, documents_of
 from domain.kinds import asked_kind, date_name
 from index.models import Document
+from index.tag import OWN_LEVEL, short_region
 
 MAX_LISTED = 5
 
@@ -64,13 +69,19 @@ _FIELD_NAMES = {
 }
 
 
-@dataclass
-class FieldAnswer:
-    """A document field answer: text with [n] markers and its citations, or a refusal."""
+class DocumentFieldTool:
+    """A document's own fields (文号, 印发日期, 发文机关, 地区, contact lines), from its tags."""
 
-    text: str
-    citations: list[dict]
-    refused: bool = False
+    name = "document"
+
+    def answer(self, query: Query, corpus: Corpus) -> Answer | NotMine:
+        field = asked_field(query.question)
+        if field is None:
+            return NotMine("asks for no field of a document")
+        about = documents_asked(query.question, query.regions, query.years, corpus.documents)
+        if not about:
+            return NotMine("names no document the corpus holds")
+        return answer_document_field(field, about, query.question)
 
 
 def asked_field(question: str) -> str | None:
@@ -133,8 +144,6 @@ def printed_issuer(doc: Document) -> tuple[str, tuple[int, int] | None]:
 
     Tags keep region and issuer apart (济南市莱芜区 + 办公室); the answer names the body as the
     document prints it (济南市莱芜区人民政府办公室), shortest region form last (莱芜区…)."""
-    from index.tag import OWN_LEVEL, short_region
-
     if not doc.issuer or not doc.region:
         return "", None
     bodies = [""] if doc.issuer == OWN_LEVEL else [doc.issuer, "人民政府" + doc.issuer]
@@ -165,10 +174,10 @@ def documents_asked(
     return [d for d in docs if d.issuer in issuers] if issuers else docs
 
 
-def answer_document_field(field: str, docs: Sequence[Document]) -> FieldAnswer:
-    """Answer a document-field question from the documents' tags, citing the printed line."""
-    from assistant.tools import Citations, sentence_span
+def answer_document_field(field: str, docs: Sequence[Document], question: str = "") -> Answer:
+    """Answer a document-field question from the documents' tags, citing the printed line.
 
+    The answer's route is retrieval's (``rag``): the document's text answers, not a table."""
     citations = Citations()
     lines, refused_all = [], True
     for doc in docs[:MAX_LISTED]:
@@ -183,4 +192,7 @@ def answer_document_field(field: str, docs: Sequence[Document]) -> FieldAnswer:
         lines.append(f"{name}的{label}为{value}[{n}]。")
     if len(docs) > MAX_LISTED:
         lines.append(f"（另有{len(docs) - MAX_LISTED}份文件未列出，请写明地区和年份。）")
-    return FieldAnswer("\n".join(lines), citations.items, refused=refused_all)
+    return Answer(
+        question, "\n".join(lines), "rag", refused=refused_all, citations=citations.items,
+        warnings=doc_warnings(docs), mode="refused" if refused_all else "document",
+    )  # fmt: skip

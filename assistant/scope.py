@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol, TypeVar
 
 from domain import refusals
 from domain.units import ending_pattern
@@ -111,7 +111,16 @@ def abbreviates(short: str, name: str) -> bool:
     return all(ch in rest for ch in short[1:])
 
 
-def of_issuers(hits: Sequence[Any], issuers: Sequence[str], docs: Sequence[Document]) -> list:
+class _OfDocument(Protocol):
+    doc_id: str
+
+
+_Hit = TypeVar("_Hit", bound=_OfDocument)
+
+
+def of_issuers(
+    hits: Sequence[_Hit], issuers: Sequence[str], docs: Sequence[Document]
+) -> list[_Hit]:
     """Retrieved passages of the named departments' reports (all of them when none is named)."""
     if not issuers:
         return list(hits)

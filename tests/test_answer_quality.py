@@ -17,7 +17,7 @@ def assistant(answering_home):
 
 
 def cited_text(result) -> str:
-    return "".join(c["quote"] for c in result.citations)
+    return "".join(c.quote for c in result.citations)
 
 
 # ── homophone typos of pinyin input ───────────────────────────────────────────────────────
@@ -66,7 +66,7 @@ def test_how_much_something_fell_is_answered_with_the_size_of_the_fall(assistant
 def test_document_number_and_issue_date_are_read_from_the_notice_head(assistant):
     result = assistant.answer("2022年莱芜区政务公开工作要点的发文字号是什么？")
     assert "莱芜政办发〔2022〕2号" in result.answer
-    assert result.citations[0]["quote"].strip() == "莱芜政办发〔2022〕2号"
+    assert result.citations[0].quote.strip() == "莱芜政办发〔2022〕2号"
     result = assistant.answer("槐荫区2020年政务公开工作要点是什么时候印发的？")
     assert "2020年8月27日" in result.answer and "2020年8月27日" in cited_text(result)
 

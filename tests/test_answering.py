@@ -45,7 +45,7 @@ def test_routes(assistant, question, route):
 def test_table_answer_has_value_and_the_row_as_quote(assistant):
     result = assistant.answer("莱芜区2020年行政复议结果纠正多少件？")
     assert (result.value, result.unit, result.refused) == (10, "件", False)
-    quote = result.citations[0]["quote"]
+    quote = result.citations[0].quote
     assert "行政复议" in quote and "10" in quote
 
 
@@ -66,9 +66,9 @@ def test_narrative_answer_quotes_the_source_with_citations(assistant, sample_doc
     result = assistant.answer("2019年槐荫区存在哪些主要问题？")
     assert not result.refused and result.citations
     doc = sample_docs["huaiyin_2019_annual_report.txt"]
-    assert all(c["doc_id"] == doc.doc_id for c in result.citations)
+    assert all(c.doc_id == doc.doc_id for c in result.citations)
     for citation in result.citations:
-        assert doc.text[citation["start"] : citation["end"]] == citation["quote"]
+        assert doc.text[citation.start : citation.end] == citation.quote
     assert "[1]" in result.answer
 
 

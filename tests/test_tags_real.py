@@ -204,7 +204,7 @@ def test_department_question_answers_from_that_department(scoped_store):
     for question in ("平潭公安局2023年本年新收政府信息公开申请多少件", "公安局2023年新收申请数量"):
         answer = answer_structured(question, scoped_store)
         assert answer is not None and not answer.refused, question
-        cited = {c["doc_id"] for c in answer.citations}
+        cited = {c.doc_id for c in answer.citations}
         police = by_title(scoped_store, "公安局2023")[0]
         assert cited == {police.doc_id}, question
         assert "另有" not in answer.answer and refusals.NOT_HELD not in answer.answer
@@ -216,7 +216,7 @@ def test_region_question_answers_from_the_regions_own_report_and_names_the_other
     answer = answer_structured("平潭2023年本年新收政府信息公开申请多少件", scoped_store)
     assert answer is not None and not answer.refused
     own = by_title(scoped_store, "管委会办公室2023")[0]
-    assert {c["doc_id"] for c in answer.citations} == {own.doc_id}
+    assert {c.doc_id for c in answer.citations} == {own.doc_id}
     assert "另有平潭综合实验区公安局" in answer.answer and refusals.NOT_HELD not in answer.answer
 
 
@@ -241,7 +241,7 @@ def test_one_region_printed_two_ways_is_one_region(scoped_store):
         assert answer.value is not None
     both = answer_structured("莱芜2020年和2021年本年新收申请分别是多少", scoped_store)
     assert both is not None and refusals.NOT_HELD not in both.answer
-    assert len({c["doc_id"] for c in both.citations}) == 2
+    assert len({c.doc_id for c in both.citations}) == 2
 
 
 def test_docs_json_prints_every_document_field(scoped_store, capsys, monkeypatch):
@@ -314,10 +314,10 @@ def test_issuer_and_date_answers_quote_the_printed_name(path, issuer, date):
 
     doc = build_document(path, 20 * 1024 * 1024).doc
     named = answer_document_field("issuer", [doc])
-    assert not named.refused and f"发文机关为{issuer}[1]" in named.text
-    assert issuer in re.sub(r"\s+", "", named.citations[0]["quote"])
+    assert not named.refused and f"发文机关为{issuer}[1]" in named.answer
+    assert issuer in re.sub(r"\s+", "", named.citations[0].quote)
     dated = answer_document_field("pub_date", [doc])
-    assert not dated.refused and f"为{date}[1]" in dated.text
+    assert not dated.refused and f"为{date}[1]" in dated.answer
 
 
 @pytest.mark.parametrize(
@@ -361,7 +361,7 @@ def test_a_department_question_retrieves_only_that_departments_report(pingtan_as
     ):
         result = pingtan_assistant.answer(question)
         assert not result.refused and result.citations, question
-        assert {c["doc_id"] for c in result.citations} == {docs[issuer].doc_id}, question
+        assert {c.doc_id for c in result.citations} == {docs[issuer].doc_id}, question
         assert refusals.NOT_HELD not in result.answer
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.router import route_question
-from assistant.tools import StructuredAnswer, answer_structured
+from assistant.answer import Answer
+from assistant.corpus import load_corpus
+from assistant.router import route
+from assistant.tools import answer_structured
 from assistant.understand import understand
 
 LAIWU = "laiwu_2022_work_points.txt"
@@ -17,26 +19,26 @@ def ask(question: str, sample_docs: dict):
     return understand(question, list(sample_docs.values()))
 
 
-def answer(question: str, store) -> StructuredAnswer:
+def answer(question: str, store) -> Answer:
     result = answer_structured(question, store)
     assert result is not None, question
     assert not result.refused, result.answer
     return result
 
 
-def numbers(result: StructuredAnswer) -> set[int]:
+def numbers(result: Answer) -> set[int]:
     return {t["number"] for t in result.tasks}
 
 
-def requirements(result: StructuredAnswer) -> str:
+def requirements(result: Answer) -> str:
     return "\n".join(t["requirement"] for t in result.tasks)
 
 
-def assert_quotes_are_spans(result: StructuredAnswer, sample_docs: dict) -> None:
+def assert_quotes_are_spans(result: Answer, sample_docs: dict) -> None:
     by_id = {d.doc_id: d for d in sample_docs.values()}
     for c in result.citations:
-        assert c["quote"] == by_id[c["doc_id"]].text[c["start"] : c["end"]]
-        assert f"[{c['n']}]" in result.answer
+        assert c.quote == by_id[c.doc_id].text[c.start : c.end]
+        assert f"[{c.n}]" in result.answer
 
 
 # ── understanding ────────────────────────────────────────────────────────────────────────
@@ -79,9 +81,9 @@ def test_questions_about_staff_or_figures_are_not_task_questions(question, sampl
     assert not ask(question, sample_docs).is_task
 
 
-def test_a_weak_cue_alone_goes_to_retrieval(sample_docs):
-    route = route_question("槐荫区2019年有几人专门负责政务公开工作？", list(sample_docs.values()))
-    assert route.name == "rag"
+def test_a_weak_cue_alone_goes_to_retrieval(sample_store, sample_docs):
+    query = ask("槐荫区2019年有几人专门负责政务公开工作？", sample_docs)
+    assert route(query, load_corpus(sample_store)).name == "rag"
 
 
 def test_who_is_responsible_in_a_year_without_work_points_falls_through(sample_store):
@@ -149,7 +151,7 @@ def test_count_of_the_whole_table(sample_store, sample_docs):
         result = answer(question, sample_store)
         assert (result.value, result.unit) == (71.0, "项"), question
         assert "71项" in result.answer
-        quotes = [c["quote"] for c in result.citations]
+        quotes = [c.quote for c in result.citations]
         assert "任务分解表" in quotes[0]
         assert quotes[1].startswith("1\t") and quotes[2].startswith("71\t")
         assert_quotes_are_spans(result, sample_docs)

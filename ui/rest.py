@@ -128,8 +128,8 @@ def reply_text(answer: Any, base_url: str) -> str:
         lines.append("")
         lines.append("来源：")
         for c in answer.citations:
-            link = f"{base_url}/source/{c['doc_id']}?start={c['start']}&end={c['end']}"
-            lines.append(f"[{c['n']}] 《{c['title']}》 {link}")
+            link = f"{base_url}/source/{c.doc_id}?start={c.start}&end={c.end}"
+            lines.append(f"[{c.n}] 《{c.title}》 {link}")
     return "\n".join(lines)
 
 
