@@ -186,12 +186,13 @@ class Assistant:
                 asked.trace.add("tool", module, made, f"{len(result.citations)} spans cited")
                 return result
             asked.trace.add("tool", module, "not mine", f"{result.reason}: retrieval")
-        return self._answer_by_retrieval(query, corpus.documents, asked)
+        return self._answer_by_retrieval(query, corpus, asked)
 
-    def _answer_by_retrieval(self, query: Query, docs: Sequence[Document], asked: Asked) -> Answer:
+    def _answer_by_retrieval(self, query: Query, corpus: Corpus, asked: Asked) -> Answer:
         """Hybrid search scoped by the query's regions, years and departments, then a
         generated or extractive answer whose sentences are checked against the passages."""
         question, filters, trace = query.question, asked.filters, asked.trace
+        docs = corpus.documents
         on_token, on_draft = asked.stream
         retrieval = self.retrieval()
         chosen = retrieval.filters_for(
@@ -200,6 +201,7 @@ class Assistant:
             filters.get("year") or query.years or None,
             filters.get("kind") or None,
             auto=False,
+            corpus=corpus,
         )
         named = {a for r in query.regions for a in region_aliases(r)} | set(query.issuers)
         drop = sorted(named, key=len, reverse=True)  # the document's own names are no content
@@ -212,7 +214,7 @@ class Assistant:
         topic = question
         for name in sorted(query.issuers, key=len, reverse=True):  # filtered below, not a topic
             topic = topic.replace(name, " ")
-        hits = retrieval.search(f"{topic} {translated}".strip(), depth, chosen)
+        hits = retrieval.search(f"{topic} {translated}".strip(), depth, chosen, corpus=corpus)
         hits = of_issuers(hits, query.issuers, docs)[: tuning.passages]
         trace.add("retrieve", "assistant.retrieve", f"{len(hits)} passages",
                   describe_search(chosen.describe(), hits))  # fmt: skip
