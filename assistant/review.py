@@ -33,6 +33,7 @@ from typing import Any
 
 from domain.citation import Citation
 from domain.numbers import format_number
+from domain.schema import schema
 from index.models import Document, Fact
 from index.tables.labels import (
     ACTIVE_ROWS,
@@ -204,19 +205,9 @@ def form_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
 TYPO_SHARE = 4
 TYPO_MAX = 3
 TYPO_MIN_LENGTH = 4
-# Header cells printed in the templates besides the row and column labels (table_formats.md:
-# 表二 block headers, 表三 top-left cell and 申请人情况 header, 表四 group headers).
-TEMPLATE_HEADER_WORDS = (
-    "信息内容",
-    "第二十条第",
-    "申请人情况",
-    "法人或其他组织",
-    "本年度办理结果",
-    "本列数据的勾稽关系为第一项加第二项之和等于第三项加第四项之和",
-    "未经复议直接起诉",
-    "复议后起诉",
-    "单位万元",
-)
+# Header cells printed in the templates besides the row and column labels (table 二 block
+# headers, table 三 top-left cell and 申请人情况 header, table 四 group headers).
+TEMPLATE_HEADER_WORDS = schema().header_cells
 _LABEL_RUN = re.compile(
     r"(?:[\u3400-\u9fff“”\"'‘’「」、，,；;:：（）()/／]|[ \t\u3000\n]|<br\s*/?>)+"
 )

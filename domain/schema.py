@@ -96,7 +96,8 @@ class Schema:
     signed_column: str
     tables: tuple[str, ...]
     headings: dict[str, str]
-    header_words: dict[str, tuple[str, ...]]
+    header_words: dict[str, tuple[str, ...]]  # words that recognise a table's header
+    header_cells: tuple[str, ...]  # the templates' header cells besides row/column labels
     columns: tuple[Column, ...]
     column_sets: dict[str, ColumnSet]
     rows: tuple[Row, ...]
@@ -163,6 +164,7 @@ def parse(data: dict[str, Any]) -> Schema:
             tables=tables,
             headings={t["key"]: t["heading"] for t in data["table"]},
             header_words={t["key"]: tuple(t.get("header_words", ())) for t in data["table"]},
+            header_cells=tuple(c for t in data["table"] for c in t.get("header_cells", ())),
             columns=columns,
             column_sets=sets,
             rows=rows,
