@@ -33,7 +33,7 @@ from typing import Any
 
 from domain.citation import Citation
 from domain.numbers import format_number
-from domain.schema import schema
+from domain.schema import identity, schema
 from index.models import Document, Fact
 from index.tables.labels import (
     ACTIVE_ROWS,
@@ -477,7 +477,7 @@ def plausibility_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]
             )
             out.append(_finding(doc, NOTE, "现行有效件数", message, [(made.start, made.end)]))
     cases = [_cell(facts, REVIEW, row, "总计") for row in REVIEW_ROWS]
-    handled = [_cell(facts, APPLICATIONS, row, "总计") for row in ("本年新收", "上年结转")]
+    handled = [_cell(facts, APPLICATIONS, row, "总计") for row in identity("balance").left]
     if all(c and c.value is not None for c in cases + handled):
         n_cases, n_apps = sum(c.value for c in cases), sum(c.value for c in handled)
         if n_cases > n_apps:
