@@ -1,7 +1,8 @@
 """Synonym lexicon: the words staff use (Chinese, English, mixed) → canonical Fact labels.
 
-Canonical labels are those of DESIGN.md (tables 主动公开 / 依申请 / 复议诉讼, rows and columns as
-printed, sub-rows joined by "."). A few labels are *virtual*: they are sums of printed cells
+Canonical labels are those of DESIGN.md and of the table schema (domain/schema.py: tables
+主动公开 / 依申请 / 复议诉讼, rows and columns as printed, sub-rows joined by "."); the phrases
+are data (domain/vocab/question_terms.tsv, question_rates.tsv), each with its source. A few labels are *virtual*: they are sums of printed cells
 (行政诉讼 = 未经复议直接起诉 + 复议后起诉; 法人或其他组织 = the five organisation columns).
 
 Regions and years are deliberately absent: they come from the store's documents
@@ -16,7 +17,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from domain import schema as sc
 from domain import stopwords
+from domain.vocab import rows
 from index.lexicon_terms import region_names
 from index.tag import short_region
 from index.vocab import entries, mapping
@@ -27,51 +30,39 @@ REGION_SUFFIXES = entries("admin_suffixes.tsv", "region")  # longest first
 # figure's own sentence names its channel, so naming one does not ask for something else.
 CHANNEL_WORDS = ("网站", "平台", "公报", "媒体", "门户")
 
-ACTIVE = "主动公开"
-APPLICATIONS = "依申请"
-REVIEW = "复议诉讼"
+ACTIVE, APPLICATIONS, REVIEW = sc.schema().tables
 TEXT = "text"
 
-# ── virtual labels: sums of printed cells ──────────────────────────────────────────────
-LITIGATION = "行政诉讼"
-LITIGATION_DIRECT = "行政诉讼.未经复议直接起诉"
-LITIGATION_AFTER_REVIEW = "行政诉讼.复议后起诉"
-ORGANISATIONS = "法人或其他组织"
-ORGANISATION_COLUMNS = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+# ── virtual labels: sums of printed cells (the schema's row and column groups) ─────────────
+LITIGATION = next(iter(sc.groups(REVIEW)))  # 行政诉讼, printed over its two sub-rows
+LITIGATION_DIRECT, LITIGATION_AFTER_REVIEW = (r.canonical for r in sc.groups(REVIEW)[LITIGATION])
+ORGANISATIONS = next(c.group for c in sc.schema().columns if c.table == APPLICATIONS and c.group)
+ORGANISATION_COLUMNS = sc.column_group(APPLICATIONS, ORGANISATIONS)
 ALL_APPLICANTS = "各类申请人"  # every applicant column, side by side
-APPLICANT_TYPES = ("自然人", *ORGANISATION_COLUMNS)
+APPLICANT_TYPES = sc.identity("applicants").right  # the columns 总计 sums
 VIRTUAL_PARTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("row", LITIGATION): (LITIGATION_DIRECT, LITIGATION_AFTER_REVIEW),
     ("col", ORGANISATIONS): ORGANISATION_COLUMNS,
 }
-TEXT_ROWS = ("主动公开信息", "平均答复工作日数", "信息处理费")  # figures stated only in prose
-GROUP_ROWS = ("不予公开", "无法提供", "不予处理", "其他处理")  # printed only as sub-rows
+GROUP_ROWS = tuple(sc.groups(APPLICATIONS))  # printed only as sub-rows
 
 # Row → table (a row names its table unambiguously).
-REVIEW_ROWS = ("行政复议", LITIGATION, LITIGATION_DIRECT, LITIGATION_AFTER_REVIEW)
-REVIEW_COLS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
-APPLICANT_COLS = ("自然人", *ORGANISATION_COLUMNS, "总计", ORGANISATIONS)
-ACTIVE_ROWS = (
-    "规章", "规范性文件", "行政许可", "其他对外管理服务事项", "行政处罚", "行政强制",
-    "行政事业性收费", "政府集中采购",
-)  # fmt: skip
+REVIEW_ROWS = (
+    *(r.key for r in sc.rows(REVIEW) if not r.label.group),
+    LITIGATION,
+    LITIGATION_DIRECT,
+    LITIGATION_AFTER_REVIEW,
+)
+REVIEW_COLS = sc.columns(REVIEW)
+APPLICANT_COLS = (*sc.columns(APPLICATIONS), ORGANISATIONS)
+ACTIVE_ROWS = tuple(r.key for r in sc.rows(ACTIVE))
 
 # Alternative printed labels of one concept across the 2019 and 2021 formats, tried in order.
-LABEL_ALTERNATIVES: dict[str, tuple[str, ...]] = {
-    "规范性文件": ("规范性文件", "行政规范性文件"),
-    "处理决定数量": ("处理决定数量", "本年处理决定数量"),
-    "收费金额": ("本年收费金额",),
-    "金额": ("采购总金额", "本年收费金额"),
-    "项目数量": ("采购项目数量", "上一年项目数量"),
-}
+LABEL_ALTERNATIVES: dict[str, tuple[str, ...]] = sc.schema().alternatives
 
 # Column read when a 主动公开 row is asked about without naming one.
 ACTIVE_DEFAULT_COLS: dict[str, tuple[str, ...]] = {
-    "行政许可": ("处理决定数量", "本年处理决定数量"),
-    "其他对外管理服务事项": ("处理决定数量",),
-    "行政处罚": ("处理决定数量", "本年处理决定数量"),
-    "行政强制": ("处理决定数量", "本年处理决定数量"),
-    "行政事业性收费": ("本年收费金额",),
+    r.key: r.asked_columns for r in sc.rows(ACTIVE) if r.asked_columns
 }
 
 
@@ -94,169 +85,21 @@ class Mention:
     text: str
 
 
-def _terms(slot: str, table: str, mapping: dict[str, tuple[str, ...]]) -> dict[str, Term]:
-    return {p: Term(slot, value, table) for value, phrases in mapping.items() for p in phrases}
+@lru_cache(maxsize=1)
+def _question_terms() -> tuple[tuple[str, Term], ...]:
+    """(phrase, Term) of vocab/question_terms.tsv, in file order."""
+    return tuple(
+        (phrase, Term(slot, value, "" if table == "-" else table))
+        for slot, table, value, phrase, _source in rows("question_terms")
+    )
 
 
-_REVIEW_ROW_PHRASES = {
-    "行政复议": ("行政复议", "复议", "administrative review", "reconsideration", "review"),
-    LITIGATION: (
-        "行政诉讼", "诉讼", "起诉", "被诉", "被告", "官司", "告上法院", "litigation",
-        "lawsuit", "lawsuits",
-        "sued", "court case", "court cases",
-    ),
-    LITIGATION_DIRECT: (
-        "未经复议直接起诉", "未经复议直接提起", "未经复议", "未经过复议", "没经过复议", "没有经过复议",
-        "没经复议", "不经复议", "直接起诉", "直接提起诉讼",
-        "directly sued", "direct lawsuit", "without review",
-    ),
-    LITIGATION_AFTER_REVIEW: ("复议后起诉", "复议后提起诉讼", "经复议后起诉", "after review"),
-}  # fmt: skip
-_REVIEW_COL_PHRASES = {
-    "结果纠正": (
-        "结果纠正", "纠正", "纠错", "被纠正", "被纠错", "撤销", "败诉", "corrected", "correction",
-        "overturned", "reversed",
-    ),
-    "结果维持": ("结果维持", "维持", "upheld", "maintained", "affirmed", "sustained"),
-    "其他结果": ("其他结果", "撤回", "终止", "other result", "other results", "other outcome"),
-    "尚未审结": ("尚未审结", "未审结", "没有审结", "未结案", "审理中", "pending", "unresolved"),
-}  # fmt: skip
-_APPLICATION_ROW_PHRASES = {
-    "本年新收": (
-        "本年新收", "新收", "新提", "新提交", "新提出", "收到", "受理", "接收", "提交", "提出",
-        "received", "receive",
-        "new applications", "filed", "submitted",
-    ),
-    "上年结转": ("上年结转", "上一年结转", "上年度结转", "结转自上年", "carried over from last year"),
-    "予以公开": ("予以公开", "全部公开", "同意公开", "granted", "fully disclosed", "disclosed in full"),
-    "部分公开": ("部分公开", "partially disclosed", "partial disclosure", "partially"),
-    "不予公开": ("不予公开", "不公开", "拒绝公开", "denied", "withheld", "not disclosed"),
-    "不予公开.属于国家秘密": ("国家秘密", "state secret", "state secrets"),
-    "不予公开.其他法律行政法规禁止公开": ("法律行政法规禁止公开", "法律法规禁止公开"),
-    "不予公开.危及“三安全一稳定”": ("三安全一稳定",),
-    "不予公开.保护第三方合法权益": ("第三方合法权益", "第三方", "third party", "third-party"),
-    "不予公开.属于三类内部事务信息": ("内部事务信息", "内部事务", "internal affairs"),
-    "不予公开.属于四类过程性信息": ("过程性信息", "过程性", "process information"),
-    "不予公开.属于行政执法案卷": ("行政执法案卷", "执法案卷", "law enforcement files"),
-    "不予公开.属于行政查询事项": ("行政查询事项", "行政查询", "查询事项"),
-    "无法提供": ("无法提供", "不能提供", "unable to provide", "could not be provided", "cannot provide"),
-    "无法提供.本机关不掌握相关政府信息": (
-        "本机关不掌握", "不掌握相关政府信息", "不掌握", "信息不存在", "not held", "does not hold",
-    ),
-    "无法提供.没有现成信息需要另行制作": ("另行制作", "没有现成信息", "没有现成"),
-    "无法提供.补正后申请内容仍不明确": ("补正后申请内容仍不明确", "仍不明确", "内容不明确"),
-    "不予处理": ("不予处理", "不处理", "not processed"),
-    "不予处理.信访举报投诉类申请": ("信访举报投诉", "信访", "举报", "投诉", "petition"),
-    "不予处理.重复申请": ("重复申请", "repeated application", "repeated applications", "duplicate"),
-    "不予处理.要求提供公开出版物": ("公开出版物", "出版物", "publications"),
-    "不予处理.无正当理由大量反复申请": ("大量反复申请", "大量反复"),
-    "不予处理.要求行政机关确认或重新出具已获取信息": ("重新出具", "确认或重新出具"),
-    "其他处理": ("其他处理", "other handling", "otherwise handled", "other disposal"),
-    "其他处理.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": (
-        "逾期不补正",
-    ),
-    "其他处理.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请": (
-        "未按收费通知", "缴纳费用",
-    ),
-    # The 2021 format's third sub-row of （六）其他处理 is printed as just “3.其他”.
-    "其他处理.其他": (
-        "其他处理中“其他”", "其他处理中的“其他”", "其他处理中其他", "其他处理中的其他",
-        "其他处理的“其他”", "其他处理下的其他",
-    ),
-    "总计": (
-        "办理结果总计", "办理结果", "办结", "答复", "处理了", "办理了", "处理的申请", "办理的申请",
-        "办理申请", "处理申请", "handled", "processed", "answered", "responded", "dealt with",
-    ),
-    "结转下年度": (
-        "结转下年度", "结转到下年", "结转至下年", "转入下年", "结转下年", "下年度继续办理", "继续办理",
-        "carried forward", "carried over to next year", "carried into next year",
-    ),
-}  # fmt: skip
-_APPLICANT_COL_PHRASES = {
-    "自然人": (
-        "自然人", "个人", "公民", "老百姓", "群众", "市民", "居民", "individual", "individuals",
-        "natural person", "citizens",
-    ),
-    "商业企业": ("商业企业", "企业", "公司", "business", "businesses", "companies", "enterprises"),
-    "科研机构": ("科研机构", "研究机构", "research institution", "research institutions"),
-    "社会公益组织": ("社会公益组织", "公益组织", "ngo", "ngos", "public welfare"),
-    "法律服务机构": ("法律服务机构", "律师事务所", "律所", "律师", "law firm", "law firms", "legal service"),
-    "其他": ("其他组织", "other organisations", "other organizations"),
-    ORGANISATIONS: ("法人或其他组织", "法人和其他组织", "法人", "legal persons", "organisations", "organizations"),
-    ALL_APPLICANTS: ("各类申请人", "申请人类型", "按申请人", "各类申请主体", "by applicant type", "by applicant"),
-}  # fmt: skip
-_ACTIVE_ROW_PHRASES = {
-    "规章": ("规章", "regulations", "rules"),
-    "规范性文件": ("行政规范性文件", "规范性文件", "normative documents", "normative document"),
-    "行政许可": ("行政许可", "许可", "licensing", "licences", "licenses", "permits"),
-    "其他对外管理服务事项": ("其他对外管理服务事项", "对外管理服务事项", "对外管理服务"),
-    "行政处罚": ("行政处罚", "处罚", "penalties", "penalty"),
-    "行政强制": ("行政强制", "强制", "coercive", "enforcement measures"),
-    "行政事业性收费": ("行政事业性收费", "事业性收费", "收费", "fees", "fee"),
-    "政府集中采购": ("政府集中采购", "集中采购", "采购", "procurement"),
-}  # fmt: skip
-_ACTIVE_COL_PHRASES = {
-    "本年新制作数量": ("本年新制作数量", "新制作"),
-    "本年新公开数量": ("本年新公开数量", "新公开"),
-    "对外公开总数量": ("对外公开总数量", "对外公开总数", "公开总数"),
-    "上一年项目数量": ("上一年项目数量", "上一年项目", "上年项目"),
-    "本年增减": ("本年增减", "本年增/减", "增/减", "增减"),
-    "处理决定数量": ("本年处理决定数量", "处理决定数量", "处理决定", "决定数量", "决定数", "decisions"),
-    "采购项目数量": ("采购项目数量", "采购项目"),
-    "项目数量": ("项目数量", "项目数"),
-    "采购总金额": ("采购总金额", "采购金额"),
-    "本年制发件数": ("本年制发件数", "制发", "issued"),
-    "本年废止件数": ("本年废止件数", "废止", "repealed", "abolished"),
-    "现行有效件数": ("现行有效件数", "现行有效", "in force"),
-    "收费金额": ("本年收费金额", "收费金额"),
-    "金额": ("总金额", "金额", "多少钱", "花了多少", "花费", "费用", "amount", "spent", "spend"),
-}  # fmt: skip
-_TEXT_ROW_PHRASES = {
-    "主动公开信息": (
-        "主动公开政府信息", "主动公开信息", "主动发布", "发布政府信息",
-        "proactively disclosed", "proactively published",
-    ),
-    "平均答复工作日数": ("平均答复工作日", "平均答复", "答复工作日", "average response", "response time"),
-    "信息处理费": ("信息处理费", "处理费", "processing fee", "processing fees"),
-}  # fmt: skip
-_TABLE_PHRASES = {
-    APPLICATIONS: (
-        "依申请公开", "依申请", "信息公开申请", "公开申请", "申请", "application", "applications",
-        "需要办理的申请", "需办理的申请", "待办理的申请",  # to be handled: not the 总计 handled
-    ),
-    ACTIVE: ("主动公开", "proactive disclosure"),
-    REVIEW: ("复议诉讼", "复议、诉讼", "复议和诉讼"),
-}  # fmt: skip
-_MEASURE_PHRASES = {
-    "rate": (
-        "纠错率", "纠正率", "被纠错率", "败诉率", "维持率", "correction rate", "upheld rate",
-        "公开率",
-    ),
-    "share": (
-        "占比", "比例", "比重", "百分比", "百分之几", "所占", "占多少", "占几成", "几成", "占总", "share",
-        "proportion", "percentage", "percent", "%",
-    ),
-    "yoy": (
-        "同比", "比上年", "较上年", "比去年", "较去年", "与上年相比", "比上一年", "较上一年",
-        "增长", "增幅", "增加", "减少", "下降", "压缩", "缩短", "多了", "少了", "增了", "减了", "变化", "变动", "year-over-year", "year on year",
-        "yoy", "increase", "decrease", "growth", "change",
-    ),
-    "sum": (
-        "合计", "一共", "总共", "共计", "加起来", "之和", "总和", "总量", "共", "sum", "combined",
-        "altogether", "in total", "add up",
-    ),
-    "compare": (
-        "比较", "对比", "相比", "哪个多", "哪个更", "哪个地区", "哪一年", "哪年", "最多", "最少",
-        "最高", "最低", "排名", "分别", "各地", "各年", "compare", "versus", " vs", "which",
-        "respectively", "each", "分列", "明细", "breakdown",
-    ),
-}  # fmt: skip
+# Figures stated only in prose (主动公开信息, 平均答复工作日数, 信息处理费), in file order.
+TEXT_ROWS = tuple(dict.fromkeys(t.value for _, t in _question_terms() if t.table == TEXT))
 _RATE_TARGETS = {
-    "纠错率": Term("col", "结果纠正", REVIEW), "纠正率": Term("col", "结果纠正", REVIEW),
-    "被纠错率": Term("col", "结果纠正", REVIEW), "败诉率": Term("col", "结果纠正", REVIEW),
-    "correction rate": Term("col", "结果纠正", REVIEW), "维持率": Term("col", "结果维持", REVIEW),
-    "upheld rate": Term("col", "结果维持", REVIEW), "公开率": Term("row", "予以公开", APPLICATIONS),
-}  # fmt: skip
+    phrase: Term(slot, value, table)
+    for phrase, slot, table, value, _source in rows("question_rates")
+}
 
 
 # Words of a numeric question that name no figure (domain/vocab/stopwords.tsv, use figure):
@@ -273,20 +116,8 @@ FILLER_CHARS = frozenset(
 def phrase_table() -> dict[str, Term]:
     """Every known phrase (normalised) → its Term."""
     table: dict[str, Term] = {}
-    groups = (
-        _terms("row", REVIEW, _REVIEW_ROW_PHRASES),
-        _terms("col", REVIEW, _REVIEW_COL_PHRASES),
-        _terms("row", APPLICATIONS, _APPLICATION_ROW_PHRASES),
-        _terms("col", APPLICATIONS, _APPLICANT_COL_PHRASES),
-        _terms("row", ACTIVE, _ACTIVE_ROW_PHRASES),
-        _terms("col", ACTIVE, _ACTIVE_COL_PHRASES),
-        _terms("row", TEXT, _TEXT_ROW_PHRASES),
-        _terms("table", "", {t: p for t, p in _TABLE_PHRASES.items()}),
-        _terms("measure", "", _MEASURE_PHRASES),
-    )
-    for group in groups:
-        for phrase, term in group.items():
-            table.setdefault(normalize(phrase), term)
+    for phrase, term in _question_terms():
+        table.setdefault(normalize(phrase), term)
     return table
 
 

@@ -29,7 +29,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from domain.citation import Citation
+from domain.numbers import format_number
+from domain.schema import identity, schema
 from index.models import Document, Fact
 from index.tables.labels import (
     ACTIVE_ROWS,
@@ -76,14 +80,14 @@ class Finding:
     severity: str  # 错误 | 警告 | 提示
     rule: str
     message: str
-    citations: list[dict] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # citations become the answer contract's citation objects
 
-
-def cite(doc: Document, start: int, end: int) -> dict:
-    return {"doc_id": doc.doc_id, "start": start, "end": end, "quote": doc.text[start:end]}
+    def cite(self, doc: Document, start: int, end: int) -> None:
+        """Add a citation of ``doc.text[start:end]`` (numbered after the ones held)."""
+        self.citations.append(Citation.of(len(self.citations) + 1, doc, start, end))
 
 
 def _cell(facts: Sequence[Fact], table: str, row: str, col: str) -> Fact | None:
@@ -94,9 +98,10 @@ def _cell(facts: Sequence[Fact], table: str, row: str, col: str) -> Fact | None:
 
 
 def _finding(doc: Document, severity: str, rule: str, message: str, spans=()) -> Finding:
-    return Finding(
-        doc.doc_id, doc.title, severity, rule, message, [cite(doc, s, e) for s, e in spans]
-    )
+    finding = Finding(doc.doc_id, doc.title, severity, rule, message)
+    for start, end in spans:
+        finding.cite(doc, start, end)
+    return finding
 
 
 # ── within one report ─────────────────────────────────────────────────────────────────────
@@ -200,19 +205,9 @@ def form_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
 TYPO_SHARE = 4
 TYPO_MAX = 3
 TYPO_MIN_LENGTH = 4
-# Header cells printed in the templates besides the row and column labels (table_formats.md:
-# 表二 block headers, 表三 top-left cell and 申请人情况 header, 表四 group headers).
-TEMPLATE_HEADER_WORDS = (
-    "信息内容",
-    "第二十条第",
-    "申请人情况",
-    "法人或其他组织",
-    "本年度办理结果",
-    "本列数据的勾稽关系为第一项加第二项之和等于第三项加第四项之和",
-    "未经复议直接起诉",
-    "复议后起诉",
-    "单位万元",
-)
+# Header cells printed in the templates besides the row and column labels (table 二 block
+# headers, table 三 top-left cell and 申请人情况 header, table 四 group headers).
+TEMPLATE_HEADER_WORDS = schema().header_cells
 _LABEL_RUN = re.compile(
     r"(?:[\u3400-\u9fff“”\"'‘’「」、，,；;:：（）()/／]|[ \t\u3000\n]|<br\s*/?>)+"
 )
@@ -445,7 +440,7 @@ def fee_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
     if charged and nothing:
         fee = charged[0]
         message = (
-            f"正文称收取信息处理费{_n(fee.value)}元，又写明未收取信息处理费或“其他需要报告的事项”"
+            f"正文称收取信息处理费{format_number(fee.value)}元，又写明未收取信息处理费或“其他需要报告的事项”"
             "为“无”，前后矛盾。"
         )
         out.append(
@@ -477,18 +472,18 @@ def plausibility_findings(doc: Document, facts: Sequence[Fact]) -> list[Finding]
         known = made and in_force and None not in (made.value, in_force.value)
         if known and in_force.value < made.value:
             message = (
-                f"{row}本年制发{_n(made.value)}件，现行有效仅{_n(in_force.value)}件"
+                f"{row}本年制发{format_number(made.value)}件，现行有效仅{format_number(in_force.value)}件"
                 "（少于本年制发件数），请核实。"
             )
             out.append(_finding(doc, NOTE, "现行有效件数", message, [(made.start, made.end)]))
     cases = [_cell(facts, REVIEW, row, "总计") for row in REVIEW_ROWS]
-    handled = [_cell(facts, APPLICATIONS, row, "总计") for row in ("本年新收", "上年结转")]
+    handled = [_cell(facts, APPLICATIONS, row, "总计") for row in identity("balance").left]
     if all(c and c.value is not None for c in cases + handled):
         n_cases, n_apps = sum(c.value for c in cases), sum(c.value for c in handled)
         if n_cases > n_apps:
             message = (
-                f"行政复议、行政诉讼案件合计{_n(n_cases)}件，多于本年新收与上年结转的申请"
-                f"{_n(n_apps)}件（可能涉及往年申请），请核实。"
+                f"行政复议、行政诉讼案件合计{format_number(n_cases)}件，多于本年新收与上年结转的申请"
+                f"{format_number(n_apps)}件（可能涉及往年申请），请核实。"
             )
             spans = [(cases[0].start, cases[0].end), (handled[0].start, handled[0].end)]
             out.append(_finding(doc, NOTE, "复议诉讼与申请数", message, spans))
@@ -538,11 +533,11 @@ def _carried(doc, last, now: Sequence[Fact], before: Sequence[Fact]) -> list[Fin
     if carried.value == next_year.value:
         return []
     message = (
-        f"本年“上年结转”{_n(carried.value)}件，与{last.year}年报告“结转下年度继续办理”"
-        f"{_n(next_year.value)}件不一致。"
+        f"本年“上年结转”{format_number(carried.value)}件，与{last.year}年报告“结转下年度继续办理”"
+        f"{format_number(next_year.value)}件不一致。"
     )
     finding = _finding(doc, WARNING, "跨年度结转", message, [(carried.start, carried.end)])
-    finding.citations.append(cite(last, next_year.start, next_year.end))
+    finding.cite(last, next_year.start, next_year.end)
     return [finding]
 
 
@@ -563,11 +558,11 @@ def _in_force(doc, last, now: Sequence[Fact], before: Sequence[Fact]) -> list[Fi
         expected = previous.value + made - abolished
         if in_force != expected:
             message = (
-                f"{row}现行有效{_n(in_force)}件，而{last.year}年现行有效{_n(previous.value)}件 + 本年制发"
-                f"{_n(made)}件 − 本年废止{_n(abolished)}件 = {_n(expected)}件，请核实。"
+                f"{row}现行有效{format_number(in_force)}件，而{last.year}年现行有效{format_number(previous.value)}件 + 本年制发"
+                f"{format_number(made)}件 − 本年废止{format_number(abolished)}件 = {format_number(expected)}件，请核实。"
             )
             finding = _finding(doc, NOTE, "现行有效件数", message, [(cells[0].start, cells[0].end)])
-            finding.citations.append(cite(last, previous.start, previous.end))
+            finding.cite(last, previous.start, previous.end)
             out.append(finding)
     return out
 
@@ -580,14 +575,10 @@ def _jump(doc, last, now: Sequence[Fact], before: Sequence[Fact]) -> list[Findin
     high, low = max(new.value, old.value), min(new.value, old.value)
     if high < JUMP_FLOOR or high < JUMP_FACTOR * max(low, 1):
         return []
-    message = f"本年新收申请{_n(new.value)}件，{last.year}年为{_n(old.value)}件，变化超过{JUMP_FACTOR}倍，请核实。"
+    message = f"本年新收申请{format_number(new.value)}件，{last.year}年为{format_number(old.value)}件，变化超过{JUMP_FACTOR}倍，请核实。"
     finding = _finding(doc, NOTE, "异常变化", message, [(new.start, new.end)])
-    finding.citations.append(cite(last, old.start, old.end))
+    finding.cite(last, old.start, old.end)
     return [finding]
-
-
-def _n(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 # ── the whole check ───────────────────────────────────────────────────────────────────────
@@ -619,7 +610,7 @@ EXPORT_COLUMNS = ("报告", "doc_id", "严重程度", "规则", "说明", "引�
 def export_rows(findings: Iterable[Finding]) -> list[list[str]]:
     return [
         [f.title, f.doc_id, f.severity, f.rule, f.message,
-         " | ".join(" ".join(c["quote"].split())[:200] for c in f.citations)]
+         " | ".join(" ".join(c.quote.split())[:200] for c in f.citations)]
         for f in findings
     ]  # fmt: skip
 

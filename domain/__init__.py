@@ -10,6 +10,9 @@ a word, edit the file and the module's test (tests/test_domain_<module>.py).
 - ``quantity``: does a question ask for a figure, a quantity, a count (vocab/quantity.tsv)
 - ``stopwords``: words that name nothing to look for, per use (vocab/stopwords.tsv)
 - ``units``: how the names of 单位 end, per use (vocab/unit_suffixes.tsv)
+- ``schema``: the statistical tables of both formats — tables, rows and printed labels,
+  columns, identities (vocab/table_schema.toml; the question words: vocab/question_terms.tsv,
+  question_rates.tsv; how to add one: docs/schema.md, test: tests/test_schema.py)
 - ``citation``: Citation (the answer contract's citation object)
 - ``warning``: Warning(code, detail) parsed from "code: detail" strings
 - ``vocab``: the reader of the .tsv files (index/vocab reads its own files with it too)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.pipeline import build_document
-from index.tables.labels import TABLES
+from index.tables.labels import APPLICANT_COLUMNS, GROUP_ROWS, TABLES
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "realdocs"
@@ -31,16 +31,16 @@ DEFAULT_SETS = {
     ),
 }
 MAX_BYTES = 50_000_000
-COLS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+COLS = list(APPLICANT_COLUMNS)
+# Gold keys of the three groups of sub-rows, each read in the schema's printed order.
 SUB = {
-    "denied_rows": ("不予公开", ["属于国家秘密", "其他法律行政法规禁止公开", "危及“三安全一稳定”",
-                                 "保护第三方合法权益", "属于三类内部事务信息", "属于四类过程性信息",
-                                 "属于行政执法案卷", "属于行政查询事项"]),
-    "unable_rows": ("无法提供", ["本机关不掌握相关政府信息", "没有现成信息需要另行制作",
-                                 "补正后申请内容仍不明确"]),
-    "not_processed_rows": ("不予处理", ["信访举报投诉类申请", "重复申请", "要求提供公开出版物",
-                                        "无正当理由大量反复申请", "要求行政机关确认或重新出具已获取信息"]),
-}  # fmt: skip
+    key: (group, [row.canonical.split(".", 1)[1] for row in GROUP_ROWS[group]])
+    for key, group in (
+        ("denied_rows", "不予公开"),
+        ("unable_rows", "无法提供"),
+        ("not_processed_rows", "不予处理"),
+    )
+}
 TOP = {"new_received": "本年新收", "carried_over": "上年结转", "granted": "予以公开",
        "partially_granted": "部分公开", "total_processed": "总计",
        "carried_to_next_year": "结转下年度"}  # fmt: skip

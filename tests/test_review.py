@@ -80,7 +80,7 @@ def test_review_totals_printed_as_zero_are_errors_on_the_real_report(sample_find
     assert {f.rule for f in errors} == {"勾稽关系"}
     text = messages(errors, "勾稽关系")
     assert "行政复议" in text and "= 11，总计 = 0" in text and "复议后起诉" in text
-    assert all(f.citations and f.citations[0]["quote"] for f in errors)
+    assert all(f.citations and f.citations[0].quote for f in errors)
 
 
 def test_every_identity_of_the_template_fires_on_a_changed_cell(tmp_path):
@@ -145,7 +145,7 @@ def test_cross_year_rules_fire_on_a_changed_next_year(tmp_path):
     )
     assert "= 0件" in messages(later, "现行有效件数")
     carried = next(f for f in later if f.rule == "跨年度结转")
-    assert len({c["doc_id"] for c in carried.citations}) == 2  # this year's cell and last year's
+    assert len({c.doc_id for c in carried.citations}) == 2  # this year's cell and last year's
     # the changed table itself still balances: no identity error on it
     assert not [f for f in later if f.severity == ERROR and "依申请" in f.message]
 

@@ -49,8 +49,8 @@ def chosen_reports(docs: Sequence[Any], scope: str | None) -> list[Any]:
 def citation_links(finding: Any) -> str:
     links = []
     for i, c in enumerate(finding.citations, start=1):
-        url = source_url(c["doc_id"], c["start"], c["end"])
-        quote = " ".join(str(c.get("quote", "")).split())[:120]
+        url = source_url(c.doc_id, c.start, c.end)
+        quote = " ".join(c.quote.split())[:120]
         links.append(
             f'<a class="gk-src-link" href="{escape(url)}" target="_blank" rel="noopener" '
             f'title="{escape(quote)}">原文{i}</a>'

@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from domain.schema import identity
 from index.models import Fact
 from index.tables.cells import Cell
 from index.tables.labels import (
@@ -410,7 +411,7 @@ def _parse_applications(
     return reader.facts, reader.problems, fmt
 
 
-_BALANCE_ROWS = ("本年新收", "上年结转", "总计", "结转下年度")
+_BALANCE_ROWS = identity("balance").left + identity("balance").right  # 一+二 = （七）+四
 MAX_COMBINATIONS = 20000
 
 

@@ -5,6 +5,8 @@ Both return warning strings; a warning is a finding about the report, not a pars
 
 from __future__ import annotations
 
+from domain.numbers import format_number as _num
+from domain.schema import groups, identity
 from index.models import Fact
 from index.tables.labels import (
     APPLICANT_COLUMNS,
@@ -14,8 +16,9 @@ from index.tables.labels import (
 )
 from index.tables.prose import extract_prose_facts
 
-_OUTCOMES = ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理")
-_LITIGATION = ("行政诉讼.未经复议直接起诉", "行政诉讼.复议后起诉")
+_BALANCE = identity("balance")  # 本年新收 + 上年结转 = 总计 + 结转下年度
+_OUTCOMES = identity("outcomes").right
+_LITIGATION = tuple(r.canonical for r in groups(REVIEW)["行政诉讼"])
 
 Cells = dict[tuple[str, str, str], float]
 
@@ -23,10 +26,6 @@ Cells = dict[tuple[str, str, str], float]
 def _cells(facts: list[Fact]) -> Cells:
     """Table cells by key; a blank cell of a filled table reads as 0 in the identities."""
     return {(f.table, f.row, f.col): f.value or 0 for f in facts if f.origin in ("table", "sum")}
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _differs(a: float, b: float) -> bool:
@@ -48,7 +47,7 @@ def _check_balance(cells: Cells) -> list[str]:
     """一 + 二 = （七）总计 + 四, per column (stated in the table's top-left cell)."""
     warnings = []
     for col in APPLICANT_COLUMNS:
-        keys = [(APPLICATIONS, row, col) for row in ("本年新收", "上年结转", "总计", "结转下年度")]
+        keys = [(APPLICATIONS, row, col) for row in _BALANCE.left + _BALANCE.right]
         if not all(k in cells for k in keys):
             continue
         new, carried, total, next_year = (cells[k] for k in keys)
