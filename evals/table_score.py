@@ -29,6 +29,15 @@ DEFAULT_SETS = {
         REPO / "data" / "realdocs" / "holdout" / "gold",
         REPO / "data" / "realdocs" / "holdout",
     ),
+    # a second holdout, scored once when its gold was final: two forms of the same reports
+    "holdout2": (
+        REPO / "data" / "realdocs" / "holdout2" / "gold" / "txt",
+        REPO / "data" / "realdocs" / "holdout2",
+    ),
+    "holdout2-html": (
+        REPO / "data" / "realdocs" / "holdout2" / "gold" / "html",
+        REPO / "data" / "realdocs" / "holdout2",
+    ),
 }
 MAX_BYTES = 50_000_000
 COLS = list(APPLICANT_COLUMNS)

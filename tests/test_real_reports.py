@@ -16,9 +16,16 @@ from evals.table_score import DEFAULT_SETS, score_folder
 from index.pipeline import build_document
 
 # Cells read / cells in gold when the floor was set. Raise a floor when the reader improves.
-FLOORS = {"dev": 2011, "tune": 772, "holdout": 1504, "pdf": 560}
+FLOORS = {
+    "dev": 2011,
+    "tune": 772,
+    "holdout": 1504,
+    "holdout2": 1358,
+    "holdout2-html": 778,
+    "pdf": 560,
+}
 # Cells missed without a warning that the printed run cannot be settled, when the ceiling was set.
-SILENT_MISSES = {"dev": 0, "tune": 0, "holdout": 7, "pdf": 0}
+SILENT_MISSES = {"dev": 0, "tune": 0, "holdout": 7, "holdout2": 0, "holdout2-html": 2, "pdf": 0}
 
 
 def scored(name: str):
