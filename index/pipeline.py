@@ -29,7 +29,7 @@ from index.tag import tag_document
 log = logging.getLogger("gongkai.ingest")
 # Bump when loading, cleaning, tagging or table reading changes what a file yields: files
 # recorded under another version are rebuilt on the next ingest even though their bytes match.
-BUILD_VERSION = "8"
+BUILD_VERSION = "9"
 # From this many files, parsing runs in one process per core unless the caller says otherwise
 # (starting the processes costs a second or two: not worth it for an upload or a few files).
 PARALLEL_FILES = 64

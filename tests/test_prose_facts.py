@@ -102,6 +102,21 @@ def test_unrelated_counts_are_not_taken_for_applications():
     }
 
 
+def test_a_count_after_a_list_of_kinds_is_the_active_disclosure_total():
+    text = (
+        "全年累计主动公开涵盖办事程序、便民政策、人事任免等政府信息135条，保障了知情权。"
+        "主动公开信息，访问量达3000次。"
+    )
+    facts = [f for f in extract_prose_facts(text) if f.row == "主动公开信息"]
+    assert [(f.value, f.unit) for f in facts] == [(135, "条")]
+    assert text[facts[0].start : facts[0].end].endswith("政府信息135条")
+
+
+def test_a_list_that_crosses_a_clause_is_not_counted():
+    text = "主动公开办事程序，并发布便民政策等政府信息135条。"
+    assert not [f for f in extract_prose_facts(text) if f.row == "主动公开信息"]
+
+
 # ------------------------------------------------------------------- text vs table
 
 
