@@ -18,14 +18,14 @@ import datetime as dt
 import logging
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from assistant import lexicon as lx
 from assistant.scope import find_issuers
-from assistant.turn import Turn, turns_from
+from assistant.turn import History, Turn, turns_from
 from assistant.understand import (
     Query,
     find_regions,
@@ -105,9 +105,6 @@ MODEL_TIMEOUT_S = 20.0  # the local 1.5B model needs a few seconds for the short
 MODEL_MAX_TOKENS = 60
 MODEL_HISTORY_TURNS = 2  # earlier (resolved) questions shown to the model
 
-# Earlier turns as the pipeline keeps them (Turn) or as they come from outside (Answer dicts).
-History = Sequence[Turn | Mapping[str, object]]
-
 
 @dataclass(frozen=True)
 class Resolution:
@@ -132,7 +129,8 @@ class Resolution:
 
 @dataclass(frozen=True)
 class _Parts:
-    """Regions, years and the content left of a question (after fillers)."""
+    """Regions, years, departments and lexicon terms a question names, and its content left
+    (after fillers)."""
 
     years: list[int]
     year_spans: list[tuple[int, int]]
