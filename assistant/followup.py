@@ -170,6 +170,16 @@ def _last(turns: Sequence[Turn]) -> tuple[str, Query | None]:
     return turns[-1].resolved, turns[-1].query
 
 
+def _with_absolute_years(question: str, turns: Sequence[Turn], today: dt.date | None) -> str:
+    """The question stripped, its relative years counted from its own year, else the previous
+    turn's, else today's."""
+    before = _last(turns)[1]
+    reference = year_of_reference(
+        question, before.years if before else [], today or dt.date.today()
+    )
+    return absolute_years(question.strip(), reference)
+
+
 def resolve_followup(
     question: str,
     history: History,
@@ -188,10 +198,8 @@ def resolve(
 ) -> Resolution:
     """Resolve a follow-up by rules; see the module docstring for the rules, in order."""
     turns = turns_from(history, documents)
+    question = _with_absolute_years(question, turns, today)
     previous, before = _last(turns)
-    earlier_years = before.years if before else []
-    reference = year_of_reference(question, earlier_years, today or dt.date.today())
-    question = absolute_years(question.strip(), reference)
     if before is None:
         return Resolution(question, "first", understand(question, documents))
     own = _parts(question, documents)
@@ -533,10 +541,7 @@ def rewrite_with_llm(
     from langchain_core.output_parsers import StrOutputParser
 
     turns = turns_from(history, documents)
-    before = _last(turns)[1]
-    earlier_years = before.years if before else []
-    reference = year_of_reference(question, earlier_years, today or dt.date.today())
-    question = absolute_years(question.strip(), reference)
+    question = _with_absolute_years(question, turns, today)
     earlier = [t.resolved for t in turns[-MODEL_HISTORY_TURNS:]]
     inputs = {"history": "\n".join(q for q in earlier if q), "question": question}
     try:
