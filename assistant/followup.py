@@ -268,7 +268,7 @@ class _Span:
     end: int
 
 
-def _joined_span(mentions: Sequence[Any], text: str) -> tuple[int, int] | None:
+def _joined_span(mentions: Sequence[lx.Mention | _Span], text: str) -> tuple[int, int] | None:
     """The span covering ``mentions`` (objects with start/end) when only joiners (和、的 …)
     stand between them, else None."""
     ordered = sorted(mentions, key=lambda m: m.start)
@@ -550,7 +550,7 @@ def rewrite_with_llm(
     except Exception as exc:  # a model that takes no such options: the rules' rewrite stands
         log.info("condense model unusable: %s", exc)
         return None
-    outcome: list[Any] = []
+    outcome: list[object] = []
 
     def run() -> None:
         try:
