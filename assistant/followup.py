@@ -3,6 +3,10 @@
 :func:`resolve` (pure rules) makes relative years absolute, substitutes regions and years,
 swaps a table row/column or a task's responsible unit, turns 增加了多少？ after two turns over
 different years into a change question, and carries the previous turn's region and year over.
+Earlier turns are :class:`~assistant.turn.Turn` objects: which rule applies and what carries
+over is decided from the slots of the :class:`Query` each was understood as, never by
+understanding their text again; their text is only edited (the rewrite users see and retrieval
+searches). The current question is understood at most once.
 Only when the rules can merely guess (:attr:`Resolution.needs_model`) may a chat model rewrite
 the question (:func:`rewrite_with_llm`); its rewrite is used only if :func:`verify_rewrite`
 accepts it.
@@ -21,9 +25,10 @@ from typing import Any
 
 from assistant import lexicon as lx
 from assistant.scope import find_issuers
+from assistant.turn import History, Turn, turns_from
 from assistant.understand import (
+    Query,
     find_regions,
-    find_task_numbers,
     find_unit,
     find_unknown_places,
     find_years,
@@ -107,10 +112,14 @@ class Resolution:
 
     ``rule``: first (no history) | own (self-contained) | substitute | unit | swap | change |
     carry | guess (the follow-up points back at something the rules could not fill in).
+    ``query``: what ``text`` was understood as when resolution understood it as it stands
+    (rule first or own, or a guess left as asked), so the pipeline need not understand it
+    again; None when ``text`` is a rewrite.
     """
 
     text: str
     rule: str
+    query: Query | None = None
 
     @property
     def needs_model(self) -> bool:
@@ -120,7 +129,8 @@ class Resolution:
 
 @dataclass(frozen=True)
 class _Parts:
-    """Regions, years and the content left of a question (after fillers)."""
+    """Regions, years, departments and lexicon terms a question names, and its content left
+    (after fillers)."""
 
     years: list[int]
     year_spans: list[tuple[int, int]]
@@ -129,22 +139,11 @@ class _Parts:
     unknown: list[str]
     rest: str
     issuers: list[str] = field(default_factory=list)  # departments named (公安局)
+    terms: list[lx.Mention] = field(default_factory=list)  # lexicon terms, offsets in the text
 
     @property
     def places(self) -> list[str]:
         return self.regions + self.unknown
-
-
-def previous_question(history: Sequence[dict]) -> str:
-    """The last turn's resolved question (its rewrite when it had one)."""
-    if not history:
-        return ""
-    return resolved_question(history[-1])
-
-
-def resolved_question(turn: dict) -> str:
-    """A turn's question as it was answered (its rewrite when it had one)."""
-    return turn.get("rewritten") or turn.get("question") or ""
 
 
 def absolute_years(question: str, reference_year: int) -> str:
@@ -158,15 +157,32 @@ def absolute_years(question: str, reference_year: int) -> str:
     )
 
 
-def year_of_reference(question: str, previous: str, today: dt.date) -> int:
+def year_of_reference(question: str, previous_years: Sequence[int], today: dt.date) -> int:
     """The year relative years count from: the question's own, else the previous turn's."""
-    own = find_years(question)[0] or find_years(previous)[0]
+    own = find_years(question)[0] or list(previous_years)
     return own[-1] if own else today.year
+
+
+def _last(turns: Sequence[Turn]) -> tuple[str, Query | None]:
+    """The previous turn's resolved question and its Query (None when there is none)."""
+    if not turns or not turns[-1].resolved:
+        return "", None
+    return turns[-1].resolved, turns[-1].query
+
+
+def _with_absolute_years(question: str, turns: Sequence[Turn], today: dt.date | None) -> str:
+    """The question stripped, its relative years counted from its own year, else the previous
+    turn's, else today's."""
+    before = _last(turns)[1]
+    reference = year_of_reference(
+        question, before.years if before else [], today or dt.date.today()
+    )
+    return absolute_years(question.strip(), reference)
 
 
 def resolve_followup(
     question: str,
-    history: Sequence[dict],
+    history: History,
     documents: Sequence[Document],
     today: dt.date | None = None,
 ) -> str:
@@ -176,35 +192,35 @@ def resolve_followup(
 
 def resolve(
     question: str,
-    history: Sequence[dict],
+    history: History,
     documents: Sequence[Document],
     today: dt.date | None = None,
 ) -> Resolution:
     """Resolve a follow-up by rules; see the module docstring for the rules, in order."""
-    previous = previous_question(history)
-    reference = year_of_reference(question, previous, today or dt.date.today())
-    question = absolute_years(question.strip(), reference)
-    if not previous:
-        return Resolution(question, "first")
+    turns = turns_from(history, documents)
+    question = _with_absolute_years(question, turns, today)
+    previous, before = _last(turns)
+    if before is None:
+        return Resolution(question, "first", understand(question, documents))
     own = _parts(question, documents)
     if not own.rest:  # a pure substitution: 那2019年呢？ / 槐荫区呢？ / And Hongze District?
-        swapped_issuer = substitute_issuer(previous, own.issuers, documents)
+        swapped_issuer = substitute_issuer(previous, before, own.issuers, documents)
         return Resolution(
             substitute(swapped_issuer, own.years, own.places, documents), "substitute"
         )
-    unit_swapped = substitute_unit(previous, question, own, documents)
+    unit_swapped = substitute_unit(previous, before, question, own, documents)
     if unit_swapped:  # 区医保局呢？ after 哪些任务由区民政局负责？
         return Resolution(substitute(unit_swapped, own.years, own.places, documents), "unit")
-    narrowed = narrow_to_part(previous, question)
+    narrowed = narrow_to_part(previous, before, question, own)
     if narrowed:  # 其中商业企业申请的有几件？ after a row question: that row, that column
         return Resolution(substitute(narrowed, own.years, own.places, documents), "swap")
-    swapped = substitute_terms(previous, question)
+    swapped = substitute_terms(previous, question, own)
     if swapped:  # 行政处罚呢？ after a 行政许可 question: same question, other row/column
         return Resolution(substitute(swapped, own.years, own.places, documents), "swap")
-    change = change_question(question, history, own, documents)
+    change = change_question(question, turns, own)
     if change:  # 增加了多少？ after 2023年… and 2024年呢？
         return Resolution(change, "change")
-    return carry_over(question, previous, own, documents)
+    return carry_over(question, previous, before, own, documents)
 
 
 def _norm(text: str) -> str:
@@ -242,7 +258,8 @@ def _parts(question: str, documents: Sequence[Document]) -> _Parts:
         rest = rest.replace(word.lower(), " ")
     rest = _FILLER.sub("", _ANAPHOR.sub("", rest))
     rest = re.sub(r"^在", "", rest)  # 它在2023年…: nothing but a pointer, a place and a year
-    return _Parts(years, year_spans, regions, region_spans, unknown, rest, issuers)
+    terms = lx.find_terms(_norm(question))
+    return _Parts(years, year_spans, regions, region_spans, unknown, rest, issuers, terms)
 
 
 @dataclass(frozen=True)
@@ -251,7 +268,7 @@ class _Span:
     end: int
 
 
-def _joined_span(mentions: Sequence[Any], text: str) -> tuple[int, int] | None:
+def _joined_span(mentions: Sequence[lx.Mention | _Span], text: str) -> tuple[int, int] | None:
     """The span covering ``mentions`` (objects with start/end) when only joiners (和、的 …)
     stand between them, else None."""
     ordered = sorted(mentions, key=lambda m: m.start)
@@ -261,13 +278,14 @@ def _joined_span(mentions: Sequence[Any], text: str) -> tuple[int, int] | None:
     return ordered[0].start, ordered[-1].end
 
 
-def substitute_terms(previous: str, question: str) -> str:
+def substitute_terms(previous: str, question: str, own: _Parts) -> str:
     """The previous question with its table row/column replaced by the one an elliptical
-    follow-up names (那行政处罚呢？ 复议后起诉的行政诉讼呢？), or '' when it is not of that form."""
+    follow-up names (那行政处罚呢？ 复议后起诉的行政诉讼呢？), or '' when it is not of that form.
+    The previous question's own words are replaced, so they are located in its text."""
     if not _ELLIPSIS_END.search(question):
         return ""
     q_text, p_text = _norm(question), _norm(previous)
-    new = [m for m in lx.find_terms(q_text) if m.term.slot in ("row", "col")]
+    new = [m for m in own.terms if m.term.slot in ("row", "col")]
     if not new:
         return ""
     old = [m for m in lx.find_terms(p_text) if m.term.slot in ("row", "col")]
@@ -297,26 +315,31 @@ def substitute_terms(previous: str, question: str) -> str:
 _PART_START = re.compile(r"^\s*(?:那么?)?其中[，,\s]*")
 
 
-def narrow_to_part(previous: str, question: str) -> str:
+def narrow_to_part(previous: str, before: Query, question: str, own: _Parts) -> str:
     """其中<column>…？ after a question about a table row: the previous question asked for that
     column of its row ('' when the follow-up is not of that form)."""
     start = _PART_START.match(question)
     if not start:
         return ""
     body = question[start.end() :]
-    new = [m for m in lx.find_terms(_norm(body)) if m.term.slot in ("row", "col")]
-    old = [m for m in lx.find_terms(_norm(previous)) if m.term.slot == "row"]
-    if not new or any(m.term.slot == "row" for m in new) or not old:
+    new = [m for m in own.terms if m.term.slot in ("row", "col") and m.start >= start.end()]
+    if not new or any(m.term.slot == "row" for m in new) or not before.rows:
+        return ""
+    # The part is appended to the previous question's words: they must name the row itself
+    # (a row implied by a column, 收费金额 → 行政事业性收费, has no words to narrow).
+    if not any(m.term.slot == "row" for m in lx.find_terms(_norm(previous))):
         return ""
     head = without_quantity(previous) or previous.rstrip("？?。 ")
     return f"{head.rstrip()}{body}"
 
 
 def substitute_unit(
-    previous: str, question: str, own: _Parts, documents: Sequence[Document]
+    previous: str, before: Query, question: str, own: _Parts, documents: Sequence[Document]
 ) -> str:
     """The previous task question with its responsible unit replaced by the unit an elliptical
     follow-up names (区医保局呢？), or ''."""
+    if not before.unit:
+        return ""
     unit = ""
     # 市公安局莱芜区分局呢？ names a region inside the unit: try the name as written first
     for masked in (own.year_spans, [*own.region_spans, *own.year_spans]):
@@ -338,21 +361,23 @@ def substitute_unit(
     return previous[: old_span[0]] + unit + previous[old_span[1] :]
 
 
-def substitute_issuer(previous: str, issuers: list[str], documents: Sequence[Document]) -> str:
+def substitute_issuer(
+    previous: str, before: Query, issuers: list[str], documents: Sequence[Document]
+) -> str:
     """The previous question about the department(s) a follow-up names (财政金融局呢？ after a
     公安局 question): replaces the department it named, or adds one after its region."""
     if not issuers:
         return previous
     new = "和".join(issuers)
     text = _norm(previous)
-    _, spans = find_issuers(text, documents)
+    spans = find_issuers(text, documents)[1] if before.issuers else []
     if spans:
         out = previous
         first = min(spans)
         for start, end in sorted(spans, reverse=True):  # from the end: offsets stay valid
             out = out[:start] + (new if (start, end) == first else "") + out[end:]
         return out
-    _, region_spans = find_regions(text, documents)
+    region_spans = find_regions(text, documents)[1] if before.regions else []
     at = max((e for _, e in region_spans), default=0)
     return previous[:at] + new + previous[at:]
 
@@ -403,39 +428,35 @@ def without_quantity(question: str) -> str:
     return question[: tail.start()] if tail and tail.start() else ""
 
 
-def change_question(
-    question: str, history: Sequence[dict], own: _Parts, documents: Sequence[Document]
-) -> str:
+def change_question(question: str, turns: Sequence[Turn], own: _Parts) -> str:
     """增加了多少？ / 占比多少？ / 纠错率呢？ after a numeric question: the previous question asked
     for that measure. A change is compared with the year an earlier turn asked the same about
     (洪泽区2024年…比2023年增加了多少？); '' when the follow-up is not a bare measure question."""
-    mentions = lx.find_terms(_norm(question))
-    measures = {m.term.value for m in mentions if m.term.slot == "measure"}
+    measures = {m.term.value for m in own.terms if m.term.slot == "measure"}
     if not measures & {"yoy", "rate", "share"}:
         return ""
-    if any(m.term.slot in ("row", "col", "table") for m in mentions) or own.places:
+    if any(m.term.slot in ("row", "col", "table") for m in own.terms) or own.places:
         return ""
-    previous = previous_question(history)
-    before = understand(previous, documents)
-    if not before.table or not before.is_numeric or len(before.years) != 1:
+    previous, before = _last(turns)
+    if before is None or not before.table or not before.is_numeric or len(before.years) != 1:
         return ""
     head = without_quantity(previous)
     if not head:
         return ""
     ask = _LEAD.sub("", question)
     if "yoy" in measures and not own.years and not _COMPARISON_START.match(ask):
-        earlier = _earlier_year(history, before, documents)
+        earlier = _earlier_year(turns[:-1], before)
         if earlier:  # without one, a change is against the year before (the tools' 比上年)
             ask = f"比{earlier}年{ask}"
     return head + ask
 
 
-def _earlier_year(
-    history: Sequence[dict], before: Any, documents: Sequence[Document]
-) -> int | None:
-    """The year of the latest earlier turn that asked the same as ``before`` for another year."""
-    for turn in reversed(history[:-1]):
-        other = understand(resolved_question(turn), documents)
+def _earlier_year(turns: Sequence[Turn], before: Query) -> int | None:
+    """The year of the latest of ``turns`` that asked the same as ``before`` for another year."""
+    for turn in reversed(turns):
+        other = turn.query
+        if other is None:
+            continue
         same = (other.regions, other.table, other.rows, other.cols) == (
             before.regions, before.table, before.rows, before.cols,
         )  # fmt: skip
@@ -445,13 +466,12 @@ def _earlier_year(
 
 
 def carry_over(
-    question: str, previous: str, own: _Parts, documents: Sequence[Document]
+    question: str, previous: str, before: Query, own: _Parts, documents: Sequence[Document]
 ) -> Resolution:
     """The follow-up with the previous turn's region/year (and task number) put in front when
     it names none, unless it is a self-contained question about something else."""
     explicit = bool(_FOLLOWUP_START.match(question)) or len(own.rest) <= 6
-    asked = understand(question, documents)
-    before = understand(previous, documents)
+    asked = understand(question, documents)  # the one reading of the follow-up itself
     same_kind = asked.is_task == before.is_task
     elliptical = bool(_FOLLOWUP_START.match(question) or _ELLIPSIS_END.search(question))
     anchored = bool(asked.table or asked.is_task or asked.measure != "value")
@@ -460,7 +480,7 @@ def carry_over(
     if not explicit and (own.places or own.years or not same_kind):
         # Naming both a region and a year makes a question self-contained enough (latency).
         pointing = anaphoric and not (own.places and own.years)
-        return Resolution(question, "guess" if pointing else "own")
+        return Resolution(question, "guess" if pointing else "own", asked)
     prefix = ""
     if not own.places and before.regions and not _ACROSS_REGIONS.search(question):
         prefix += "和".join(before.regions)
@@ -468,25 +488,30 @@ def carry_over(
         prefix += "和".join(f"{y}年" for y in before.years)
     body = _LEAD.sub("", question)
     if asked.is_task and before.is_task:  # 责任单位是谁？ after 第17项任务的要求是什么？
-        plain = _TASK_POINTER.sub("", body)
-        subject = task_subject(previous, before)
-        slots = understand(plain, documents)
-        if subject and not (slots.numbers or slots.unit or slots.keyword):
+        subject = task_subject(before)
+        if subject and not names_own_task(asked):
             prefix += subject
-            body = plain
+            body = _TASK_POINTER.sub("", body)
             unresolved = bool(_ANAPHOR.search(body))
     if not prefix:
-        return Resolution(question, "guess" if unresolved else "own")
+        return Resolution(question, "guess" if unresolved else "own", asked)
     return Resolution(f"{prefix}{body}", "guess" if unresolved else "carry")
 
 
-def task_subject(previous: str, before: Any) -> str:
-    """What a task follow-up asks about, from the previous task question: 第17项任务的 or
-    区民政局负责的任务的 ('' when it named neither)."""
-    numbers = find_task_numbers(_norm(previous))[0]
-    if numbers:
-        return f"第{'、'.join(str(n) for n in numbers)}项任务的"
+def task_subject(before: Query) -> str:
+    """What a task follow-up asks about, from the previous task question's slots: 第17项任务的
+    or 区民政局负责的任务的 ('' when it named neither)."""
+    if before.numbers:
+        return f"第{'、'.join(str(n) for n in before.numbers)}项任务的"
     return f"{before.unit}负责的任务的" if before.unit else ""
+
+
+def names_own_task(asked: Query) -> bool:
+    """Does a task follow-up name a task of its own: a number, a unit, or a keyword beyond the
+    lead and the pointer (那它的完成时限呢？ names none: its keyword 那它 is only pointing)?"""
+    words = (asked.keyword or "").split()
+    pointing = [_TASK_POINTER.sub("", _LEAD.sub("", w)) for w in words]
+    return bool(asked.numbers or asked.unit or any(pointing))
 
 
 # ── LLM rewrite, only where the rules can merely guess ─────────────────────────────────────
@@ -502,7 +527,7 @@ def condense_prompt() -> Any:
 
 def rewrite_with_llm(
     question: str,
-    history: Sequence[dict],
+    history: History,
     chat_model: Any,
     documents: Sequence[Document] = (),
     timeout: float = MODEL_TIMEOUT_S,
@@ -515,10 +540,9 @@ def rewrite_with_llm(
         return None
     from langchain_core.output_parsers import StrOutputParser
 
-    previous = previous_question(history)
-    reference = year_of_reference(question, previous, today or dt.date.today())
-    question = absolute_years(question.strip(), reference)
-    earlier = [resolved_question(t) for t in history[-MODEL_HISTORY_TURNS:]]
+    turns = turns_from(history, documents)
+    question = _with_absolute_years(question, turns, today)
+    earlier = [t.resolved for t in turns[-MODEL_HISTORY_TURNS:]]
     inputs = {"history": "\n".join(q for q in earlier if q), "question": question}
     try:
         model = chat_model.bind(max_tokens=MODEL_MAX_TOKENS, stop=["\n"])
@@ -526,7 +550,7 @@ def rewrite_with_llm(
     except Exception as exc:  # a model that takes no such options: the rules' rewrite stands
         log.info("condense model unusable: %s", exc)
         return None
-    outcome: list[Any] = []
+    outcome: list[object] = []
 
     def run() -> None:
         try:
@@ -540,23 +564,24 @@ def rewrite_with_llm(
     if not outcome or isinstance(outcome[0], Exception):
         log.info("condense failed: %s", outcome[0] if outcome else "timeout")
         return None
-    rewrite = verify_rewrite(str(outcome[0]), question, history, documents)
+    rewrite = verify_rewrite(str(outcome[0]), question, turns, documents)
     if rewrite is None:
         log.info("condense rewrite rejected: %r", outcome[0])
     return rewrite
 
 
 def verify_rewrite(
-    text: str, question: str, history: Sequence[dict], documents: Sequence[Document] = ()
+    text: str, question: str, history: History, documents: Sequence[Document] = ()
 ) -> str | None:
     """``text`` cleaned when it is a single short question that keeps the follow-up's own
     regions, years, table terms, unit and content words and names no region or year found in
-    neither the follow-up nor the history; else None."""
+    neither the follow-up nor the history (the earlier turns' slots); else None."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if not lines:
         return None
     rewrite = _LABEL.sub("", lines[0]).strip().strip("\"'“”「」『』`").strip()
-    previous = previous_question(history)
+    turns = turns_from(history, documents)
+    previous = _last(turns)[0]
     limit = min(120, max(40, len(previous) + len(question)) + 10)
     if not 4 <= len(rewrite) <= limit or _INNER_END.search(rewrite[:-1]):
         return None
@@ -565,21 +590,19 @@ def verify_rewrite(
         return None
     if any(p.lower() not in rewrite.lower() for p in asked.unknown):
         return None
-    if not _terms(question) <= _terms(rewrite):
+    if not _terms(asked) <= _terms(got):
         return None
     unit = find_unit(_norm(question))[0]
     if unit and unit not in rewrite:
         return None
     if _content_kept(question, asked, rewrite) < 0.6:
         return None
-    texts = [question] + [t.get(k) or "" for t in history for k in ("question", "rewritten")]
+    texts = [question] + [text for t in turns for text in (t.question, t.rewritten)]
     known_years: set[int] = set(asked.years)
     known_regions: set[str] = set(asked.regions)
-    for t in texts:
-        parts = _parts(t, documents) if t else None
-        if parts:
-            known_years |= set(parts.years)
-            known_regions |= set(parts.regions)
+    for earlier in (t.query for t in turns if t.query):
+        known_years |= set(earlier.years)
+        known_regions |= set(earlier.regions)
     if _RELATIVE_CUE.search(question):  # the year before / 前一年: a neighbouring year is meant
         known_years |= {y + d for y in set(known_years) for d in (-2, -1, 1, 2)}
     if not set(got.years) <= known_years or not set(got.regions) <= known_regions:
@@ -590,9 +613,9 @@ def verify_rewrite(
     return rewrite
 
 
-def _terms(text: str) -> set[tuple[str, str]]:
+def _terms(parts: _Parts) -> set[tuple[str, str]]:
     """The lexicon terms (slot, canonical value) a text names."""
-    return {(m.term.slot, m.term.value) for m in lx.find_terms(_norm(text))}
+    return {(m.term.slot, m.term.value) for m in parts.terms}
 
 
 def _content_kept(question: str, parts: _Parts, rewrite: str) -> float:

@@ -58,9 +58,11 @@ def turn_from(data: Turn | Mapping[str, object]) -> Turn:
     )
 
 
-def turns_from(
-    history: Sequence[Turn | Mapping[str, object]], documents: Sequence[Document]
-) -> list[Turn]:
+# Earlier turns as the pipeline keeps them (Turn) or as they come from outside (Answer dicts).
+History = Sequence[Turn | Mapping[str, object]]
+
+
+def turns_from(history: History, documents: Sequence[Document]) -> list[Turn]:
     """Typed turns, each understood exactly once: carried slots are kept, text-only turns read."""
     turns = []
     for item in history:

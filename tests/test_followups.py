@@ -3,13 +3,16 @@ is asked only when the rules can merely guess (fake chat models)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import json
+from dataclasses import asdict, replace
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from assistant import followup, turn
 from assistant.api import Answer, Assistant
 from assistant.followup import resolve, resolve_followup, rewrite_with_llm, verify_rewrite
+from assistant.turn import Turn
 from assistant.understand import understand
 from config import load_settings
 
@@ -116,6 +119,78 @@ def test_only_a_pointer_the_rules_cannot_fill_asks_for_the_model(docs):
     for question in ("2020年呢？", "下一步打算怎么改进？", "莱芜区2020年收到多少申请？"):
         assert not resolve(question, history, docs).needs_model, question
     assert not resolve("这些问题怎么解决？", [], docs).needs_model
+
+
+# ── earlier turns are read from their slots, never understood again ─────────────────────
+@pytest.fixture
+def understood(monkeypatch) -> list[str]:
+    """Every text follow-up resolution (and its turn conversion) understands, in order."""
+    texts: list[str] = []
+
+    def counting(text, documents):
+        texts.append(text)
+        return understand(text, documents)
+
+    monkeypatch.setattr(followup, "understand", counting)
+    monkeypatch.setattr(turn, "understand", counting)
+    return texts
+
+
+def carried(docs, *turns: tuple[str, str]) -> list[Turn]:
+    """Turns as the pipeline keeps them: each with the Query its resolved text was read as."""
+    return [Turn(q, rewritten, understand(rewritten or q, docs)) for q, rewritten in turns]
+
+
+HONGZE_2023 = "洪泽区2023年本年新收政府信息公开申请多少件？"
+FOLLOW_UPS = [  # (earlier turns, follow-up, rule): one case per rule that reads earlier turns
+    ([("莱芜区2020年行政复议结果纠正多少件？", "")], "那2019年呢？", "substitute"),
+    ([("莱芜区2022年哪些任务由区民政局负责？", "")], "区医保局呢？", "unit"),
+    ([("洪泽区2024年行政复议总计多少件？", "")], "复议后起诉的行政诉讼呢？", "swap"),
+    (
+        [(HONGZE_2023, ""), ("2024年呢？", HONGZE_2023.replace("2023", "2024"))],
+        "增加了多少？",
+        "change",
+    ),  # fmt: skip
+    ([("2022年莱芜区第17项任务的要求是什么？", "")], "责任单位是谁？", "carry"),
+    ([("槐荫区2019年存在哪些主要问题？", "")], "这些问题怎么解决？", "guess"),
+    ([("洪泽区2024年行政许可处理决定数量是多少？", "")], "槐荫区2019年收到多少申请？", "own"),
+]
+
+
+@pytest.mark.parametrize(("earlier", "question", "rule"), FOLLOW_UPS)
+def test_earlier_turns_carrying_their_query_are_not_understood_again(
+    docs, understood, earlier, question, rule
+):
+    as_text = resolve(question, [{"question": q, "rewritten": r} for q, r in earlier], docs)
+    history = carried(docs, *earlier)
+    understood.clear()
+    resolution = resolve(question, history, docs)
+    assert (resolution.text, resolution.rule) == (as_text.text, rule)
+    # The follow-up itself is read once, and only by the rules that weigh what it asks.
+    assert understood == ([question] if rule in ("carry", "guess", "own") else [])
+
+
+def test_the_query_of_a_question_left_as_asked_is_handed_back(docs):
+    first = resolve("莱芜区2020年行政复议结果纠正多少件？", [], docs)
+    assert first.rule == "first" and first.query == understand(first.text, docs)
+    history = carried(docs, ("洪泽区2024年行政许可处理决定数量是多少？", ""))
+    own = resolve("槐荫区2019年收到多少申请？", history, docs)
+    assert own.rule == "own" and own.query == understand(own.text, docs)
+    assert resolve("那2019年呢？", history, docs).query is None  # a rewrite is read later
+
+
+def test_a_ui_history_turn_with_its_query_as_nested_json_resolves_like_its_text(docs, understood):
+    earlier = [(HONGZE_2023, ""), ("2024年呢？", HONGZE_2023.replace("2023", "2024"))]
+    expected = resolve("增加了多少？", [{"question": q, "rewritten": r} for q, r in earlier], docs)
+    answers = [
+        Answer(t.question, "", "table", rewritten=t.rewritten).to_dict()
+        | {"query": asdict(t.query)}
+        for t in carried(docs, *earlier)
+    ]
+    history = json.loads(json.dumps(answers, ensure_ascii=False))
+    understood.clear()
+    assert resolve("增加了多少？", history, docs).text == expected.text
+    assert understood == []
 
 
 # ── the model's rewrite, verified ────────────────────────────────────────────────────────
