@@ -29,6 +29,7 @@ from assistant.selection import doc_warnings
 from assistant.spelling import correct_homophones, correction_note
 from assistant.tool import NotMine
 from assistant.trace import Trace, describe_query
+from assistant.turn import History, Turn, turns_from
 from assistant.understand import Query, understand
 from config import Settings, load_settings
 from domain import refusals
@@ -42,7 +43,6 @@ __all__ = ["MAX_QUESTION_CHARS", "Answer", "Assistant", "answer", "default_assis
 
 MAX_QUESTION_CHARS = 1000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-History = Sequence[Mapping[str, object]]  # earlier turns, as Answer.to_dict() gives them
 Filters = Mapping[str, str | int]  # the UI's selectors: region, year, kind
 Stream = tuple[Callable[[str], None] | None, Callable[[Answer], None] | None]
 
@@ -117,9 +117,12 @@ class Assistant:
         corpus = self.corpus()  # one snapshot for the whole question
         backend = llm or self.llm_backend
         trace = Trace()
-        rewritten = self._resolve(question, history or [], corpus.documents, backend, trace)
+        turns = turns_from(history or [], corpus.documents)  # each earlier turn understood once
+        rewritten, understood = self._resolve(question, turns, corpus.documents, backend, trace)
         stream = (on_token, on_draft)
-        result = self._answer_resolved(rewritten, corpus, backend, filters or {}, stream, trace)
+        result = self._answer_resolved(
+            rewritten, understood, corpus, backend, filters or {}, stream, trace
+        )
         trace.add("compose", "assistant.api", result.mode or result.route,
                   f"{len(result.citations)} citations; refused={result.refused}")  # fmt: skip
         result.question = question
@@ -131,27 +134,31 @@ class Assistant:
     def _resolve(
         self,
         question: str,
-        history: History,
+        turns: Sequence[Turn],
         docs: Sequence[Document],
         backend: str,
         trace: Trace,
-    ) -> str:
-        """The question made self-contained by the earlier turns (itself when it already is)."""
-        resolution = resolve(question, history, docs)
-        rewritten = resolution.text
+    ) -> tuple[str, Query | None]:
+        """The question made self-contained by the earlier turns (itself when it already is),
+        and its Query when resolution already understood that text as it stands."""
+        resolution = resolve(question, turns, docs)
+        rewritten, understood = resolution.text, resolution.query
         trace.add("follow-up", "assistant.followup", resolution.rule, rewritten)
         if resolution.needs_model and backend != "none":  # the rules could only guess
             try:
                 chat = self.chat_model(backend)
             except Exception:  # no model here: the rules' rewrite stands
                 chat = None
-            rewritten = rewrite_with_llm(question, history, chat, docs) or rewritten
-            trace.add("follow-up", "assistant.followup", f"rewritten by {backend}", rewritten)
-        return rewritten
+            by_model = rewrite_with_llm(question, turns, chat, docs)
+            if by_model:
+                rewritten, understood = by_model, None
+                trace.add("follow-up", "assistant.followup", f"rewritten by {backend}", rewritten)
+        return rewritten, understood
 
     def _answer_resolved(
         self,
         question: str,
+        understood: Query | None,
         corpus: Corpus,
         llm: str,
         filters: Filters,
@@ -162,7 +169,10 @@ class Assistant:
         corrected, corrections = correct_homophones(question, corpus.documents)
         if corrections:
             trace.add("correct", "assistant.spelling", "corrected", corrected)
-        query = understand(corrected, corpus.documents)
+        if understood is None or corrections:
+            query = understand(corrected, corpus.documents)
+        else:  # follow-up resolution read this very text already
+            query = understood
         trace.add("understand", "assistant.understand", "slots", describe_query(query))
         chosen = route(query, corpus)
         trace.add("route", "assistant.router", chosen.name, chosen.reason)

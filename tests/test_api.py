@@ -9,9 +9,10 @@ import pytest
 from assistant import understand as understand_module
 from assistant.api import Assistant
 
-# Follow-up resolution reads earlier turns (assistant.followup, assistant.turn): those reads are
-# that step's business; here the pipeline's own steps are counted.
-FOLLOW_UP_MODULES = {"assistant.followup", "assistant.turn"}
+# Earlier turns that arrive as text only (an HTTP client's history) are understood once each at
+# the boundary (assistant.turn); the question itself is understood once, by follow-up resolution
+# when it reads the text as it stands, else by the pipeline.
+BOUNDARY_MODULES = {"assistant.turn"}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def understood(monkeypatch) -> list[tuple[str, str]]:
 
 
 def pipeline_calls(calls: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(m, q) for m, q in calls if m not in FOLLOW_UP_MODULES]
+    return [(m, q) for m, q in calls if m not in BOUNDARY_MODULES]
 
 
 @pytest.mark.parametrize(
@@ -51,7 +52,7 @@ def pipeline_calls(calls: list[tuple[str, str]]) -> list[tuple[str, str]]:
 )
 def test_a_first_question_is_understood_once(assistant, understood, question):
     result = assistant.answer(question)
-    assert pipeline_calls(understood) == [("assistant.api", question)]
+    assert [q for _, q in pipeline_calls(understood)] == [question]
     assert result.query is not None and result.query.question == question
 
 
@@ -60,8 +61,14 @@ def test_a_follow_up_is_understood_once_as_rewritten(assistant, understood):
     understood.clear()
     second = assistant.answer("2020年呢？", [first.to_dict()])
     assert "2020" in second.rewritten
-    assert pipeline_calls(understood) == [("assistant.api", second.rewritten)]
+    assert understood == [("assistant.api", second.rewritten)]  # the earlier turn: never again
     assert second.query is not None and second.query.years == [2020]
+
+
+def test_a_text_only_history_turn_is_understood_once_at_the_boundary(assistant, understood):
+    question = "槐荫区2019年收到多少政府信息公开申请？"
+    result = assistant.answer("2020年呢？", [{"question": question, "answer": "…"}])
+    assert understood == [("assistant.turn", question), ("assistant.api", result.rewritten)]
 
 
 def test_each_step_is_one_trace_line_in_pipeline_order(assistant):
