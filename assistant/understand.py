@@ -18,6 +18,7 @@ from assistant.scope import distinct_regions, find_issuers, region_forms
 from domain import stopwords
 from domain.numbers import chinese_number, digits_to_int
 from domain.quantity import asks_figure
+from domain.schema import identity
 from domain.units import ending_pattern
 from index.models import Document
 
@@ -452,7 +453,7 @@ _COL_ONLY_ROW = {
     "采购总金额": "政府集中采购",
     "收费金额": "行政事业性收费",
 }
-_OUTCOME_ROWS = ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理")
+_OUTCOME_ROWS = identity("outcomes").right  # the rows that add up to （七）总计
 _PERCENT_CUES = ("率", "百分", "幅度", "增幅", "%", "percent", "percentage", "rate")
 
 
