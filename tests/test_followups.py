@@ -253,7 +253,7 @@ def _record_questions(assistant) -> list[str]:
     """Answer nothing, only record the question each turn is answered as."""
     asked: list[str] = []
 
-    def answered(question, docs, llm, filters, stream, trace):
+    def answered(question, understood, corpus, llm, filters, stream, trace):
         asked.append(question)
         return Answer(question, "", "none")
 
