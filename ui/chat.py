@@ -29,16 +29,17 @@ KIND_CHOICES = [("全部类型", ALL), *filter_choices()]
 
 
 class Answering(Protocol):
-    """What answers a question: ``assistant.api.Assistant``, or one with its backend chosen."""
+    """What :func:`stream_answer` calls: ``assistant.api.Assistant`` or one with its backend
+    chosen (its other options keep their defaults)."""
 
     def answer(
         self,
         question: str,
-        history: History | None = None,
-        llm: str | None = None,
-        filters: Filters | None = None,
-        on_token: Callable[[str], None] | None = None,
-        on_draft: Callable[[Answer], None] | None = None,
+        history: History,
+        *,
+        filters: Filters,
+        on_token: Callable[[str], None],
+        on_draft: Callable[[Answer], None],
     ) -> Answer: ...
 
 
