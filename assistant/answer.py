@@ -9,7 +9,7 @@ resolution reads it (``assistant.turn.turns_from``) instead of understanding the
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from assistant.trace import Step
 from assistant.understand import Query
@@ -17,6 +17,77 @@ from domain.citation import Citation
 
 _JSON_KEYS = ("question", "answer", "route", "value", "unit", "refused", "citations", "warnings",
               "latency_ms")  # fmt: skip
+
+
+class CitationDict(TypedDict):
+    """A :class:`~domain.citation.Citation` as JSON (``Citation.to_dict``)."""
+
+    n: int
+    doc_id: str
+    title: str
+    region: str
+    year: int | None
+    start: int
+    end: int
+    quote: str
+
+
+class FactDict(TypedDict):
+    """An ``index.models.Fact`` as JSON (``Fact.to_dict``): one printed or summed table cell."""
+
+    doc_id: str
+    table: str
+    row: str
+    col: str
+    value: float | None
+    unit: str
+    start: int
+    end: int
+    origin: str
+    region: str
+    year: int | None
+    blank: bool
+    cell_start: int
+    cell_end: int
+    page: int | None
+    bbox: tuple[float, float, float, float] | None
+    issuer: str
+
+
+class CellDict(TypedDict):
+    """A figure an answer used (``assistant.cells.cell_dict``): the facts it was read or summed
+    from, and the formula of a sum."""
+
+    doc_id: str
+    region: str
+    year: int | None
+    label: str
+    value: float | None
+    unit: str
+    facts: list[FactDict]
+    formula: str
+    origin: str  # table | sum | text
+
+
+class AnswerDict(TypedDict):
+    """An :class:`Answer` as plain data (``Answer.to_dict``): a history turn, the UI's state."""
+
+    question: str
+    answer: str
+    route: str
+    value: float | None
+    unit: str
+    refused: bool
+    citations: list[CitationDict]
+    warnings: list[str]
+    latency_ms: int
+    rewritten: str
+    mode: str
+    cells: list[CellDict]
+    series: dict[str, float]
+    tasks: list[dict[str, Any]]  # a Task's fields and its document's title
+    trace: list[dict[str, Any]]  # Step fields (what --explain prints)
+    query: dict[str, Any] | None  # Query fields
 
 
 @dataclass
@@ -34,7 +105,7 @@ class Answer:
     latency_ms: int = 0
     rewritten: str = ""
     mode: str = ""  # how the text was made: table | tasks | document | llm | extractive | refused
-    cells: list[dict[str, Any]] = field(default_factory=list)  # facts used (the UI's table)
+    cells: list[CellDict] = field(default_factory=list)  # facts used (the UI's table)
     series: dict[str, float] = field(default_factory=dict)  # label → value, for comparisons
     tasks: list[dict[str, Any]] = field(default_factory=list)  # task rows listed
     trace: list[Step] = field(default_factory=list)  # why it went where it went (--explain)
@@ -48,9 +119,9 @@ class Answer:
             data["rewritten"] = self.rewritten
         return data
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> AnswerDict:
         """Every field as plain data: a history turn (``assistant.turn.turn_from`` reads it)."""
-        return asdict(self)
+        return asdict(self)  # type: ignore[return-value]  # the keys AnswerDict names
 
 
 def refusal(question: str, route: str, text: str, warnings: list[str] | None = None) -> Answer:

@@ -70,6 +70,17 @@ def test_citation_markers_become_links_and_text_is_escaped():
     assert "<br>" in html
 
 
+def test_a_real_answer_has_exactly_the_shapes_the_renderer_is_typed_with(fuyi):
+    from assistant.answer import AnswerDict, CellDict, CitationDict, FactDict
+
+    assert set(fuyi) == AnswerDict.__required_keys__
+    assert fuyi["citations"] and fuyi["cells"]
+    assert all(set(c) == CitationDict.__required_keys__ for c in fuyi["citations"])
+    assert all(set(c) == CellDict.__required_keys__ for c in fuyi["cells"])
+    facts = [f for c in fuyi["cells"] for f in c["facts"]]
+    assert facts and all(set(f) == FactDict.__required_keys__ for f in facts)
+
+
 def test_table_answer_shows_figure_cells_and_sources(fuyi, assistant, sample_docs):
     sections = {1: "一、总体情况"}
     html = render.answer_html(fuyi, sections)

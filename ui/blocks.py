@@ -23,6 +23,7 @@ from assistant import compare  # noqa: E402
 from ui import chat, compare_view, feedback, library, render, review_view  # noqa: E402
 
 if TYPE_CHECKING:
+    from assistant.answer import AnswerDict
     from ui.context import AppContext
 
 log = logging.getLogger("gongkai.ui")
@@ -163,8 +164,14 @@ def refreshed_choices(ctx: AppContext) -> tuple[Any, Any, Any, str]:
 
 
 def respond(
-    ctx: AppContext, question: str, messages: list, answers: list, region, year, kind
-) -> Iterator[tuple[str, list, list]]:
+    ctx: AppContext,
+    question: str,
+    messages: list,  # Gradio chat messages
+    answers: list[AnswerDict],
+    region: str | None,
+    year: str | None,
+    kind: str | None,
+) -> Iterator[tuple[str, list, list[AnswerDict]]]:
     """Stream one answer into the chat; the Answer dict joins the history for follow-ups."""
     question = (question or "").strip()
     if not question:
@@ -215,7 +222,13 @@ def respond(
 
 
 def record_feedback(
-    ctx: AppContext, messages: list, answers: list, region, year, kind, data: gr.LikeData
+    ctx: AppContext,
+    messages: list,  # Gradio chat messages
+    answers: list[AnswerDict],
+    region: str | None,
+    year: str | None,
+    kind: str | None,
+    data: gr.LikeData,
 ) -> None:
     index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
     answer = chat.answer_for_message(messages, int(index), answers)

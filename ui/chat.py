@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 from domain.kinds import filter_choices
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer, AnswerDict
+    from assistant.api import Filters
+    from assistant.turn import History
+    from index.models import Document
 
 EXAMPLE_QUESTIONS = (
     "莱芜区2020年行政复议结果纠正多少件？",
@@ -22,6 +28,21 @@ ALL = ""  # the "no filter" value of every selector
 KIND_CHOICES = [("全部类型", ALL), *filter_choices()]
 
 
+class Answering(Protocol):
+    """What :func:`stream_answer` calls: ``assistant.api.Assistant`` or one with its backend
+    chosen (its other options keep their defaults)."""
+
+    def answer(
+        self,
+        question: str,
+        history: History,
+        *,
+        filters: Filters,
+        on_token: Callable[[str], None],
+        on_draft: Callable[[Answer], None],
+    ) -> Answer: ...
+
+
 @dataclass
 class Queued:
     """The question waits for the model: ``ahead`` questions before it (0: its turn came)."""
@@ -33,12 +54,12 @@ class Queued:
 class Draft:
     """The extractive answer with its citations, shown while the model writes its wording."""
 
-    answer: Any
+    answer: Answer
 
 
 def stream_answer(
-    assistant: Any, question: str, history: Sequence[dict], filters: Mapping[str, Any]
-) -> Iterator[str | Draft | Queued | Any]:
+    assistant: Answering, question: str, history: History, filters: Filters
+) -> Iterator[str | Draft | Queued | Answer]:
     """Yield a Draft (when an LLM will answer), Queued positions while the model is busy with
     other questions, the model's tokens as it produces them, then the finished Answer.
 
@@ -48,22 +69,24 @@ def stream_answer(
     """
     from assistant.model_server import RequestControl, set_request_control
 
-    tokens: queue.Queue = queue.Queue()
-    outcome: dict[str, Any] = {}
+    tokens: queue.Queue[str | Draft | Queued | None] = queue.Queue()
+    answered: list[Answer] = []
+    failed: list[Exception] = []
     control = RequestControl(on_wait=lambda ahead: tokens.put(Queued(ahead)))
 
     def work() -> None:
         set_request_control(control)
         try:
-            outcome["answer"] = assistant.answer(
+            answer = assistant.answer(
                 question,
                 list(history),
                 filters=dict(filters),
                 on_token=tokens.put,
                 on_draft=lambda draft: tokens.put(Draft(draft)),
             )
+            answered.append(answer)
         except Exception as exc:  # surfaced to the caller below
-            outcome["error"] = exc
+            failed.append(exc)
         finally:
             tokens.put(None)
 
@@ -73,14 +96,16 @@ def stream_answer(
             yield token
     finally:
         control.cancel.set()  # no-op once answered; else the generation stops at its next token
-    if "error" in outcome:
-        raise outcome["error"]
-    yield outcome["answer"]
+    if failed:
+        raise failed[0]
+    yield answered[0]
 
 
-def filters_from(region: str | None, year: str | int | None, kind: str | None) -> dict[str, Any]:
+def filters_from(
+    region: str | None, year: str | int | None, kind: str | None
+) -> dict[str, str | int]:
     """The selectors' values as ``Assistant.answer(filters=…)`` takes them (unset ones left out)."""
-    filters: dict[str, Any] = {}
+    filters: dict[str, str | int] = {}
     if region:
         filters["region"] = region
     if year not in (None, "", ALL):
@@ -90,12 +115,12 @@ def filters_from(region: str | None, year: str | int | None, kind: str | None) -
     return filters
 
 
-def region_choices(docs: Sequence[Any]) -> list[tuple[str, str]]:
+def region_choices(docs: Sequence[Document]) -> list[tuple[str, str]]:
     regions = sorted({d.region for d in docs if d.region})
     return [("全部地区", ALL)] + [(r, r) for r in regions]
 
 
-def year_choices(docs: Sequence[Any]) -> list[tuple[str, str]]:
+def year_choices(docs: Sequence[Document]) -> list[tuple[str, str]]:
     years = sorted({d.year for d in docs if d.year}, reverse=True)
     return [("全部年份", ALL)] + [(f"{y}年", str(y)) for y in years]
 
@@ -108,7 +133,9 @@ def assistant_message(html: str) -> dict[str, str]:
     return {"role": "assistant", "content": html}
 
 
-def answer_for_message(messages: Sequence[Mapping[str, Any]], index: int, answers: Sequence[dict]):
+def answer_for_message(
+    messages: Sequence[Mapping[str, object]], index: int, answers: Sequence[AnswerDict]
+) -> AnswerDict | None:
     """The Answer dict behind chat message ``index`` (answers hold one per assistant message)."""
     if not 0 <= index < len(messages) or messages[index].get("role") != "assistant":
         return None

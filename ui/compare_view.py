@@ -7,7 +7,6 @@ reports 无报告, never 0, and neither enters the chart.
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
 from assistant.compare import NO_REPORT, STATE_TEXT, VALUE, Comparison
 from ui.render import cell_key, cell_url, format_number
@@ -58,7 +57,7 @@ def comparison_html(comparison: Comparison) -> str:
     )
 
 
-def chart_rows(comparison: Comparison) -> list[dict[str, Any]]:
+def chart_rows(comparison: Comparison) -> list[dict[str, str | float]]:
     """Rows for the chart: one per printed number (单位, 年份, 数值)."""
     return [{"单位": label, "年份": str(year), "数值": value}
             for label, year, value in comparison.values()]  # fmt: skip

@@ -8,7 +8,11 @@ import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.answer import AnswerDict
+    from assistant.api import Filters
 
 FEEDBACK_FILE = "feedback.jsonl"
 _LOCK = threading.Lock()
@@ -23,10 +27,10 @@ def feedback_path(home: Path) -> Path:
 
 
 def feedback_record(
-    answer: Mapping[str, Any], liked: bool, filters: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
+    answer: AnswerDict, liked: bool, filters: Filters | None = None
+) -> dict[str, object]:
     """One JSONL line: the rating with the question, answer and citations it rates."""
-    record: dict[str, Any] = {
+    record: dict[str, object] = {
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "rating": "up" if liked else "down",
     }
@@ -36,7 +40,7 @@ def feedback_record(
     return record
 
 
-def append_feedback(path: Path, record: Mapping[str, Any]) -> None:
+def append_feedback(path: Path, record: Mapping[str, object]) -> None:
     """Append one record as a line (one write under a lock, so lines never interleave), flushed
     and fsynced so that a rating the page confirmed survives a crash."""
     line = json.dumps(record, ensure_ascii=False) + "\n"

@@ -11,13 +11,20 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from domain import numbers as domain_numbers
 from domain.kinds import kind_name
 from domain.numbers import DISPLAY_PLACES
 from domain.warning import Warning
+from index.tables.labels import TABLES
+
+if TYPE_CHECKING:
+    from assistant.answer import AnswerDict, CellDict, CitationDict, FactDict
+    from index.models import Document
+
+    Figure = CellDict | FactDict  # a row of the cells table: a fact, or a cell without facts
 
 ROUTE_NAMES = {"table": "统计表", "tasks": "任务分解表", "rag": "正文检索", "none": "无"}
 WARNING_NAMES = {
@@ -70,7 +77,6 @@ def source_url(doc_id: str, start: int, end: int, cell: tuple[int, int] | None =
 
 
 CELL_SEP = "|"
-TABLE_NAMES = ("主动公开", "依申请", "复议诉讼")  # index/tables/labels.py TABLES
 
 
 def cell_key(table: str, row: str, col: str) -> str:
@@ -84,12 +90,12 @@ def cell_url(doc_id: str, keys: Iterable[str]) -> str:
     return f"/cell/{quote(doc_id, safe='')}?{query}#hit"
 
 
-def is_table_cell(fact: Mapping[str, Any]) -> bool:
+def is_table_cell(fact: Figure) -> bool:
     """A fact read from (or summed over) a statistical table, which the cell view can show."""
-    return fact.get("origin") in ("table", "sum") and fact.get("table") in TABLE_NAMES
+    return fact.get("origin") in ("table", "sum") and fact.get("table") in TABLES
 
 
-def citation_cells(cells: Sequence[Mapping[str, Any]]) -> dict[tuple[str, int, int], list[str]]:
+def citation_cells(cells: Sequence[CellDict]) -> dict[tuple[str, int, int], list[str]]:
     """The table cells behind each cited span (doc_id, start, end) of an answer."""
     out: dict[tuple[str, int, int], list[str]] = {}
     for fact in facts_used(cells):
@@ -133,7 +139,7 @@ def doc_label(region: str, year: int | None) -> str:
 CellIndex = Mapping[tuple[str, int, int], Sequence[str]]
 
 
-def citation_url(citation: Mapping[str, Any], cell_index: CellIndex | None = None) -> str:
+def citation_url(citation: CitationDict, cell_index: CellIndex | None = None) -> str:
     """The cell view for a table cell's citation, else the source text at the cited span."""
     span = (citation["doc_id"], int(citation["start"]), int(citation["end"]))
     keys = (cell_index or {}).get(span)
@@ -142,7 +148,7 @@ def citation_url(citation: Mapping[str, Any], cell_index: CellIndex | None = Non
     return source_url(citation["doc_id"], citation["start"], citation["end"])
 
 
-def citation_link(citation: Mapping[str, Any], cell_index: CellIndex | None = None) -> str:
+def citation_link(citation: CitationDict, cell_index: CellIndex | None = None) -> str:
     """``[n]`` as a link to the cited cell or span (the page's script opens it in the viewer)."""
     url = citation_url(citation, cell_index)
     hint = one_line(f"《{citation.get('title', '')}》 {citation.get('quote', '')}")[:100]
@@ -153,7 +159,7 @@ def citation_link(citation: Mapping[str, Any], cell_index: CellIndex | None = No
 
 
 def link_citations(
-    text: str, citations: Sequence[Mapping[str, Any]], cell_index: CellIndex | None = None
+    text: str, citations: Sequence[CitationDict], cell_index: CellIndex | None = None
 ) -> str:
     """Escape an answer's text and turn its ``[n]`` markers into citation links."""
     by_n = {int(c["n"]): c for c in citations}
@@ -182,13 +188,14 @@ def cell_label(row: str, col: str) -> str:
     return " / ".join(part.replace(".", "·") for part in (row, col) if part)
 
 
-def facts_used(cells: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def facts_used(cells: Sequence[CellDict]) -> list[Figure]:
     """The table cells behind an answer's figures, each once.
 
     A derived cell (纠错率, a sum) carries the cells it was computed from under ``facts``;
     a plain fact (table, row, col, value …) stands for itself.
     """
-    out, seen = [], set()
+    out: list[Figure] = []
+    seen = set()
     for cell in cells:
         for fact in cell.get("facts") or [cell]:
             key = (fact.get("doc_id"), fact.get("table"), fact.get("row"), fact.get("col"),
@@ -199,7 +206,7 @@ def facts_used(cells: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return out
 
 
-def fact_row_html(fact: Mapping[str, Any]) -> str:
+def fact_row_html(fact: Figure) -> str:
     link = ""
     if fact.get("doc_id") and is_table_cell(fact):
         url = cell_url(fact["doc_id"], [cell_key(fact["table"], fact["row"], fact["col"])])
@@ -221,7 +228,7 @@ def fact_row_html(fact: Mapping[str, Any]) -> str:
     )
 
 
-def cells_table_html(cells: Sequence[Mapping[str, Any]]) -> str:
+def cells_table_html(cells: Sequence[CellDict]) -> str:
     """The table cells an answer used: where each came from and its value, linked to its row."""
     facts = facts_used(cells)
     if not facts:
@@ -281,7 +288,7 @@ def bar_chart_html(series: Mapping[str, float], unit: str, width: int = 360) -> 
 
 
 def sources_html(
-    citations: Sequence[Mapping[str, Any]],
+    citations: Sequence[CitationDict],
     sections: Mapping[int, str] | None = None,
     cell_index: CellIndex | None = None,
 ) -> str:
@@ -318,7 +325,7 @@ def describe_answer_warning(note: str) -> str:
     return describe_warning(note)
 
 
-def answer_html(answer: Mapping[str, Any], sections: Mapping[int, str] | None = None) -> str:
+def answer_html(answer: AnswerDict, sections: Mapping[int, str] | None = None) -> str:
     """One assistant message: text with citation links, figure, cells, comparison, sources."""
     citations = answer.get("citations") or []
     classes = "gk-answer gk-refused" if answer.get("refused") else "gk-answer"
@@ -340,7 +347,7 @@ def answer_html(answer: Mapping[str, Any], sections: Mapping[int, str] | None = 
     return one_line(html)
 
 
-def answer_footer(answer: Mapping[str, Any]) -> str:
+def answer_footer(answer: AnswerDict) -> str:
     """``理解为：… · 依据：统计表 · 用时 12 毫秒`` (the rewrite only for follow-ups)."""
     parts = []
     rewritten = answer.get("rewritten") or ""
@@ -442,11 +449,11 @@ mark.gk-hl-cell{background:#ffd43b;outline:2px solid #d9480f;font-weight:700}
 
 
 def source_page_html(
-    doc: Any, start: int, end: int, page_url: str = "", cell: tuple[int, int] | None = None
+    doc: Document, start: int, end: int, page_url: str = "", cell: tuple[int, int] | None = None
 ) -> str:
     """The full source viewer page for one document with the cited span highlighted.
 
-    ``doc`` is an ``index.models.Document``. The page contains no script of its own; the
+    The page contains no script of its own; the
     browser scrolls to ``#cited`` from the URL fragment.
     """
     start, end = clamp_span(doc.text, start, end)
@@ -494,7 +501,7 @@ def viewer_frame_html(url: str = "") -> str:
 
 
 # -- the library ------------------------------------------------------------------------
-def library_html(docs: Sequence[Any]) -> str:
+def library_html(docs: Sequence[Document]) -> str:
     """The indexed documents with their tags and warnings, as an escaped table."""
     if not docs:
         return '<div class="gk-empty">资料库为空。请在下方上传文件。</div>'
@@ -526,6 +533,6 @@ def library_html(docs: Sequence[Any]) -> str:
     )
 
 
-def doc_choice_label(doc: Any) -> str:
+def doc_choice_label(doc: Document) -> str:
     """How a document is named in the re-ingest/delete selector."""
     return f"{doc.title or doc.doc_id}（{doc_label(doc.region, doc.year)}，{doc.doc_id}）"

@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -24,8 +24,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.api import MAX_QUESTION_CHARS
 from assistant.llm import ModelUnavailable
-from ui.chat import Draft, stream_answer
+from ui.chat import Answering, Draft, stream_answer
 from ui.library import delete_document, ingest_uploads
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
+    from assistant.api import Filters
+    from assistant.turn import History
+    from ui.context import AppContext
 
 MAX_HISTORY_TURNS = 20
 MAX_JSON_BYTES = 256 * 1024
@@ -80,13 +86,13 @@ class ApiError(HTTPException):
     """An error answered as ``{"error": name, "detail": text}`` with its status code."""
 
 
-def error_response(status: int, detail: Any) -> JSONResponse:
+def error_response(status: int, detail: object) -> JSONResponse:
     return JSONResponse(
         {"error": ERROR_NAMES.get(status, "error"), "detail": detail}, status_code=status
     )
 
 
-def answer_object(answer: Any) -> dict[str, Any]:
+def answer_object(answer: Answer) -> dict[str, Any]:
     """The answer contract plus how it was made (``mode``) and the cells used."""
     data = answer.to_json()
     data.update(mode=answer.mode, cells=answer.cells)
@@ -121,7 +127,7 @@ def chat_turns(messages: Sequence[ChatMessage]) -> tuple[str, list[dict[str, str
     return question, [{"question": q} for q in users[:-1]]
 
 
-def reply_text(answer: Any, base_url: str) -> str:
+def reply_text(answer: Answer, base_url: str) -> str:
     """The answer with its numbered sources and their stable /source links, as chat text."""
     lines = [answer.answer]
     if answer.citations:
@@ -133,11 +139,13 @@ def reply_text(answer: Any, base_url: str) -> str:
     return "\n".join(lines)
 
 
-def sse(event: str, data: Any) -> str:
+def sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def api_router(ctx: Any, authorized: Callable[[Request], bool], api_token: str = "") -> APIRouter:
+def api_router(
+    ctx: AppContext, authorized: Callable[[Request], bool], api_token: str = ""
+) -> APIRouter:
     """Routes of the API; ``ctx`` is the app's context (store, assistant, indexes, settings)."""
 
     def require_login(request: Request) -> None:
@@ -148,7 +156,9 @@ def api_router(ctx: Any, authorized: Callable[[Request], bool], api_token: str =
 
     router = APIRouter(dependencies=[Depends(require_login)])
 
-    def ask_stream(question: str, history: list[dict], filters: dict, llm: str | None):
+    def ask_stream(
+        question: str, history: History, filters: Filters, llm: str | None
+    ) -> Iterator[str]:
         """Server-sent events: ``draft`` (verified extract), ``token``…, then ``answer``."""
         assistant = ctx.assistant if not llm else _assistant_for(ctx, llm)
         for item in stream_answer(assistant, question, history, filters):
@@ -333,7 +343,12 @@ def api_router(ctx: Any, authorized: Callable[[Request], bool], api_token: str =
 
 
 def _chat_stream(
-    ctx: Any, question: str, history: list[dict], base_url: str, completion_id: str, created: int
+    ctx: AppContext,
+    question: str,
+    history: History,
+    base_url: str,
+    completion_id: str,
+    created: int,
 ) -> Iterator[str]:
     """OpenAI chunks: the verified answer text (with sources), then ``[DONE]``.
 
@@ -361,11 +376,11 @@ def _chat_stream(
     yield "data: [DONE]\n\n"
 
 
-def _assistant_for(ctx: Any, llm: str) -> Any:
+def _assistant_for(ctx: AppContext, llm: str) -> Answering:
     """The shared assistant with another generation backend for one request."""
 
     class _WithBackend:
-        def answer(self, question, history, **kwargs):
+        def answer(self, question: str, history: History | None = None, **kwargs: Any) -> Answer:
             return ctx.assistant.answer(question, history, llm=llm, **kwargs)
 
     return _WithBackend()
@@ -381,7 +396,9 @@ def _copy_bounded(item: UploadFile, out, limit: int) -> None:
             return
 
 
-def install_api(app: FastAPI, ctx: Any, authorized: Callable[[Request], bool], token: str) -> None:
+def install_api(
+    app: FastAPI, ctx: AppContext, authorized: Callable[[Request], bool], token: str
+) -> None:
     """Add the API routes, the JSON error format and the body-size limit to ``app``."""
     upload_limit = ctx.max_bytes * 4 + 1024 * 1024
 

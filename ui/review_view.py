@@ -13,15 +13,19 @@ from collections import Counter
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ui.render import doc_label, source_url
+
+if TYPE_CHECKING:
+    from assistant.review import Finding
+    from index.models import Document
 
 ALL = "all"
 SEVERITY_CSS = {"错误": "gk-sev-error", "警告": "gk-sev-warn", "提示": "gk-sev-note"}
 
 
-def scope_choices(docs: Sequence[Any]) -> list[tuple[str, str]]:
+def scope_choices(docs: Sequence[Document]) -> list[tuple[str, str]]:
     """全部 / each region+year / each annual report, as (label, value) for one dropdown."""
     reports = [d for d in docs if d.kind == "annual_report"]
     out = [(f"全部年度报告（{len(reports)} 份）", ALL)]
@@ -35,7 +39,7 @@ def scope_choices(docs: Sequence[Any]) -> list[tuple[str, str]]:
     return out
 
 
-def chosen_reports(docs: Sequence[Any], scope: str | None) -> list[Any]:
+def chosen_reports(docs: Sequence[Document], scope: str | None) -> list[Document]:
     """The documents a scope value names."""
     kind, _, rest = (scope or ALL).partition("|")
     if kind == "doc":
@@ -46,7 +50,7 @@ def chosen_reports(docs: Sequence[Any], scope: str | None) -> list[Any]:
     return [d for d in docs if d.kind == "annual_report"]
 
 
-def citation_links(finding: Any) -> str:
+def citation_links(finding: Finding) -> str:
     links = []
     for i, c in enumerate(finding.citations, start=1):
         url = source_url(c.doc_id, c.start, c.end)
@@ -58,7 +62,7 @@ def citation_links(finding: Any) -> str:
     return " ".join(links) or "—"
 
 
-def findings_html(findings: Sequence[Any], checked: int) -> str:
+def findings_html(findings: Sequence[Finding], checked: int) -> str:
     """A summary line and one table row per finding (severity, report, rule, explanation)."""
     counts = Counter(f.severity for f in findings)
     summary = "，".join(f"{s} {counts[s]} 项" for s in ("错误", "警告", "提示") if counts[s])
@@ -93,7 +97,7 @@ def remove_old_exports(now: float | None = None) -> None:
             continue
 
 
-def export_files(findings: Sequence[Any]) -> tuple[Path, Path]:
+def export_files(findings: Sequence[Finding]) -> tuple[Path, Path]:
     """The findings as 年报审核.xlsx and 年报审核.csv in a fresh temporary folder."""
     from assistant.review import write_csv, write_xlsx
 
