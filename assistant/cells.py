@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from assistant import lexicon as lx
+from assistant.answer import CellDict
 from assistant.corpus import CellKey, Corpus
 from assistant.selection import doc_label
 from assistant.understand import Query
@@ -172,7 +172,7 @@ def doc_cells(query: Query, corpus: Corpus, doc: Document) -> list[Cell]:
     return found
 
 
-def cell_dict(cell: Cell) -> dict[str, Any]:
+def cell_dict(cell: Cell) -> CellDict:
     """A cell for the UI's table."""
     return {
         "doc_id": cell.doc.doc_id, "region": cell.doc.region, "year": cell.doc.year,
