@@ -13,23 +13,10 @@ from typing import Any, TypedDict
 
 from assistant.trace import Step
 from assistant.understand import Query
-from domain.citation import Citation
+from domain.citation import Citation, CitationDict
 
 _JSON_KEYS = ("question", "answer", "route", "value", "unit", "refused", "citations", "warnings",
               "latency_ms")  # fmt: skip
-
-
-class CitationDict(TypedDict):
-    """A :class:`~domain.citation.Citation` as JSON (``Citation.to_dict``)."""
-
-    n: int
-    doc_id: str
-    title: str
-    region: str
-    year: int | None
-    start: int
-    end: int
-    quote: str
 
 
 class FactDict(TypedDict):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from typing import Protocol, TypedDict
 
 
 class Cited(Protocol):
@@ -14,6 +14,19 @@ class Cited(Protocol):
     region: str
     year: int | None
     text: str
+
+
+class CitationDict(TypedDict):
+    """A :class:`Citation` as JSON (``Citation.to_dict``)."""
+
+    n: int
+    doc_id: str
+    title: str
+    region: str
+    year: int | None
+    start: int
+    end: int
+    quote: str
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,6 @@ class Citation:
     def of(cls, n: int, doc: Cited, start: int, end: int) -> Citation:
         return cls(n, doc.doc_id, doc.title, doc.region, doc.year, start, end, doc.text[start:end])
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> CitationDict:
         """The JSON object of the answer contract (REST API, UI, ``ask --json``)."""
-        return asdict(self)
+        return CitationDict(**asdict(self))

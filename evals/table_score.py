@@ -211,9 +211,7 @@ def score_file(gold_path: Path, docs_dir: Path) -> FileScore | None:
             misses.append(f"{key}: want {value:g} got {found}")
             wrong += found is not None
             ambiguous += found is None and _is_ambiguous(key, unsettled)
-    score = FileScore(path.name, form, len(want) - len(misses), len(want), misses)
-    score.wrong, score.ambiguous = wrong, ambiguous
-    return score
+    return FileScore(path.name, form, len(want) - len(misses), len(want), misses, wrong, ambiguous)
 
 
 def score_folder(gold_dir: Path, docs_dir: Path) -> list[FileScore]:

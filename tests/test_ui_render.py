@@ -71,7 +71,8 @@ def test_citation_markers_become_links_and_text_is_escaped():
 
 
 def test_a_real_answer_has_exactly_the_shapes_the_renderer_is_typed_with(fuyi):
-    from assistant.answer import AnswerDict, CellDict, CitationDict, FactDict
+    from assistant.answer import AnswerDict, CellDict, FactDict
+    from domain.citation import CitationDict
 
     assert set(fuyi) == AnswerDict.__required_keys__
     assert fuyi["citations"] and fuyi["cells"]

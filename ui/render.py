@@ -21,7 +21,8 @@ from domain.warning import Warning
 from index.tables.labels import TABLES
 
 if TYPE_CHECKING:
-    from assistant.answer import AnswerDict, CellDict, CitationDict, FactDict
+    from assistant.answer import AnswerDict, CellDict, FactDict
+    from domain.citation import CitationDict
     from index.models import Document
 
     Figure = CellDict | FactDict  # a row of the cells table: a fact, or a cell without facts
